@@ -1,0 +1,34 @@
+"""detente: forecast how multi-party negotiations end.
+
+>>> import detente
+>>> scenario = detente.load("examples/ukraine-2025.yaml")
+>>> result = detente.forecast(scenario, model="median")
+>>> sorted(result["median"].forecasts) == sorted(scenario.issue_ids)
+True
+"""
+
+from detente.errors import DetenteError, ParameterError, Problem, ScenarioError
+from detente.forecast import Forecast, ModelResult, forecast
+from detente.io import load, save
+from detente.models import REGISTRY as MODELS
+from detente.scenario import Actor, Estimate, Issue, Scenario
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "MODELS",
+    "Actor",
+    "DetenteError",
+    "Estimate",
+    "Forecast",
+    "Issue",
+    "ModelResult",
+    "ParameterError",
+    "Problem",
+    "Scenario",
+    "ScenarioError",
+    "__version__",
+    "forecast",
+    "load",
+    "save",
+]

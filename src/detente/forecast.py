@@ -1,0 +1,209 @@
+"""Run models on a scenario and put their answers in the scenario's terms.
+
+:func:`forecast` is the Python face of ``detente forecast``: it loads the
+scenario if given a path, resolves presets and parameters, runs each model on
+the scenario's arrays and returns a :class:`Forecast`, whose
+:meth:`Forecast.to_dict` is exactly the CLI's ``--json`` output.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from detente.arrays import ScenarioArrays
+from detente.errors import ParameterError
+from detente.gains import gains
+from detente.models import REGISTRY, Model, Outcome, get_model
+from detente.scenario import Scenario
+
+
+def _num(x: float) -> float | None:
+    return None if x is None or math.isnan(x) else float(x)
+
+
+@dataclass
+class ModelResult:
+    """One model's answer: forecasts and gains in scenario units, plus its extras."""
+
+    model: str
+    title: str
+    preset: str
+    params: dict[str, Any]
+    forecasts: dict[str, float | None]
+    gains: dict[str, float | None]
+    outcome: Outcome
+    rounds: list[dict[str, dict[str, float | None]]] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "forecasts": self.forecasts,
+            "gains": self.gains,
+            "preset": self.preset,
+            "params": self.params,
+        }
+        if self.outcome.converged is not None:
+            out["converged"] = self.outcome.converged
+        if self.outcome.converged_by_issue is not None:
+            out["converged_by_issue"] = {
+                k: bool(v)
+                for k, v in zip(self.forecasts, self.outcome.converged_by_issue, strict=True)
+            }
+        if self.rounds is not None:
+            out["rounds"] = self.rounds
+        out.update(self.outcome.extras)
+        if self.outcome.notes:
+            out["notes"] = self.outcome.notes
+        return out
+
+
+@dataclass
+class Forecast:
+    """Every model's answer on one scenario (``Forecast["median"]`` is one of them)."""
+
+    scenario: Scenario
+    models: dict[str, ModelResult] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
+
+    def __getitem__(self, model: str) -> ModelResult:
+        return self.models[model]
+
+    @property
+    def warnings(self) -> list[str]:
+        return [w for r in self.models.values() for w in r.outcome.warnings]
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "scenario": self.scenario.title,
+            "models": {name: r.to_dict() for name, r in self.models.items()},
+        }
+        if self.skipped:
+            out["skipped"] = self.skipped
+        return out
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+
+def split_params(models: list[str], params: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Assign ``NAME`` or ``MODEL.NAME`` parameters to models.
+
+    With one model a bare ``NAME`` is that model's; with several every name
+    must say ``MODEL.NAME``.
+    """
+    out: dict[str, dict[str, Any]] = {m: {} for m in models}
+    for key, value in params.items():
+        model, dot, name = key.partition(".")
+        if dot:
+            if model not in out:
+                raise ParameterError(
+                    f"parameter {key!r} names model {model!r}, which is not being run "
+                    f"(running: {', '.join(models)})"
+                )
+            out[model][name] = value
+        elif len(models) == 1:
+            out[models[0]][key] = value
+        else:
+            raise ParameterError(
+                f"parameter {key!r} is ambiguous with several models: write MODEL.{key}"
+            )
+    return out
+
+
+def run_model(
+    model: Model, arrays: ScenarioArrays, preset: str | None, params: Mapping[str, Any]
+) -> ModelResult:
+    """Run one model and translate its outcome into scenario units."""
+    resolved = model.resolve(preset, params)
+    outcome = model.run(arrays, resolved)
+    forecast = np.asarray(outcome.forecast, dtype=float)
+    in_units = arrays.to_scale(forecast)
+    gain = gains(arrays, forecast)
+    rounds = None
+    if outcome.rounds is not None:
+        scaled = arrays.to_scale(outcome.rounds)
+        rounds = [
+            {
+                issue: {actor: _num(step[a, k]) for a, actor in enumerate(arrays.actor_ids)}
+                for k, issue in enumerate(arrays.issue_ids)
+            }
+            for step in scaled
+        ]
+    return ModelResult(
+        model=model.name,
+        title=model.title,
+        preset=preset or model.default_preset,
+        params=resolved.model_dump(mode="json"),
+        forecasts={i: _num(v) for i, v in zip(arrays.issue_ids, in_units, strict=True)},
+        gains={a: _num(v) for a, v in zip(arrays.actor_ids, gain, strict=True)},
+        outcome=outcome,
+        rounds=rounds,
+    )
+
+
+def model_names(model: str) -> list[str]:
+    """The models ``model`` stands for (``all`` = every registered model)."""
+    if model == "all":
+        return list(REGISTRY)
+    names = [m.strip() for m in model.split(",") if m.strip()]
+    for name in names:
+        get_model(name)
+    return names
+
+
+def forecast(
+    scenario: Scenario | str | Path,
+    model: str = "all",
+    preset: str | None = None,
+    params: Mapping[str, Any] | None = None,
+    rounds: int | None = None,
+    **kwparams: Any,
+) -> Forecast:
+    """Forecast every issue of ``scenario`` with ``model`` (a name, or ``"all"``).
+
+    ``preset`` picks a named parameter set (with several models, it applies
+    to those that define it); parameters come as ``params`` (``MODEL.NAME``
+    keys when several models run) or as keyword arguments. ``rounds`` sets
+    the ``rounds`` parameter of every dynamic model being run.
+
+    >>> from detente import load
+    >>> f = forecast(load("examples/ukraine-2025.yaml"), model="compromise")
+    >>> sorted(f["compromise"].forecasts) == sorted(f.scenario.issue_ids)
+    True
+    """
+    from detente.io import load
+
+    scn = scenario if isinstance(scenario, Scenario) else load(scenario)
+    names = model_names(model)
+    per_model = split_params(names, {**(params or {}), **kwparams})
+    if (
+        preset is not None
+        and len(names) > 1
+        and not any(preset in get_model(n).presets for n in names)
+    ):
+        raise ParameterError(f"no model being run has a preset {preset!r}")
+    if rounds is not None:
+        dynamic = [n for n in names if "rounds" in get_model(n).Params.model_fields]
+        if not dynamic:
+            raise ParameterError(f"--rounds applies to dynamic models only, not {model!r}")
+        for name in dynamic:
+            per_model[name].setdefault("rounds", rounds)
+    arrays = scn.to_arrays()
+    result = Forecast(scenario=scn)
+    for name in names:
+        m = get_model(name)
+        reason = m.applies(arrays)
+        if reason is not None:
+            if len(names) == 1:
+                raise ParameterError(f"model {name!r} cannot run on this scenario: {reason}")
+            result.skipped[name] = reason
+            continue
+        chosen = preset if preset is None or preset in m.presets or len(names) == 1 else None
+        result.models[name] = run_model(m, arrays, chosen, per_model[name])
+    return result

@@ -1,0 +1,32 @@
+"""Who wins and who loses against the status quo.
+
+gain_i = sum_k salience_ik * (|q_k - x_ik| - |f_k - x_ik|) / (hi_k - lo_k)
+
+over the issues k that have both a status quo q_k and a forecast f_k
+(positive = the forecast is closer to what i wants than the status quo is,
+weighted by how much i cares). Positions here are already normalised, so the
+division by the scale's width is implicit. An actor not involved in an issue
+gains nothing there. Off-table actors are reported like everyone else: the
+question "what did Russia win?" applies to those left out most of all.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from detente.arrays import FloatArray, ScenarioArrays
+
+
+def gains(arrays: ScenarioArrays, forecast: FloatArray) -> FloatArray:
+    """Gain of every actor, shape ``(..., n_actors)``; NaN when no issue counts.
+
+    ``forecast`` is normalised, shape ``(..., n_issues)``.
+    """
+    q = arrays.status_quo
+    f = np.asarray(forecast)
+    usable: np.ndarray = np.asarray(~np.isnan(q) & ~np.isnan(f))
+    x = arrays.positions
+    delta = np.abs(q[..., None, :] - x) - np.abs(f[..., None, :] - x)
+    per_issue = np.where(arrays.involved & usable[..., None, :], arrays.salience * delta, 0.0)
+    total = per_issue.sum(axis=-1)
+    return np.where(usable.any(axis=-1)[..., None], total, np.nan)

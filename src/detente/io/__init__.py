@@ -1,0 +1,53 @@
+"""Reading and writing scenarios, one module per format.
+
+:func:`load` and :func:`save` pick the format from the file's extension:
+``.yaml``/``.yml`` (:mod:`.yaml`), ``.csv`` and ``.xlsx`` (:mod:`.table`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from detente.errors import Problem, ScenarioError
+from detente.io import table, yaml
+from detente.scenario import Scenario
+
+READERS = {".yaml": yaml.read, ".yml": yaml.read, ".csv": table.read_csv, ".xlsx": table.read_xlsx}
+WRITERS = {
+    ".yaml": yaml.write,
+    ".yml": yaml.write,
+    ".csv": table.write_csv,
+    ".xlsx": table.write_xlsx,
+}
+
+
+def _suffix(path: Path, known: Mapping[str, object]) -> str:
+    suffix = path.suffix.lower()
+    if suffix not in known:
+        raise ScenarioError(
+            [
+                Problem(
+                    str(path),
+                    "",
+                    f"unknown scenario format {suffix or '(no extension)'!r}",
+                    f"use one of: {', '.join(known)}",
+                )
+            ]
+        )
+    return suffix
+
+
+def load(path: str | Path) -> Scenario:
+    """Read and validate a scenario file; ScenarioError lists every problem."""
+    path = Path(path)
+    reader = READERS[_suffix(path, READERS)]
+    if not path.is_file():
+        raise ScenarioError([Problem(str(path), "", "no such file", "check the path")])
+    return reader(path)
+
+
+def save(scenario: Scenario, path: str | Path) -> list[Path]:
+    """Write ``scenario`` in the format of ``path``'s extension; returns files written."""
+    path = Path(path)
+    return WRITERS[_suffix(path, WRITERS)](scenario, path)

@@ -1,0 +1,457 @@
+"""The wide table format, for spreadsheet users: CSV files or one .xlsx workbook.
+
+Three tables hold one scenario:
+
+``actors`` (``X.csv``, or sheet ``actors``): one row per actor, columns
+    ``id, name, capability, at_table, notes`` and, per issue,
+    ``<issue>.position`` and ``<issue>.salience``. A range is written in
+    extra columns ``<field>.low``, ``<field>.high`` and ``<field>.dist``
+    (e.g. ``territory.position.low``, ``capability.high``). An empty position
+    and salience mean the actor is not involved.
+``issues`` (``X.issues.csv``, or sheet ``issues``): ``id, name, scale_low,
+    scale_high, label_low, label_high, status_quo``.
+``meta`` (``X.meta.csv``, or sheet ``meta``): rows ``key, value`` with keys
+    ``title`` and ``source``.
+
+Cells are read as text and converted here, so every bad cell is reported
+with its file, row and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from detente.errors import Problem, ScenarioError
+from detente.scenario import Estimate, Scenario
+
+ACTOR_COLUMNS = ("id", "name", "capability", "at_table", "notes")
+ISSUE_COLUMNS = ("id", "name", "scale_low", "scale_high", "label_low", "label_high", "status_quo")
+RANGE_PARTS = ("low", "high", "dist")
+TRUE = {"true", "yes", "1", "y"}
+FALSE = {"false", "no", "0", "n"}
+
+Rows = list[list[str]]
+
+
+def sibling(path: Path, part: str) -> Path:
+    """``X.csv`` -> ``X.issues.csv`` / ``X.meta.csv``."""
+    return path.with_name(f"{path.stem}.{part}{path.suffix}")
+
+
+# --- reading -----------------------------------------------------------------
+
+
+def _cell(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    return str(value).strip()
+
+
+def _read_csv_rows(path: Path) -> Rows:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            return [[_cell(c) for c in row] for row in csv.reader(fh)]
+    except UnicodeDecodeError:
+        raise ScenarioError(
+            [Problem(str(path), "", "not UTF-8 text", "save the CSV as UTF-8")]
+        ) from None
+    except csv.Error as exc:
+        raise ScenarioError(
+            [Problem(str(path), "", f"malformed CSV: {exc}", "check quotes and separators")]
+        ) from None
+
+
+class _TableReader:
+    """Turns the three tables into a scenario tree, collecting every problem."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def problem(self, file: str, where: str, message: str, fix: str = "") -> None:
+        self.problems.append(Problem(file, where, message, fix))
+
+    def header(self, rows: Rows, file: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+        rows = [r for r in rows if any(c for c in r)]
+        if not rows:
+            self.problem(file, "", "the table is empty", "add a header row and data rows")
+            return [], []
+        head = rows[0]
+        while head and head[-1] == "":
+            head = head[:-1]
+        for name in sorted({h for h in head if head.count(h) > 1}):
+            self.problem(
+                file,
+                f"column {name!r}",
+                "column appears more than once",
+                "keep one column of that name",
+            )
+        records = []
+        for number, row in enumerate(rows[1:], start=2):
+            if len(row) > len(head) and any(row[len(head) :]):
+                self.problem(
+                    file,
+                    f"row {number}",
+                    "more cells than header columns",
+                    "remove the extra cells or add a header",
+                )
+            records.append(
+                (number, {h: (row[i] if i < len(row) else "") for i, h in enumerate(head)})
+            )
+        return head, records
+
+    def number(self, file: str, where: str, text: str) -> float | None:
+        if text == "":
+            return None
+        try:
+            return float(text)
+        except ValueError:
+            self.problem(file, where, f"{text!r} is not a number", "write a number, e.g. 50")
+            return None
+
+    def estimate(self, file: str, row: int, rec: dict[str, str], column: str) -> Any:
+        where = f"row {row}, column {column!r}"
+        value = self.number(file, where, rec.get(column, ""))
+        extra = {p: rec.get(f"{column}.{p}", "") for p in RANGE_PARTS}
+        if not any(extra.values()):
+            return value
+        if value is None:
+            self.problem(
+                file,
+                where,
+                "a range is given but no value",
+                f"fill {column!r} as well as its .low/.high",
+            )
+            return None
+        out: dict[str, Any] = {"value": value}
+        for part in ("low", "high"):
+            if extra[part]:
+                out[part] = self.number(file, f"row {row}, column '{column}.{part}'", extra[part])
+        if extra["dist"]:
+            out["dist"] = extra["dist"]
+        return out
+
+    def meta(self, rows: Rows, file: str) -> dict[str, Any]:
+        head, records = self.header(rows, file)
+        if head and head[:2] != ["key", "value"]:
+            self.problem(
+                file, "header", "expected the columns key, value", "write a header row: key,value"
+            )
+            return {}
+        out: dict[str, Any] = {}
+        for number, rec in records:
+            key = rec.get("key", "")
+            if key not in ("title", "source"):
+                self.problem(file, f"row {number}", f"unknown key {key!r}", "use title or source")
+                continue
+            out[key] = rec.get("value", "")
+        return out
+
+    def issues(self, rows: Rows, file: str) -> list[dict[str, Any]]:
+        head, records = self.header(rows, file)
+        for col in sorted(set(head) - set(ISSUE_COLUMNS)):
+            self.problem(
+                file, f"column {col!r}", "unknown column", f"use: {', '.join(ISSUE_COLUMNS)}"
+            )
+        if head and "id" not in head:
+            self.problem(file, "header", "no id column", "add a column named id")
+        out = []
+        for number, rec in records:
+            item: dict[str, Any] = {"id": rec.get("id", "")}
+            if rec.get("name"):
+                item["name"] = rec["name"]
+            lo = self.number(file, f"row {number}, column 'scale_low'", rec.get("scale_low", ""))
+            hi = self.number(file, f"row {number}, column 'scale_high'", rec.get("scale_high", ""))
+            if (lo is None) != (hi is None):
+                self.problem(
+                    file,
+                    f"row {number}",
+                    "scale needs both scale_low and scale_high",
+                    "fill both, or leave both empty for 0-100",
+                )
+            elif lo is not None:
+                item["scale"] = [lo, hi]
+            ll, lh = rec.get("label_low", ""), rec.get("label_high", "")
+            if bool(ll) != bool(lh):
+                self.problem(
+                    file,
+                    f"row {number}",
+                    "labels need both label_low and label_high",
+                    "fill both, or leave both empty",
+                )
+            elif ll:
+                item["labels"] = {"low": ll, "high": lh}
+            sq = self.number(file, f"row {number}, column 'status_quo'", rec.get("status_quo", ""))
+            if sq is not None:
+                item["status_quo"] = sq
+            out.append(item)
+        return out
+
+    def actors(
+        self, rows: Rows, file: str, issue_ids: Sequence[str]
+    ) -> tuple[list[dict[str, Any]], list[int]]:
+        head, records = self.header(rows, file)
+        known = set(ACTOR_COLUMNS) | {f"capability.{p}" for p in RANGE_PARTS}
+        for issue in issue_ids:
+            for field in ("position", "salience"):
+                col = f"{issue}.{field}"
+                known |= {col} | {f"{col}.{p}" for p in RANGE_PARTS}
+                if head and col not in head:
+                    self.problem(
+                        file,
+                        f"column {col!r}",
+                        "missing column for an issue",
+                        f"add a column {col} (empty cells = not involved)",
+                    )
+        for col in [h for h in head if h not in known]:
+            self.problem(
+                file,
+                f"column {col!r}",
+                "unknown column",
+                "columns are id, name, capability, at_table, notes and "
+                "<issue>.position / <issue>.salience for the issues in the issues "
+                "table",
+            )
+        if head and "id" not in head:
+            self.problem(file, "header", "no id column", "add a column named id")
+        out, row_numbers = [], []
+        for number, rec in records:
+            item: dict[str, Any] = {"id": rec.get("id", "")}
+            if rec.get("name"):
+                item["name"] = rec["name"]
+            cap = self.estimate(file, number, rec, "capability")
+            if cap is not None:
+                item["capability"] = cap
+            flag = rec.get("at_table", "").lower()
+            if flag in TRUE:
+                item["at_table"] = True
+            elif flag in FALSE:
+                item["at_table"] = False
+            elif flag:
+                self.problem(
+                    file,
+                    f"row {number}, column 'at_table'",
+                    f"{rec['at_table']!r} is not true or false",
+                    "write true or false (empty = true)",
+                )
+            if rec.get("notes"):
+                item["notes"] = rec["notes"]
+            item["positions"] = {}
+            item["salience"] = {}
+            for issue in issue_ids:
+                for field, key in (("position", "positions"), ("salience", "salience")):
+                    col = f"{issue}.{field}"
+                    if col in rec:
+                        item[key][issue] = self.estimate(file, number, rec, col)
+            out.append(item)
+            row_numbers.append(number)
+        return out, row_numbers
+
+    def scenario(
+        self, actors: Rows, issues: Rows, meta: Rows, files: tuple[str, str, str]
+    ) -> Scenario:
+        tree: dict[str, Any] = self.meta(meta, files[2])
+        tree["issues"] = self.issues(issues, files[1])
+        ids = [i["id"] for i in tree["issues"]]
+        tree["actors"], rows = self.actors(actors, files[0], ids)
+        if self.problems:
+            raise ScenarioError(self.problems)
+
+        def where(index: int, actor_id: str) -> str:
+            return f"row {rows[index]} (actor {actor_id!r})" if index < len(rows) else ""
+
+        try:
+            return Scenario.from_tree(tree, file=files[0], actor_where=where)
+        except ScenarioError as exc:
+            # Problems about issues or the title live in the sibling tables.
+            fixed = [
+                Problem(files[1], p.where, p.message, p.fix)
+                if p.where.startswith("issue")
+                else Problem(files[2], p.where, p.message, p.fix)
+                if p.where in ("title", "source")
+                else p
+                for p in exc.problems
+            ]
+            raise ScenarioError(fixed) from None
+
+
+def read_csv(path: Path, issues_path: Path | None = None) -> Scenario:
+    """Read ``X.csv`` with its siblings ``X.issues.csv`` and ``X.meta.csv``."""
+    issues_path = issues_path or sibling(path, "issues")
+    meta_path = sibling(path, "meta")
+    missing = [p for p in (issues_path, meta_path) if not p.is_file()]
+    if missing:
+        raise ScenarioError(
+            [
+                Problem(
+                    str(p),
+                    "",
+                    "missing: a CSV scenario needs its issues and meta tables beside it",
+                    f"create {p.name} (see `detente convert` on an example)",
+                )
+                for p in missing
+            ]
+        )
+    return _TableReader().scenario(
+        _read_csv_rows(path),
+        _read_csv_rows(issues_path),
+        _read_csv_rows(meta_path),
+        (str(path), str(issues_path), str(meta_path)),
+    )
+
+
+def read_xlsx(path: Path) -> Scenario:
+    """Read a workbook with sheets ``actors``, ``issues`` and ``meta``."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        raise ScenarioError(
+            [
+                Problem(
+                    str(path),
+                    "",
+                    f"cannot read the workbook: {exc}",
+                    "save it again as .xlsx from your spreadsheet",
+                )
+            ]
+        ) from None
+    missing = [s for s in ("actors", "issues", "meta") if s not in book.sheetnames]
+    if missing:
+        raise ScenarioError(
+            [
+                Problem(
+                    str(path),
+                    f"sheet {s!r}",
+                    "missing sheet",
+                    "the workbook needs sheets actors, issues and meta",
+                )
+                for s in missing
+            ]
+        )
+
+    def rows(sheet: str) -> Rows:
+        return [[_cell(c) for c in row] for row in book[sheet].iter_rows(values_only=True)]
+
+    try:
+        return _TableReader().scenario(
+            rows("actors"),
+            rows("issues"),
+            rows("meta"),
+            (f"{path} [actors]", f"{path} [issues]", f"{path} [meta]"),
+        )
+    finally:
+        book.close()
+
+
+# --- writing -----------------------------------------------------------------
+
+
+def _range_columns(estimates: Iterable[Estimate | None], column: str) -> list[str]:
+    ests = [e for e in estimates if e is not None]
+    cols = []
+    if any(e.low is not None for e in ests):
+        cols.append(f"{column}.low")
+    if any(e.high is not None for e in ests):
+        cols.append(f"{column}.high")
+    if any(e.dist is not None for e in ests):
+        cols.append(f"{column}.dist")
+    return cols
+
+
+def _tables(s: Scenario, number: Callable[[float], Any]) -> tuple[Rows, Rows, Rows]:
+    head = [
+        "id",
+        "name",
+        "capability",
+        *_range_columns((a.capability for a in s.actors), "capability"),
+        "at_table",
+        "notes",
+    ]
+    fields: list[tuple[str, str, str]] = []
+    for issue in s.issues:
+        for field, key in (("position", "positions"), ("salience", "salience")):
+            col = f"{issue.id}.{field}"
+            fields.append((col, key, issue.id))
+            head.append(col)
+            head += _range_columns((getattr(a, key)[issue.id] for a in s.actors), col)
+
+    def estimate_cells(est: Estimate | None, column: str, row: dict[str, Any]) -> None:
+        if est is None:
+            return
+        row[column] = number(est.value)
+        for part in ("low", "high"):
+            if getattr(est, part) is not None:
+                row[f"{column}.{part}"] = number(getattr(est, part))
+        if est.dist is not None:
+            row[f"{column}.dist"] = est.dist
+
+    actors: Rows = [head]
+    for a in s.actors:
+        row: dict[str, Any] = {
+            "id": a.id,
+            "name": a.name or "",
+            "at_table": a.at_table,
+            "notes": a.notes or "",
+        }
+        estimate_cells(a.capability, "capability", row)
+        for col, key, issue_id in fields:
+            estimate_cells(getattr(a, key)[issue_id], col, row)
+        actors.append([row.get(h, "") for h in head])
+    issues: Rows = [list(ISSUE_COLUMNS)]
+    for i in s.issues:
+        issues.append(
+            [
+                i.id,
+                i.name or "",
+                number(i.scale[0]),
+                number(i.scale[1]),
+                i.labels.low if i.labels else "",
+                i.labels.high if i.labels else "",
+                "" if i.status_quo is None else number(i.status_quo),
+            ]
+        )
+    meta: Rows = [["key", "value"], ["title", s.title]]
+    if s.source is not None:
+        meta.append(["source", s.source])
+    return actors, issues, meta
+
+
+def _text_number(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() and abs(x) < 2**53 else repr(float(x))
+
+
+def write_csv(scenario: Scenario, path: Path) -> list[Path]:
+    """Write ``X.csv``, ``X.issues.csv`` and ``X.meta.csv`` (UTF-8)."""
+    paths = [path, sibling(path, "issues"), sibling(path, "meta")]
+    for target, rows in zip(paths, _tables(scenario, _text_number), strict=True):
+        with target.open("w", encoding="utf-8", newline="") as fh:
+            csv.writer(fh).writerows(
+                [
+                    [("true" if c else "false") if isinstance(c, bool) else c for c in r]
+                    for r in rows
+                ]
+            )
+    return paths
+
+
+def write_xlsx(scenario: Scenario, path: Path) -> list[Path]:
+    """Write one workbook with sheets actors, issues and meta."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    for name, rows in zip(("actors", "issues", "meta"), _tables(scenario, float), strict=True):
+        sheet = book.create_sheet(name)
+        for r in rows:
+            sheet.append(r)
+    book.save(path)
+    return [path]

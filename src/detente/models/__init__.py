@@ -1,0 +1,10 @@
+"""Models of collective decision making, behind one interface (:mod:`.base`).
+
+Importing this package registers every model; :data:`REGISTRY` maps names to
+models in the order ``detente forecast --model all`` runs them.
+"""
+
+from detente.models import compromise, median, nbs
+from detente.models.base import REGISTRY, Model, Outcome, get_model, register
+
+__all__ = ["REGISTRY", "Model", "Outcome", "compromise", "get_model", "median", "nbs", "register"]

@@ -1,0 +1,142 @@
+"""The one small interface every model implements, and the registry of models.
+
+A model is a class with a ``name``, a pydantic ``Params`` class (its named
+parameters, with defaults), ``presets`` (named sets of parameter values) and
+``run(arrays, params) -> Outcome``. ``run`` is a pure function of the arrays
+(normalised positions, see :mod:`detente.arrays`) and the parameters; it
+returns forecasts in normalised units, which :mod:`detente.forecast` maps back
+to the scenario's scale, pairs with gains and serialises.
+
+Adding a model: subclass :class:`Model`, decorate it with :func:`register`,
+and import its module in :mod:`detente.models`.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, get_args
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from detente.arrays import BoolArray, FloatArray, ScenarioArrays
+from detente.errors import ParameterError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from detente.forecast import ModelResult
+    from detente.scenario import Scenario
+
+
+class NoParams(BaseModel):
+    """Parameters of a model that has none."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+@dataclass
+class Outcome:
+    """What a model's run yields, in normalised units (see :mod:`detente.arrays`).
+
+    ``forecast`` has one entry per issue (NaN where the model gives no
+    forecast). Dynamic models add ``rounds`` (positions after each round,
+    ``rounds[0]`` the input, shape ``(T + 1, n_actors, n_issues)``) and
+    ``converged``. ``extras`` holds further JSON-ready results in scenario
+    terms (keyed by issue or actor ids); ``warnings`` are printed on stderr.
+    """
+
+    forecast: FloatArray
+    rounds: FloatArray | None = None
+    converged: bool | None = None
+    converged_by_issue: BoolArray | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+class Model(ABC):
+    """A model of collective decision making (see the module docstring)."""
+
+    name: ClassVar[str]
+    title: ClassVar[str]
+    #: Place in ``--model all`` (static models first, then dynamic ones).
+    rank: ClassVar[int] = 100
+    Params: ClassVar[type[BaseModel]] = NoParams
+    presets: ClassVar[dict[str, dict[str, Any]]] = {"default": {}}
+    default_preset: ClassVar[str] = "default"
+
+    @abstractmethod
+    def run(self, arrays: ScenarioArrays, params: Any) -> Outcome:
+        """Forecast every issue of ``arrays`` under ``params`` (an instance of ``Params``)."""
+
+    def applies(self, arrays: ScenarioArrays) -> str | None:
+        """Why this model cannot run on ``arrays`` (None when it can)."""
+        return None
+
+    def render(  # noqa: B027 - optional hook, empty by default
+        self, result: ModelResult, scenario: Scenario, console: Console
+    ) -> None:
+        """Model-specific Rich output after the common tables (none by default)."""
+
+    def resolve(self, preset: str | None, overrides: Mapping[str, Any]) -> BaseModel:
+        """The parameter values of ``preset`` (default: the model's), with ``overrides``.
+
+        Raises :class:`ParameterError` naming the valid presets or parameters.
+        """
+        preset = preset or self.default_preset
+        if preset not in self.presets:
+            raise ParameterError(
+                f"model {self.name!r} has no preset {preset!r}; "
+                f"valid presets: {', '.join(self.presets)}"
+            )
+        fields = self.Params.model_fields
+        unknown = [k for k in overrides if k not in fields]
+        if unknown:
+            valid = ", ".join(_describe_field(k, f) for k, f in fields.items()) or "none"
+            raise ParameterError(
+                f"model {self.name!r} has no parameter {', '.join(map(repr, unknown))}; "
+                f"valid parameters: {valid}"
+            )
+        try:
+            return self.Params(**{**self.presets[preset], **overrides})
+        except ValidationError as exc:
+            lines = []
+            for err in exc.errors():
+                name = ".".join(str(p) for p in err["loc"])
+                spec = _describe_field(name, fields[name]) if name in fields else name
+                lines.append(f"{err['msg']} (got {err['input']!r}); expected {spec}")
+            raise ParameterError(
+                f"bad parameter for model {self.name!r}: " + "; ".join(lines)
+            ) from None
+
+
+def _describe_field(name: str, info: Any) -> str:
+    choices = get_args(info.annotation)
+    if choices and all(isinstance(c, str | int | float | bool) for c in choices):
+        return f"{name} (one of {'|'.join(map(str, choices))})"
+    annotation = getattr(info.annotation, "__name__", str(info.annotation))
+    return f"{name} ({annotation}, default {info.default!r})"
+
+
+REGISTRY: dict[str, Model] = {}
+
+
+def register(cls: type[Model]) -> type[Model]:
+    """Class decorator: make a model available by its name."""
+    REGISTRY[cls.name] = cls()
+    ordered = sorted(REGISTRY.items(), key=lambda item: item[1].rank)
+    REGISTRY.clear()
+    REGISTRY.update(ordered)
+    return cls
+
+
+def get_model(name: str) -> Model:
+    """The registered model called ``name``; ParameterError lists the valid names."""
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        raise ParameterError(
+            f"unknown model {name!r}; valid models: {', '.join(REGISTRY)}, all"
+        ) from None
