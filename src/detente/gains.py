@@ -24,9 +24,9 @@ def gains(arrays: ScenarioArrays, forecast: FloatArray) -> FloatArray:
     """
     q = arrays.status_quo
     f = np.asarray(forecast)
-    usable: np.ndarray = np.asarray(~np.isnan(q) & ~np.isnan(f))
+    usable = ~np.isnan(q) & ~np.isnan(f)
     x = arrays.positions
     delta = np.abs(q[..., None, :] - x) - np.abs(f[..., None, :] - x)
-    per_issue = np.where(arrays.involved & usable[..., None, :], arrays.salience * delta, 0.0)
+    per_issue = np.where(arrays.involved & np.expand_dims(usable, -2), arrays.salience * delta, 0.0)
     total = per_issue.sum(axis=-1)
     return np.where(usable.any(axis=-1)[..., None], total, np.nan)

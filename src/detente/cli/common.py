@@ -1,0 +1,67 @@
+"""What every command shares: the Typer app, options, and refusing bad input.
+
+Refused input (a bad scenario, an unknown model or parameter) prints one line
+per problem on stderr and exits with status 2, never with a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
+
+import typer
+import yaml
+from rich.console import Console
+
+from detente.errors import DetenteError, ParameterError, ScenarioError
+
+app = typer.Typer(
+    help="Forecast how multi-party negotiations end.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+T = TypeVar("T")
+
+
+def guarded(action: Callable[[], T]) -> T:
+    """Run ``action``; refused input becomes messages and exit status 2."""
+    try:
+        return action()
+    except ScenarioError as exc:
+        for problem in exc.problems:
+            err.print(f"[red]error:[/red] {problem}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    except DetenteError as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+
+
+def warn(message: str) -> None:
+    err.print(f"[yellow]warning:[/yellow] {message}", highlight=False, soft_wrap=True)
+
+
+def parse_params(items: list[str] | None) -> dict[str, Any]:
+    """``["rounds=10", "eu.q=0.5"]`` -> ``{"rounds": 10, "eu.q": 0.5}`` (values as YAML)."""
+    params: dict[str, Any] = {}
+    for item in items or []:
+        name, eq, text = item.partition("=")
+        if not eq or not name.strip():
+            raise ParameterError(f"--param {item!r}: write NAME=VALUE (or MODEL.NAME=VALUE)")
+        try:
+            params[name.strip()] = yaml.safe_load(text)
+        except yaml.YAMLError:
+            params[name.strip()] = text
+    return params
+
+
+ModelOpt = Annotated[str, typer.Option("--model", "-m", help="median, compromise, nbs, ... or all")]
+PresetOpt = Annotated[str | None, typer.Option(help="named parameter set of the model")]
+ParamOpt = Annotated[
+    list[str] | None,
+    typer.Option("--param", "-p", help="NAME=VALUE (MODEL.NAME=VALUE with several models)"),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON object to stdout")]

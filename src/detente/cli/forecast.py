@@ -1,0 +1,73 @@
+"""``detente forecast``, ``validate`` and ``convert``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from detente import io
+from detente.cli.common import (
+    JsonOpt,
+    ModelOpt,
+    ParamOpt,
+    PresetOpt,
+    app,
+    guarded,
+    out,
+    parse_params,
+    warn,
+)
+from detente.console import print_forecast
+from detente.forecast import forecast as run_forecast
+
+ScenarioArg = Annotated[Path, typer.Argument(help="scenario file: .yaml, .csv or .xlsx")]
+
+
+@app.command()
+def forecast(
+    scenario: ScenarioArg,
+    model: ModelOpt = "all",
+    preset: PresetOpt = None,
+    rounds: Annotated[int | None, typer.Option(min=1, help="run exactly N rounds")] = None,
+    param: ParamOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Forecast where each issue lands and who gains what."""
+
+    def act() -> None:
+        result = run_forecast(
+            scenario, model=model, preset=preset, params=parse_params(param), rounds=rounds
+        )
+        for warning in result.warnings:
+            warn(warning)
+        if json:
+            sys.stdout.write(result.to_json() + "\n")
+        else:
+            print_forecast(result, out)
+
+    guarded(act)
+
+
+@app.command()
+def validate(scenario: ScenarioArg) -> None:
+    """Check a scenario file and say what is wrong, or that it is OK."""
+    loaded = guarded(lambda: io.load(scenario))
+    out.print(
+        f"[green]OK[/green] {scenario}: {len(loaded.actors)} actors, "
+        f"{len(loaded.issues)} issues ({loaded.title})",
+        highlight=False,
+    )
+
+
+@app.command()
+def convert(
+    source: Annotated[Path, typer.Argument(help="scenario to read")],
+    target: Annotated[Path, typer.Argument(help="file to write (.yaml, .csv or .xlsx)")],
+) -> None:
+    """Convert a scenario between YAML, CSV and xlsx, without loss."""
+    written = guarded(lambda: io.save(io.load(source), target))
+    for path in written:
+        out.print(f"wrote {path}", highlight=False)

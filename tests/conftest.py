@@ -1,0 +1,28 @@
+"""Shared fixtures: paths to the examples and test data."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import settings
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+DATA = Path(__file__).resolve().parent / "data"
+
+settings.register_profile("ci", max_examples=60, deadline=None, derandomize=True)
+settings.register_profile("dev", max_examples=60, deadline=None)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+
+@pytest.fixture
+def flagship() -> Path:
+    return EXAMPLES / "ukraine-2025.yaml"
+
+
+@pytest.fixture(autouse=True)
+def _run_in_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Doctests and examples use paths relative to the repository root."""
+    monkeypatch.chdir(ROOT)
