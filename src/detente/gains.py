@@ -29,4 +29,4 @@ def gains(arrays: ScenarioArrays, forecast: FloatArray) -> FloatArray:
     delta = np.abs(q[..., None, :] - x) - np.abs(f[..., None, :] - x)
     per_issue = np.where(arrays.involved & np.expand_dims(usable, -2), arrays.salience * delta, 0.0)
     total = per_issue.sum(axis=-1)
-    return np.where(usable.any(axis=-1)[..., None], total, np.nan)
+    return np.where(np.expand_dims(usable.any(axis=-1), -1), total, np.nan)
