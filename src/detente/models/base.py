@@ -63,6 +63,10 @@ class Model(ABC):
     title: ClassVar[str]
     #: Place in ``--model all`` (static models first, then dynamic ones).
     rank: ClassVar[int] = 100
+    #: True when ``run`` accepts arrays with a leading draw axis (positions
+    #: ``(D, n, m)``, capability ``(D, n)``) and returns forecasts ``(D, m)``
+    #: (and ``rounds`` ``(T + 1, D, n, m)``, ``converged_by_issue`` ``(D, m)``).
+    batched: ClassVar[bool] = False
     Params: ClassVar[type[BaseModel]] = NoParams
     presets: ClassVar[dict[str, dict[str, Any]]] = {"default": {}}
     default_preset: ClassVar[str] = "default"

@@ -35,6 +35,7 @@ class Compromise(Model):
     name = "compromise"
     title = "Compromise / weighted mean (Achen)"
     rank = 20
+    batched = True
 
     def run(self, arrays: ScenarioArrays, params: Any) -> Outcome:
         return Outcome(forecast=weighted_mean(arrays.positions, arrays.weight))

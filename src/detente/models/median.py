@@ -56,6 +56,7 @@ class Median(Model):
     name = "median"
     title = "Weighted median (Black)"
     rank = 10
+    batched = True
 
     def run(self, arrays: ScenarioArrays, params: Any) -> Outcome:
         return Outcome(forecast=weighted_median(arrays.positions, arrays.weight))

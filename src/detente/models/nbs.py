@@ -97,6 +97,7 @@ class NashBargaining(Model):
     name = "nbs"
     title = "Nash bargaining solution (Achen 2006)"
     rank = 30
+    batched = True
 
     def run(self, arrays: ScenarioArrays, params: Any) -> Outcome:
         forecast, degenerate = nash_bargaining(arrays.positions, arrays.weight, arrays.status_quo)
