@@ -50,7 +50,7 @@ def nash_bargaining(x: FloatArray, w: FloatArray, q: FloatArray) -> tuple[FloatA
     >>> sol, deg = nash_bargaining(np.array([[0.6], [0.8]]), np.array([[1.], [1.]]),
     ...                            np.array([0.2]))
     >>> bool(deg[0]), round(float(sol[0]), 6)
-    (False, 0.688562)
+    (False, 0.662772)
     """
     x, w = np.broadcast_arrays(x, w)
     q = np.broadcast_to(q, x.shape[:-2] + x.shape[-1:])
@@ -71,9 +71,10 @@ def nash_bargaining(x: FloatArray, w: FloatArray, q: FloatArray) -> tuple[FloatA
     solve = has_q & ~degenerate & (hi > lo)
     result = np.where(has_q, np.where(degenerate, q, lo * sign), np.nan)
     if solve.any():
-        xi, wi, qi = xs[..., solve], np.where(on, w, 0.0)[..., solve], qs[solve]
-        xi = np.moveaxis(xi, -2, -1).reshape(-1, x.shape[-2])
-        wi = np.moveaxis(wi, -2, -1).reshape(-1, x.shape[-2])
+        # One row per (draw, issue) problem to solve, actors along the last axis.
+        xi = np.moveaxis(xs, -2, -1)[solve]
+        wi = np.moveaxis(np.where(on, w, 0.0), -2, -1)[solve]
+        qi = qs[solve]
         a, b = lo[solve], hi[solve]
         # Stay just inside the feasible bound, where the condition diverges to -inf.
         b = b - (b - a) * 1e-12
@@ -109,19 +110,20 @@ class NashBargaining(Model):
             "is undefined there (null); add status_quo to the issue"
             for issue in missing
         ]
-        notes = [
-            f"nbs: on issue {issue!r} the status quo lies between the actors' positions: "
-            "no deal improves on it for all, so it is the solution (degenerate)"
-            for issue, d in zip(arrays.issue_ids, np.atleast_1d(degenerate), strict=True)
-            if d
-        ]
-        return Outcome(
-            forecast=forecast,
-            extras={
-                "degenerate": {
-                    issue: bool(d) for issue, d in zip(arrays.issue_ids, degenerate, strict=True)
-                }
-            },
-            warnings=warnings,
-            notes=notes,
-        )
+        ids = arrays.issue_ids
+        if degenerate.ndim > 1:
+            # Over draws: report how often each issue is degenerate.
+            share = degenerate.reshape(-1, len(ids)).mean(axis=0)
+            extras: dict[str, object] = {
+                "degenerate_share": dict(zip(ids, share.tolist(), strict=True))
+            }
+            notes: list[str] = []
+        else:
+            extras = {"degenerate": {i: bool(d) for i, d in zip(ids, degenerate, strict=True)}}
+            notes = [
+                f"nbs: on issue {issue!r} the status quo lies between the actors' positions: "
+                "no deal improves on it for all, so it is the solution (degenerate)"
+                for issue, d in zip(ids, degenerate, strict=True)
+                if d
+            ]
+        return Outcome(forecast=forecast, extras=extras, warnings=warnings, notes=notes)
