@@ -55,13 +55,15 @@ def scenario_trees(
             else:
                 positions[f"i{k}"] = None
                 salience[f"i{k}"] = None
-        actors.append({
-            "id": f"a{a}",
-            "capability": draw(positive),
-            "at_table": at_table,
-            "positions": positions,
-            "salience": salience,
-        })
+        actors.append(
+            {
+                "id": f"a{a}",
+                "capability": draw(positive),
+                "at_table": at_table,
+                "positions": positions,
+                "salience": salience,
+            }
+        )
     return {"title": "generated", "issues": issues, "actors": actors}
 
 

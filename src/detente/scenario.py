@@ -281,13 +281,14 @@ def _pydantic_problems(
         message = err["msg"]
         if err["type"] == "extra_forbidden":
             message = f"unknown field '{loc[-1]}'"
-        if err["type"] == "model_type" and loc and loc[-1] in ("capability",):
-            message = "expected a number or {value, low, high}"
+        fix = _FIXES.get(err["type"], "")
+        if err["type"] == "model_type" and loc and loc[0] == "actors":
+            message = f"expected a number or {{value, low, high}}, got {err['input']!r}"
+            fix = "write a number without quotes, e.g. 50"
         key = (where, message)
         if key in seen:
             continue
         seen.add(key)
-        fix = _FIXES.get(err["type"], "")
         problems.append(Problem(file, where, message, fix))
     return problems
 

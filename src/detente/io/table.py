@@ -444,14 +444,31 @@ def write_csv(scenario: Scenario, path: Path) -> list[Path]:
 
 
 def write_xlsx(scenario: Scenario, path: Path) -> list[Path]:
-    """Write one workbook with sheets actors, issues and meta."""
+    """Write one workbook with sheets actors, issues and meta.
+
+    Numbers are stored as spreadsheet numbers, which keep 16 significant
+    digits (Excel itself shows 15); YAML and CSV keep every digit.
+    """
     from openpyxl import Workbook
+    from openpyxl.utils.exceptions import IllegalCharacterError
 
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
     for name, rows in zip(("actors", "issues", "meta"), _tables(scenario, float), strict=True):
         sheet = book.create_sheet(name)
-        for r in rows:
-            sheet.append(r)
+        for number, r in enumerate(rows, start=1):
+            try:
+                sheet.append(r)
+            except IllegalCharacterError:
+                raise ScenarioError(
+                    [
+                        Problem(
+                            str(path),
+                            f"sheet {name!r}, row {number}",
+                            "a text holds a control character that .xlsx cannot store",
+                            "remove it from the scenario, or write .yaml or .csv instead",
+                        )
+                    ]
+                ) from None
     book.save(path)
     return [path]

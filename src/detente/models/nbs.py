@@ -78,16 +78,22 @@ def nash_bargaining(x: FloatArray, w: FloatArray, q: FloatArray) -> tuple[FloatA
         a, b = lo[solve], hi[solve]
         # Stay just inside the feasible bound, where the condition diverges to -inf.
         b = b - (b - a) * 1e-12
-        index = np.arange(a.size)
 
         def condition(o: FloatArray, k: np.ndarray) -> FloatArray:
             xk, wk, qk = xi[k], wi[k], qi[k][..., None]
             gap = (xk - qk) ** 2 - (xk - o[..., None]) ** 2
-            terms = np.where(wk > 0, wk * (xk - o[..., None]) / np.where(wk > 0, gap, 1.0), 0.0)
-            return terms.sum(axis=-1)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                terms = np.where(wk > 0, wk * (xk - o[..., None]) / gap, 0.0)
+                return terms.sum(axis=-1)
 
-        root = elementwise.find_root(condition, (a, b), args=(index,))
-        result[solve] = root.x * sign[solve]
+        index = np.arange(a.size)
+        root = np.where(condition(b, index) >= 0, b, a)
+        # The condition falls from >= 0 at a; bracket only where it turns negative.
+        inner = (condition(a, index) > 0) & (condition(b, index) < 0)
+        if inner.any():
+            found = elementwise.find_root(condition, (a[inner], b[inner]), args=(index[inner],))
+            root[inner] = found.x
+        result[solve] = root * sign[solve]
     return result, degenerate
 
 

@@ -1,0 +1,155 @@
+"""Scenario validation: every bad input is refused with a message naming where and how to fix."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from detente import load
+from detente.errors import ScenarioError
+from detente.scenario import Scenario
+
+BASE: dict[str, Any] = {
+    "title": "t",
+    "issues": [
+        {"id": "land", "scale": [0, 10], "status_quo": 5},
+        {"id": "nato", "labels": {"low": "join", "high": "neutral"}},
+    ],
+    "actors": [
+        {
+            "id": "A",
+            "capability": 2,
+            "positions": {"land": 1, "nato": 10},
+            "salience": {"land": 0.5, "nato": 1},
+        },
+        {
+            "id": "B",
+            "name": "俄罗斯",
+            "capability": {"value": 3, "low": 2, "high": 4},
+            "at_table": False,
+            "positions": {"land": None, "nato": 90},
+            "salience": {"land": None, "nato": 0.2},
+        },
+    ],
+}
+
+
+def refused(tree: Any) -> list[str]:
+    with pytest.raises(ScenarioError) as info:
+        Scenario.from_tree(tree, file="s.yaml")
+    messages = [str(p) for p in info.value.problems]
+    assert all(m.startswith("s.yaml") for m in messages)
+    return messages
+
+
+def mutate(path: str, value: Any) -> dict[str, Any]:
+    tree = copy.deepcopy(BASE)
+    *head, last = path.split("/")
+    node: Any = tree
+    for part in head:
+        node = node[int(part)] if part.isdigit() else node[part]
+    if value is _DELETE:
+        del node[int(last) if last.isdigit() else last]
+    else:
+        node[int(last) if last.isdigit() else last] = value
+    return tree
+
+
+_DELETE = object()
+
+
+def test_valid_base() -> None:
+    s = Scenario.from_tree(BASE)
+    assert s.actor("B").display_name == "俄罗斯"
+    assert s.issue("nato").scale == (0.0, 100.0)
+    assert s.actor("B").capability.bounds() == (2.0, 4.0)
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "expected"),
+    [
+        ("actors/0/positions/ghost", 3, ["actor 'A' › positions.ghost", "unknown issue id"]),
+        ("actors/0/salience/land", _DELETE, ["actor 'A' › salience", "no entry for issue 'land'"]),
+        ("actors/1/id", "A", ["actor 'A'", "used more than once"]),
+        ("issues/1/id", "land", ["issue 'land'", "used more than once"]),
+        ("actors/0/capability", -1, ["capability", "must be greater than 0"]),
+        ("actors/0/capability", 0, ["capability", "must be greater than 0"]),
+        ("actors/0/salience/nato", 1.5, ["salience.nato", "outside [0, 1]"]),
+        ("actors/0/positions/land", 11, ["positions.land", "outside [0, 10]"]),
+        (
+            "actors/0/positions/land",
+            {"value": 5, "low": 4, "high": 12},
+            ["positions.land", "high 12 lies outside"],
+        ),
+        ("actors/0/positions/land", {"value": 5, "low": 6, "high": 8}, ["low <= value <= high"]),
+        ("actors/0/positions/land", {"value": 5, "low": 4}, ["both low and high"]),
+        (
+            "actors/0/positions/land",
+            {"value": 5, "low": 4, "high": 6, "dist": "cauchy"},
+            ["positions.land", "triangular"],
+        ),
+        ("issues/0/status_quo", 11, ["issue 'land' › status_quo", "outside the scale"]),
+        ("issues/0/scale", [10, 0], ["issue 'land' › scale", "low < high"]),
+        ("actors/0/capability", "80", ["actor 'A' › capability", "number"]),
+        ("actors/0/at_table", "yes", ["actor 'A' › at_table", "boolean"]),
+        ("actors/0/positions/land", None, ["both be null"]),
+        ("actors/0/colour", "red", ["unknown field 'colour'"]),
+        ("issues/0/id", "land use", ["issue", "letters, digits"]),
+        ("actors/0/salience/land", 0, ["issue 'land'", "no actor at the table has a positive"]),
+        ("title", _DELETE, ["title", "Field required"]),
+    ],
+)
+def test_bad_input_is_refused_with_a_clear_message(
+    path: str, value: Any, expected: list[str]
+) -> None:
+    messages = refused(mutate(path, value))
+    assert any(all(e in m for e in expected) for m in messages), messages
+    assert all("fix:" in m for m in messages), messages
+
+
+def test_several_problems_are_reported_together() -> None:
+    tree = mutate("actors/0/capability", -1)
+    tree["actors"][1]["salience"]["nato"] = 2
+    assert len(refused(tree)) == 2
+
+
+def test_not_a_mapping() -> None:
+    assert "does not hold a scenario" in refused([1, 2])[0]
+
+
+def test_malformed_yaml_names_the_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("title: x\nissues: [\n  - id: a\n", encoding="utf-8")
+    with pytest.raises(ScenarioError) as info:
+        load(bad)
+    assert "malformed YAML" in str(info.value) and "line" in str(info.value)
+
+
+def test_unknown_extension(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError, match="unknown scenario format"):
+        load(tmp_path / "s.txt")
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError, match="no such file"):
+        load(tmp_path / "none.yaml")
+
+
+def test_examples_are_valid_and_agree(flagship: Path) -> None:
+    en = load(flagship)
+    zh = load(flagship.with_name("ukraine-2025.zh.yaml"))
+    assert en.issue_ids == zh.issue_ids and en.actor_ids == zh.actor_ids
+    for a, b in zip(en.actors, zh.actors, strict=True):
+        assert (a.capability, a.at_table, a.positions, a.salience) == (
+            b.capability,
+            b.at_table,
+            b.positions,
+            b.salience,
+        )
+    assert [i.status_quo for i in en.issues] == [i.status_quo for i in zh.issues]
+    assert not en.actor("UA").at_table and not en.actor("EU").at_table
+    yaml.safe_dump(en.to_tree(), allow_unicode=True)
