@@ -1,7 +1,9 @@
 """Reading and writing scenarios, one module per format.
 
 :func:`load` and :func:`save` pick the format from the file's extension:
-``.yaml``/``.yml`` (:mod:`.yaml`), ``.csv`` and ``.xlsx`` (:mod:`.table`).
+``.yaml``/``.yml`` (:mod:`.yaml`), ``.csv`` and ``.xlsx`` (:mod:`.table`);
+Decide exchange-model input (:mod:`.decide`, read only) from ``.txt`` or
+``.decide``, or from a ``.csv`` whose first row starts with ``#A``, ``#P``...
 """
 
 from __future__ import annotations
@@ -10,10 +12,11 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from detente.errors import Problem, ScenarioError
-from detente.io import table, yaml
+from detente.io import decide, table, yaml
 from detente.scenario import Scenario
 
 READERS = {".yaml": yaml.read, ".yml": yaml.read, ".csv": table.read_csv, ".xlsx": table.read_xlsx}
+READERS |= {".txt": decide.read, ".decide": decide.read}
 WRITERS = {
     ".yaml": yaml.write,
     ".yml": yaml.write,
@@ -44,6 +47,8 @@ def load(path: str | Path) -> Scenario:
     reader = READERS[_suffix(path, READERS)]
     if not path.is_file():
         raise ScenarioError([Problem(str(path), "", "no such file", "check the path")])
+    if reader is table.read_csv and decide.sniff(path):
+        reader = decide.read
     return reader(path)
 
 
