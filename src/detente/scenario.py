@@ -129,6 +129,9 @@ class Scenario(_Strict):
     source: str | None = None
     issues: Annotated[list[Issue], Field(min_length=1)]
     actors: Annotated[list[Actor], Field(min_length=1)]
+    #: Parameters a file sets for models, ``{model: {name: value}}`` (e.g. a
+    #: KTAB XML file's ModelParameters for ``smp``); given parameters override them.
+    model_params: dict[str, dict[str, Any]] | None = None
 
     @property
     def issue_ids(self) -> list[str]:
@@ -237,6 +240,8 @@ def _tree(s: Scenario) -> dict[str, Any]:
             item["notes"] = a.notes
         actors.append(item)
     tree["actors"] = actors
+    if s.model_params is not None:
+        tree["model_params"] = {m: dict(p) for m, p in s.model_params.items()}
     return tree
 
 
