@@ -148,9 +148,9 @@ def run_model(
 
 
 def model_names(model: str) -> list[str]:
-    """The models ``model`` stands for (``all`` = every registered model)."""
+    """The models ``model`` stands for (``all`` = every registered model but the ensemble)."""
     if model == "all":
-        return list(REGISTRY)
+        return [name for name, m in REGISTRY.items() if not m.combines_models]
     names = [m.strip() for m in model.split(",") if m.strip()]
     for name in names:
         get_model(name)

@@ -4,7 +4,17 @@ Importing this package registers every model; :data:`REGISTRY` maps names to
 models in the order ``detente forecast --model all`` runs them.
 """
 
-from detente.models import compromise, median, nbs
+from detente.models import compromise, ensemble, median, nbs
 from detente.models.base import REGISTRY, Model, Outcome, get_model, register
 
-__all__ = ["REGISTRY", "Model", "Outcome", "compromise", "get_model", "median", "nbs", "register"]
+__all__ = [
+    "REGISTRY",
+    "Model",
+    "Outcome",
+    "compromise",
+    "ensemble",
+    "get_model",
+    "median",
+    "nbs",
+    "register",
+]

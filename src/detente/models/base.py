@@ -67,6 +67,9 @@ class Model(ABC):
     #: ``(D, n, m)``, capability ``(D, n)``) and returns forecasts ``(D, m)``
     #: (and ``rounds`` ``(T + 1, D, n, m)``, ``converged_by_issue`` ``(D, m)``).
     batched: ClassVar[bool] = False
+    #: True for a model that combines the others' forecasts (the ensemble):
+    #: ``all`` leaves it out, so that no model runs twice.
+    combines_models: ClassVar[bool] = False
     Params: ClassVar[type[BaseModel]] = NoParams
     presets: ClassVar[dict[str, dict[str, Any]]] = {"default": {}}
     default_preset: ClassVar[str] = "default"

@@ -1,0 +1,638 @@
+"""Monte Carlo: how sure is a forecast, given how unsure its inputs are?
+
+Every capability, position and salience of a scenario may carry a range,
+``{value, low, high, dist}`` (see :class:`detente.scenario.Estimate`). An
+:class:`Input` turns one such range into a distribution; :func:`simulate`
+draws N scenarios from all of them at once, runs models on every draw and
+summarises the forecasts per issue (mean, 5/25/50/75/95th percentiles,
+histogram) and the gains per actor.
+
+Distributions (``dist``; triangular when a range gives none):
+
+- ``uniform``: every value in ``[low, high]`` alike (``value`` is only the
+  point forecast's);
+- ``triangular``: bounds ``low``/``high``, mode ``value``;
+- ``normal``: ``value`` is the median, ``low`` and ``high`` the 5th and 95th
+  percentiles. A symmetric range is the normal N(value, ((high - low) /
+  (2 z95))^2), z95 = 1.645; an asymmetric one is a split normal: each half of
+  the normal scaled to its own side (sigma_low = (value - low) / z95 below
+  the value, sigma_high = (high - value) / z95 above), half the mass each
+  side, so the percentiles stay exactly where the analyst put them;
+- ``beta``: a PERT distribution (Malcolm et al. 1959; Vose 2008, *Risk
+  Analysis*, 3rd ed., sec. 9.1.6): Beta(1 + 4 (m - a) / (b - a),
+  1 + 4 (b - m) / (b - a)) on [a, b] with mode m = ``value``, whose support
+  [a, b] is solved for (once per input) so that its 5th and 95th percentiles
+  are ``low`` and ``high``.
+
+Normal and PERT tails can reach past what an input may be (a position off
+its issue's scale, a salience outside [0, 1], a capability at or below 0).
+Draws are then taken from the distribution **truncated** to the valid range
+(conditioned on lying in it: inverse-CDF sampling between the CDF's values at
+the two ends), never clamped onto the ends; when more than 0.1% of the mass
+is cut, :attr:`Simulation.notes` says how much. Truncation moves the
+percentiles slightly inward from ``low``/``high``.
+
+Every draw comes from uniform numbers through each input's inverse CDF, so a
+collapsed range (``low == high == value``) yields exactly ``value``, and a
+scenario whose ranges are all collapsed simulates to its point forecast
+exactly. Draws come in seeded blocks (:mod:`detente.parallel`): the same
+seed gives the same numbers whatever the workers or chunks. Models that
+declare ``batched`` run once per block on arrays with a leading draw axis;
+the others run once per draw.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel
+from scipy import optimize, special
+
+from detente.arrays import BoolArray, FloatArray, ScenarioArrays
+from detente.errors import ParameterError, Problem, ScenarioError
+from detente.gains import gains
+from detente.models.base import REGISTRY, Model, get_model
+from detente.parallel import Block, Executor, Seed, seed_sequence
+from detente.scenario import Estimate, Scenario
+
+Kind = Literal["capability", "position", "salience"]
+#: z such that Phi(z) = 0.95: low/high of a normal or beta input lie this far out.
+Z95 = float(special.ndtri(0.95))
+PERCENTILES = (5, 25, 50, 75, 95)
+HISTOGRAM_BINS = 20
+#: Truncated mass (share) above which a note tells the analyst.
+TRUNCATION_NOTE = 1e-3
+
+
+def _pert_shape(a: float, m: float, b: float) -> tuple[float, float]:
+    """The PERT's beta exponents for support [a, b] and mode m (Vose 2008, eq. 9.5)."""
+    return 1 + 4 * (m - a) / (b - a), 1 + 4 * (b - m) / (b - a)
+
+
+def fit_pert(value: float, low: float, high: float) -> tuple[float, float]:
+    """Support (a, b) of the PERT with mode ``value`` whose 5th/95th percentiles are low/high.
+
+    Solved in the unit frame (low = 0, high = 1) for log(-a) and log(b - 1),
+    with a < low and b > high: two equations, two unknowns, one root.
+
+    >>> a, b = fit_pert(50.0, 40.0, 60.0)
+    >>> round(a, 4), round(b, 4)
+    (33.9096, 66.0904)
+    """
+    width = high - low
+    t = (value - low) / width
+
+    def residual(z: FloatArray) -> list[float]:
+        a, b = -np.exp(z[0]), 1 + np.exp(z[1])
+        alpha, beta = _pert_shape(a, t, b)
+        return [
+            float(special.betainc(alpha, beta, -a / (b - a))) - 0.05,
+            float(special.betainc(alpha, beta, (1 - a) / (b - a))) - 0.95,
+        ]
+
+    sol = optimize.root(residual, [np.log(0.5), np.log(0.5)], method="hybr", tol=1e-13)
+    if not sol.success or max(abs(r) for r in residual(sol.x)) > 1e-9:
+        raise ParameterError(
+            f"no PERT distribution has mode {value:g} with 5th/95th percentiles {low:g}/{high:g}"
+        )
+    return low - width * float(np.exp(sol.x[0])), high + width * float(np.exp(sol.x[1]))
+
+
+@dataclass(frozen=True)
+class Input:
+    """One uncertain number of a scenario, as the distribution it is drawn from.
+
+    ``name`` is ``ACTOR.capability`` or ``ACTOR.position|salience.ISSUE``;
+    ``value``/``low``/``high`` are in the scenario's units; ``valid`` is the
+    range a draw must lie in (the issue's scale, [0, 1], or (0, inf)).
+    """
+
+    name: str
+    kind: Kind
+    actor: int
+    issue: int | None
+    value: float
+    low: float
+    high: float
+    dist: str
+    valid: tuple[float, float]
+    support: tuple[float, float] = (np.nan, np.nan)
+    #: CDF (untruncated) at the ends of ``valid``: draws use the mass between.
+    kept: tuple[float, float] = (0.0, 1.0)
+
+    @classmethod
+    def build(
+        cls,
+        name: str,
+        kind: Kind,
+        actor: int,
+        issue: int | None,
+        est: Estimate,
+        valid: tuple[float, float],
+    ) -> Input:
+        low, high = est.bounds()
+        dist = est.dist or "triangular"
+        made = cls(name, kind, actor, issue, est.value, low, high, dist, valid)
+        if low == high:
+            return made
+        if dist == "beta":
+            made = cls(
+                name,
+                kind,
+                actor,
+                issue,
+                est.value,
+                low,
+                high,
+                dist,
+                valid,
+                support=fit_pert(est.value, low, high),
+            )
+        if dist in ("normal", "beta"):
+            kept = (float(made.cdf(valid[0])), float(made.cdf(valid[1])))
+            made = cls(
+                name, kind, actor, issue, est.value, low, high, dist, valid, made.support, kept
+            )
+        return made
+
+    @property
+    def truncated(self) -> float:
+        """Share of the distribution's mass outside the valid range (cut off)."""
+        return 1.0 - (self.kept[1] - self.kept[0])
+
+    def cdf(self, x: float) -> float:
+        """The untruncated CDF (normal and beta inputs; used for truncation)."""
+        if self.dist == "normal":
+            sigma = (self.value - self.low if x < self.value else self.high - self.value) / Z95
+            return float(special.ndtr((x - self.value) / sigma))
+        a, b = self.support
+        alpha, beta = _pert_shape(a, self.value, b)
+        return float(special.betainc(alpha, beta, np.clip((x - a) / (b - a), 0.0, 1.0)))
+
+    def ppf(self, p: FloatArray) -> FloatArray:
+        """The untruncated inverse CDF at probabilities ``p``."""
+        v, lo, hi = self.value, self.low, self.high
+        if self.dist == "uniform":
+            return lo + p * (hi - lo)
+        if self.dist == "triangular":
+            left = lo + np.sqrt(p * (hi - lo) * (v - lo))
+            right = hi - np.sqrt((1 - p) * (hi - lo) * (hi - v))
+            return np.where(p < (v - lo) / (hi - lo), left, right)
+        if self.dist == "normal":
+            z = special.ndtri(p)
+            return v + z * np.where(z < 0, v - lo, hi - v) / Z95
+        a, b = self.support
+        alpha, beta = _pert_shape(a, v, b)
+        return a + (b - a) * special.betaincinv(alpha, beta, p)
+
+    def draw(self, u: FloatArray) -> FloatArray:
+        """Values for uniform numbers ``u`` in [0, 1): the truncated inverse CDF.
+
+        The final clip only absorbs rounding at the ends (the mass outside
+        ``valid`` is already excluded through ``kept``).
+        """
+        if self.low == self.high:
+            return np.full(np.shape(u), self.value)
+        p = self.kept[0] + u * (self.kept[1] - self.kept[0])
+        return np.clip(self.ppf(p), *self.valid)
+
+
+def uncertain_inputs(scenario: Scenario) -> list[Input]:
+    """Every estimate of ``scenario`` that carries a range, in a fixed order.
+
+    Order: actors as listed; for each, capability, then position and
+    salience for each issue in order. Raises :class:`ScenarioError` for a
+    normal range whose value is not strictly inside it (a median cannot be
+    the 5th or 95th percentile).
+    """
+    inputs: list[Input] = []
+    problems: list[Problem] = []
+
+    def add(name: str, kind: Kind, a: int, k: int | None, est: Estimate | None, valid: Any) -> None:
+        if est is None or not est.has_range:
+            return
+        low, high = est.bounds()
+        if est.dist == "normal" and low != high and not low < est.value < high:
+            problems.append(
+                Problem(
+                    "<scenario>",
+                    name,
+                    "a normal range needs low < value < high (value is the median, "
+                    "low/high the 5th/95th percentiles)",
+                    "widen the range, or use dist: triangular or beta",
+                )
+            )
+            return
+        inputs.append(Input.build(name, kind, a, k, est, valid))
+
+    for a, actor in enumerate(scenario.actors):
+        add(f"{actor.id}.capability", "capability", a, None, actor.capability, (0.0, np.inf))
+        for k, issue in enumerate(scenario.issues):
+            add(
+                f"{actor.id}.position.{issue.id}",
+                "position",
+                a,
+                k,
+                actor.positions.get(issue.id),
+                (float(issue.scale[0]), float(issue.scale[1])),
+            )
+            add(
+                f"{actor.id}.salience.{issue.id}",
+                "salience",
+                a,
+                k,
+                actor.salience.get(issue.id),
+                (0.0, 1.0),
+            )
+    if problems:
+        raise ScenarioError(problems)
+    return inputs
+
+
+def draw_values(inputs: Sequence[Input], u: FloatArray) -> FloatArray:
+    """Input values ``(D, k)`` in scenario units from uniform numbers ``u`` ``(D, k)``."""
+    out = np.empty(u.shape)
+    for j, inp in enumerate(inputs):
+        out[:, j] = inp.draw(u[:, j])
+    return out
+
+
+def apply_values(
+    base: ScenarioArrays, inputs: Sequence[Input], values: FloatArray
+) -> ScenarioArrays:
+    """``base`` with a leading draw axis, input ``j`` set to ``values[:, j]`` in draw d.
+
+    Positions are normalised exactly as :meth:`ScenarioArrays.from_scenario`
+    does, so a draw at every input's value equals ``base`` bit for bit.
+    """
+    d = values.shape[0]
+    positions = np.repeat(base.positions[None], d, axis=0)
+    salience = np.repeat(base.salience[None], d, axis=0)
+    capability = np.repeat(base.capability[None], d, axis=0)
+    for j, inp in enumerate(inputs):
+        if inp.kind == "capability":
+            capability[:, inp.actor] = values[:, j]
+        elif inp.kind == "salience":
+            salience[:, inp.actor, inp.issue] = values[:, j]
+        else:
+            lo, hi = base.scale_low[inp.issue], base.scale_high[inp.issue]
+            positions[:, inp.actor, inp.issue] = (values[:, j] - lo) / (hi - lo)
+    return base.with_values(positions=positions, salience=salience, capability=capability)
+
+
+@dataclass
+class Batch:
+    """A model's answers on a batch of draws, in normalised units."""
+
+    forecast: FloatArray
+    converged: BoolArray | None = None
+    converged_by_issue: BoolArray | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def _draw(arrays: ScenarioArrays, d: int) -> ScenarioArrays:
+    return arrays.with_values(
+        positions=arrays.positions[d], salience=arrays.salience[d], capability=arrays.capability[d]
+    )
+
+
+def run_batch(model: Model, arrays: ScenarioArrays, params: BaseModel) -> Batch:
+    """Run ``model`` on arrays with a leading draw axis ``(D, ...)``.
+
+    A ``batched`` model gets the whole batch in one call; any other runs
+    draw by draw (the same numbers, more slowly). A draw counts as
+    converged when every issue converged (or, lacking that detail, when the
+    model says it did).
+    """
+    d, m = arrays.positions.shape[0], arrays.n_issues
+    by_issue: BoolArray | None = None
+    flags: Any = None
+    if model.batched:
+        out = model.run(arrays, params)
+        forecast = np.broadcast_to(np.asarray(out.forecast, dtype=float), (d, m))
+        if out.converged_by_issue is not None:
+            by_issue = np.broadcast_to(np.asarray(out.converged_by_issue, dtype=bool), (d, m))
+        flags = out.converged
+        warnings = list(out.warnings)
+    else:
+        outs = [model.run(_draw(arrays, i), params) for i in range(d)]
+        forecast = np.array([np.asarray(o.forecast, dtype=float) for o in outs]).reshape(d, m)
+        if all(o.converged_by_issue is not None for o in outs):
+            by_issue = np.array([o.converged_by_issue for o in outs], dtype=bool).reshape(d, m)
+        if all(o.converged is not None for o in outs):
+            flags = [o.converged for o in outs]
+        warnings = list(dict.fromkeys(w for o in outs for w in o.warnings))
+    converged: BoolArray | None = None
+    if by_issue is not None:
+        converged = np.asarray(by_issue.all(axis=-1))
+    elif flags is not None:
+        converged = np.broadcast_to(np.asarray(flags, dtype=bool), (d,))
+    return Batch(forecast, converged, by_issue, warnings)
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A model to run, with its resolved parameters."""
+
+    name: str
+    preset: str
+    params: BaseModel
+
+
+def plan_models(
+    scenario: Scenario,
+    model: str,
+    preset: str | None,
+    params: Mapping[str, Any],
+    rounds: int | None,
+) -> tuple[list[Planned], dict[str, str]]:
+    """Which models run, with which parameters, and which are skipped (and why).
+
+    The same rules as :func:`detente.forecast.forecast`: parameters the
+    scenario file sets come first, ``MODEL.NAME`` parameters with several
+    models, a preset applies to the models that define it, ``rounds`` to the
+    dynamic ones.
+    """
+    from detente.forecast import model_names, split_params
+
+    names = model_names(model)
+    per_model = split_params(names, params)
+    for name, given in (scenario.model_params or {}).items():
+        if name in per_model:
+            per_model[name] = {**given, **per_model[name]}
+    if (
+        preset is not None
+        and len(names) > 1
+        and not any(preset in get_model(n).presets for n in names)
+    ):
+        raise ParameterError(f"no model being run has a preset {preset!r}")
+    if rounds is not None:
+        dynamic = [n for n in names if "rounds" in get_model(n).Params.model_fields]
+        if not dynamic:
+            raise ParameterError(f"--rounds applies to dynamic models only, not {model!r}")
+        for name in dynamic:
+            per_model[name].setdefault("rounds", rounds)
+    arrays = scenario.to_arrays()
+    planned, skipped = [], {}
+    for name in names:
+        m = get_model(name)
+        reason = m.applies(arrays)
+        if reason is not None:
+            if len(names) == 1:
+                raise ParameterError(f"model {name!r} cannot run on this scenario: {reason}")
+            skipped[name] = reason
+            continue
+        chosen = preset if preset is None or preset in m.presets or len(names) == 1 else None
+        resolved = m.resolve(chosen, per_model[name])
+        planned.append(Planned(name, chosen or m.default_preset, resolved))
+    return planned, skipped
+
+
+def _num(x: float) -> float | None:
+    return None if np.isnan(x) else float(x)
+
+
+def describe(x: FloatArray) -> dict[str, float | None]:
+    """Mean and 5/25/50/75/95th percentiles (linear interpolation) of the non-NaN draws."""
+    kept = x[~np.isnan(x)]
+    if kept.size == 0:
+        return {"mean": None, **{f"p{q:02d}": None for q in PERCENTILES}}
+    cuts = np.percentile(kept, PERCENTILES)
+    return {
+        "mean": float(kept.mean()),
+        **{f"p{q:02d}": float(c) for q, c in zip(PERCENTILES, cuts, strict=True)},
+    }
+
+
+@dataclass
+class ModelSimulation:
+    """One model over every draw: forecasts ``(draws, issues)`` and gains ``(draws, actors)``.
+
+    Forecasts are in the scenario's units; ``point`` is the forecast with
+    every input at its value.
+    """
+
+    model: str
+    title: str
+    preset: str
+    params: dict[str, Any]
+    issue_ids: tuple[str, ...]
+    actor_ids: tuple[str, ...]
+    scales: list[tuple[float, float]]
+    point: dict[str, float | None]
+    forecasts: FloatArray
+    gains: FloatArray
+    converged: BoolArray | None = None
+    converged_by_issue: BoolArray | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def issues(self) -> dict[str, dict[str, float | None]]:
+        """Per issue: mean and 5/25/50/75/95th percentiles of the forecast."""
+        return {i: describe(self.forecasts[:, k]) for k, i in enumerate(self.issue_ids)}
+
+    def histograms(self) -> dict[str, dict[str, list[float] | list[int]]]:
+        """Per issue: counts of draws in :data:`HISTOGRAM_BINS` equal bins over the scale."""
+        out: dict[str, dict[str, list[float] | list[int]]] = {}
+        for k, issue in enumerate(self.issue_ids):
+            col = self.forecasts[:, k]
+            counts, edges = np.histogram(col[~np.isnan(col)], HISTOGRAM_BINS, self.scales[k])
+            out[issue] = {"edges": edges.tolist(), "counts": counts.tolist()}
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        gain_stats = {
+            a: {key: describe(self.gains[:, i])[key] for key in ("mean", "p05", "p95")}
+            for i, a in enumerate(self.actor_ids)
+        }
+        out: dict[str, Any] = {
+            "issues": self.issues(),
+            "gains": gain_stats,
+            "point": self.point,
+            "histograms": self.histograms(),
+            "gain_chance": {
+                a: _num(float(np.mean(self.gains[:, i] > 0)))
+                if not np.isnan(self.gains[:, i]).all()
+                else None
+                for i, a in enumerate(self.actor_ids)
+            },
+            "preset": self.preset,
+            "params": self.params,
+        }
+        undefined = np.isnan(self.forecasts).mean(axis=0)
+        if undefined.any():
+            out["undefined_share"] = {
+                i: float(s) for i, s in zip(self.issue_ids, undefined, strict=True)
+            }
+        if self.converged is not None:
+            conv: dict[str, Any] = {"all": float(self.converged.mean())}
+            if self.converged_by_issue is not None:
+                share = self.converged_by_issue.mean(axis=0)
+                conv["by_issue"] = {i: float(s) for i, s in zip(self.issue_ids, share, strict=True)}
+            out["converged_share"] = conv
+        return out
+
+
+@dataclass
+class Simulation:
+    """Every model's answers over the same draws (common random numbers)."""
+
+    scenario: Scenario
+    draws: int
+    seed: int
+    inputs: list[Input]
+    models: dict[str, ModelSimulation] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def __getitem__(self, model: str) -> ModelSimulation:
+        return self.models[model]
+
+    @property
+    def warnings(self) -> list[str]:
+        return list(dict.fromkeys(w for m in self.models.values() for w in m.warnings))
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "scenario": self.scenario.title,
+            "draws": self.draws,
+            "seed": self.seed,
+            "models": {name: m.to_dict() for name, m in self.models.items()},
+            "inputs": [
+                {"input": i.name, "dist": i.dist, "value": i.value, "low": i.low, "high": i.high}
+                for i in self.inputs
+            ],
+        }
+        if self.skipped:
+            out["skipped"] = self.skipped
+        if self.notes:
+            out["notes"] = self.notes
+        return out
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+
+@dataclass
+class _BlockResult:
+    forecast: FloatArray
+    gains: FloatArray
+    converged: BoolArray | None
+    converged_by_issue: BoolArray | None
+    warnings: list[str]
+
+
+def _simulate_block(
+    block: Block, base: ScenarioArrays, inputs: list[Input], planned: list[Planned]
+) -> dict[str, _BlockResult]:
+    values = draw_values(inputs, block.rng().random((block.size, len(inputs))))
+    arrays = apply_values(base, inputs, values)
+    out = {}
+    for plan in planned:
+        batch = run_batch(get_model(plan.name), arrays, plan.params)
+        out[plan.name] = _BlockResult(
+            batch.forecast,
+            gains(arrays, batch.forecast),
+            batch.converged,
+            batch.converged_by_issue,
+            batch.warnings,
+        )
+    return out
+
+
+def _join(parts: list[BoolArray | None]) -> BoolArray | None:
+    """Blocks' convergence flags end to end (None unless every block has them)."""
+    present = [p for p in parts if p is not None]
+    return np.concatenate(present) if len(present) == len(parts) else None
+
+
+def entropy(root: np.random.SeedSequence) -> int:
+    """The integer that reproduces ``root`` when passed back as a seed."""
+    value = root.entropy
+    if not isinstance(value, int):
+        raise ParameterError("seed: give an integer (or None), not a sequence")
+    return value
+
+
+def truncation_notes(inputs: Sequence[Input]) -> list[str]:
+    return [
+        f"{i.name}: {100 * i.truncated:.1f}% of its {i.dist} distribution lies outside "
+        f"[{i.valid[0]:g}, {i.valid[1]:g}]; draws come from the rest (truncated)"
+        for i in inputs
+        if i.truncated > TRUNCATION_NOTE
+    ]
+
+
+def load_scenario(scenario: Scenario | str | Path) -> Scenario:
+    from detente.io import load
+
+    return scenario if isinstance(scenario, Scenario) else load(scenario)
+
+
+def simulate(
+    scenario: Scenario | str | Path,
+    model: str = "all",
+    draws: int = 10_000,
+    seed: Seed = 0,
+    preset: str | None = None,
+    params: Mapping[str, Any] | None = None,
+    rounds: int | None = None,
+    workers: int | None = None,
+    scheduler: str | Any | None = None,
+    progress: Callable[[int], object] | None = None,
+    **kwparams: Any,
+) -> Simulation:
+    """Draw ``draws`` scenarios from the inputs' ranges and run ``model`` on each.
+
+    ``model``, ``preset``, ``params`` and ``rounds`` work as in
+    :func:`detente.forecast`; ``seed`` (default 0, so a rerun repeats the
+    numbers; ``None`` for fresh entropy, reported as :attr:`Simulation.seed`)
+    fixes every draw. ``workers`` starts a local Dask cluster, ``scheduler``
+    uses a running one (see :class:`detente.parallel.Executor`); the numbers
+    are the same either way. ``progress`` is called with draws done.
+
+    >>> sim = simulate("examples/ukraine-2025.yaml", model="compromise", draws=2000)
+    >>> stats = sim["compromise"].issues()["territory"]
+    >>> stats["p05"] < stats["p50"] < stats["p95"]
+    True
+    """
+    scn = load_scenario(scenario)
+    planned, skipped = plan_models(scn, model, preset, {**(params or {}), **kwparams}, rounds)
+    inputs = uncertain_inputs(scn)
+    base = scn.to_arrays()
+    root = seed_sequence(seed)
+    work = partial(_simulate_block, base=base, inputs=inputs, planned=planned)
+    with Executor(workers, scheduler) as ex:
+        parts = ex.map_blocks(work, draws, root, progress)
+    notes = truncation_notes(inputs)
+    if not inputs:
+        notes.append("no input has a range: every draw is the point forecast")
+    result = Simulation(scn, draws, entropy(root), inputs, skipped=skipped, notes=notes)
+    for plan in planned:
+        m = REGISTRY[plan.name]
+        rows = [p[plan.name] for p in parts]
+        point = np.asarray(m.run(base, plan.params).forecast, dtype=float)
+        result.models[plan.name] = ModelSimulation(
+            model=plan.name,
+            title=m.title,
+            preset=plan.preset,
+            params=plan.params.model_dump(mode="json"),
+            issue_ids=base.issue_ids,
+            actor_ids=base.actor_ids,
+            scales=[
+                (float(lo), float(hi))
+                for lo, hi in zip(base.scale_low, base.scale_high, strict=True)
+            ],
+            point={i: _num(v) for i, v in zip(base.issue_ids, base.to_scale(point), strict=True)},
+            forecasts=base.to_scale(np.concatenate([r.forecast for r in rows])),
+            gains=np.concatenate([r.gains for r in rows]),
+            converged=_join([r.converged for r in rows]),
+            converged_by_issue=_join([r.converged_by_issue for r in rows]),
+            warnings=list(dict.fromkeys(w for r in rows for w in r.warnings)),
+        )
+    return result
