@@ -12,6 +12,8 @@ from detente.forecast import Forecast, ModelResult, forecast
 from detente.io import load, save
 from detente.models import REGISTRY as MODELS
 from detente.scenario import Actor, Estimate, Issue, Scenario
+from detente.sensitivity import Sensitivity, sensitivity
+from detente.uncertainty import Simulation, simulate
 
 __version__ = "0.1.0"
 
@@ -27,8 +29,12 @@ __all__ = [
     "Problem",
     "Scenario",
     "ScenarioError",
+    "Sensitivity",
+    "Simulation",
     "__version__",
     "forecast",
     "load",
     "save",
+    "sensitivity",
+    "simulate",
 ]
