@@ -1,0 +1,654 @@
+"""Charts of forecasts, draws, sensitivity and what-ifs (matplotlib, Agg; PNG and SVG).
+
+Every chart is drawn from a scenario and a result as its JSON dict (what
+``--json`` prints and the run store keeps), so a chart can be made again
+from a saved run without running anything:
+
+=============== ==================================== ========================
+kind            data                                 function
+=============== ==================================== ========================
+``rounds``      forecast JSON                        :func:`rounds_chart`
+``gains``       forecast JSON                        :func:`gains_chart`
+``distribution`` simulate JSON                       :func:`distribution_chart`
+``tornado``     sensitivity JSON                     :func:`tornado_chart`
+``challenges``  forecast JSON (eu's params), or None :func:`challenge_chart`
+``variants``    compare JSON                         :func:`variants_chart`
+=============== ==================================== ========================
+
+Each returns a :class:`Chart` (a matplotlib ``Figure``) with
+:meth:`Chart.to_svg` (text, glyphs drawn as paths so the SVG needs no font),
+:meth:`Chart.to_png` and :meth:`Chart.write` (``.png`` or ``.svg``). No
+pyplot: figures hold no global state, so a server may draw in threads.
+Importing this module needs matplotlib (``pip install 'detente[viz]'``).
+``lang="zh"`` writes every label in Chinese (:mod:`.messages`) with a CJK
+font (:mod:`.fonts`).
+
+>>> from detente import forecast, load
+>>> scenario = load("examples/ukraine-2025.yaml")
+>>> result = forecast(scenario, model="median").to_dict()
+>>> svg = gains_chart(scenario, result).to_svg()
+>>> svg.startswith("<?xml")
+True
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import matplotlib
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from detente.errors import ParameterError
+from detente.report.fonts import families, has_cjk
+from detente.report.messages import text
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from detente.scenario import Scenario
+
+KINDS: tuple[str, ...] = ("rounds", "gains", "distribution", "tornado", "challenges", "variants")
+#: What each kind is drawn from (the kind of run, in the store's words).
+SOURCES: dict[str, str] = {
+    "rounds": "forecast",
+    "gains": "forecast",
+    "distribution": "simulate",
+    "tornado": "sensitivity",
+    "challenges": "forecast",
+    "variants": "compare",
+}
+FORMATS: tuple[str, ...] = (".png", ".svg")
+#: Reproducible SVG ids (matplotlib salts them at random otherwise).
+SVG_SALT = "detente"
+COLORS = (
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#ff7f0e",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+)
+GAIN_UP, GAIN_DOWN = "#2e7d32", "#c62828"
+
+
+class Chart(Figure):
+    """A matplotlib Figure that remembers its fonts (chosen for its language)."""
+
+    def __init__(self, lang: str = "en", cjk: bool = False, **kwargs: Any) -> None:
+        self.lang = lang
+        self.fonts = families(cjk)
+        with _style(self.fonts):
+            super().__init__(**kwargs)
+        FigureCanvasAgg(self)
+
+    @contextmanager
+    def drawing(self) -> Iterator[None]:
+        """Add artists inside this: text takes the chart's fonts when it is made."""
+        with _style(self.fonts):
+            yield
+
+    def to_svg(self) -> str:
+        """The chart as SVG text (glyphs as paths: no font or network needed)."""
+        buf = io.StringIO()
+        with _style(self.fonts):
+            self.savefig(buf, format="svg", metadata={"Date": None})
+        return buf.getvalue()
+
+    def to_png(self, dpi: int = 150) -> bytes:
+        buf = io.BytesIO()
+        with _style(self.fonts):
+            self.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+        return buf.getvalue()
+
+    def write(self, path: str | Path) -> Path:
+        """Write ``.png`` or ``.svg`` (by the file's extension)."""
+        path = Path(path)
+        suffix = path.suffix.lower()
+        if suffix not in FORMATS:
+            raise ParameterError(
+                f"cannot write a chart as {suffix or '(no extension)'!r}; "
+                f"use one of: {', '.join(FORMATS)}"
+            )
+        if suffix == ".svg":
+            path.write_text(self.to_svg(), encoding="utf-8")
+        else:
+            path.write_bytes(self.to_png())
+        return path
+
+
+def _new_chart(lang: str, width: float, height: float, scenario: Scenario, *extra: str) -> Chart:
+    cjk = lang == "zh" or has_cjk(" ".join([_strings(scenario), *extra]))
+    return Chart(lang=lang, cjk=cjk, figsize=(width, height), layout="constrained")
+
+
+@contextmanager
+def _style(fonts: list[str]) -> Iterator[None]:
+    with matplotlib.rc_context(
+        {
+            "font.family": fonts,
+            "font.size": 9,
+            "svg.fonttype": "path",
+            "svg.hashsalt": SVG_SALT,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.titlesize": 10,
+            "figure.titlesize": 12,
+        }
+    ):
+        yield
+
+
+def _strings(scenario: Scenario) -> str:
+    parts = [scenario.title]
+    parts += [i.display_name for i in scenario.issues]
+    parts += [a.display_name for a in scenario.actors]
+    return " ".join(parts)
+
+
+def _model(data: Mapping[str, Any], model: str | None, key: str = "models") -> str:
+    models = data.get(key) or {}
+    if not models:
+        raise ParameterError("the result holds no model to chart")
+    if model is None:
+        return next(iter(models))
+    if model not in models:
+        raise ParameterError(f"the result has no model {model!r}; it has: {', '.join(models)}")
+    return model
+
+
+def model_title(model: str, lang: str = "en") -> str:
+    """A model's title in ``lang`` (the registry's own title in English)."""
+    from detente.models import REGISTRY
+    from detente.report.messages import MESSAGES
+
+    key = f"model.{model}.title"
+    if lang != "en" and key in MESSAGES[lang]:
+        return text(key, lang)
+    found = REGISTRY.get(model)
+    return found.title if found is not None else model
+
+
+def _issues(scenario: Scenario, issue: str | None) -> list[Any]:
+    if issue is None:
+        return list(scenario.issues)
+    if issue not in scenario.issue_ids:
+        raise ParameterError(f"no issue {issue!r}; valid issues: {', '.join(scenario.issue_ids)}")
+    return [scenario.issue(issue)]
+
+
+def _grid(chart: Any, count: int, cols: int = 2) -> list[Axes]:
+    cols = min(cols, count)
+    rows = (count + cols - 1) // cols
+    axes = chart.subplots(rows, cols, squeeze=False).ravel().tolist()
+    for extra in axes[count:]:
+        extra.set_visible(False)
+    return axes[:count]
+
+
+def _color(scenario: Scenario, actor_id: str) -> str:
+    ids = scenario.actor_ids
+    index = ids.index(actor_id) if actor_id in ids else len(ids)
+    return COLORS[index % len(COLORS)]
+
+
+def _actor_name(scenario: Scenario, actor_id: str) -> str:
+    return scenario.actor(actor_id).display_name if actor_id in scenario.actor_ids else actor_id
+
+
+def rounds_chart(
+    scenario: Scenario,
+    forecast: Mapping[str, Any],
+    model: str | None = None,
+    issue: str | None = None,
+    lang: str = "en",
+) -> Any:
+    """Positions by round, one panel per issue, one line per actor; forecast marked.
+
+    A static model (no ``rounds`` in its result) shows the starting positions
+    and its forecast on a one-step axis.
+    """
+    model = _model(forecast, model)
+    result = forecast["models"][model]
+    issues = _issues(scenario, issue)
+    steps = result.get("rounds")
+    chart = _new_chart(lang, 9, 2.6 * ((len(issues) + 1) // 2) + 0.8, scenario)
+    with chart.drawing():
+        axes = _grid(chart, len(issues))
+        for ax, iss in zip(axes, issues, strict=True):
+            for actor in scenario.actors:
+                if steps:
+                    ys = [step[iss.id].get(actor.id) for step in steps]
+                    if all(y is None for y in ys):
+                        continue
+                    xs = list(range(len(ys)))
+                    style = "-" if actor.at_table else ":"
+                    ax.plot(
+                        xs,
+                        [float("nan") if y is None else y for y in ys],
+                        style,
+                        color=_color(scenario, actor.id),
+                        label=actor.display_name,
+                        lw=1.6,
+                    )
+                else:
+                    pos = actor.positions.get(iss.id)
+                    if pos is None:
+                        continue
+                    ax.plot(
+                        [0, 1],
+                        [pos.value, pos.value],
+                        "-" if actor.at_table else ":",
+                        color=_color(scenario, actor.id),
+                        label=actor.display_name,
+                        lw=1.6,
+                    )
+            value = result["forecasts"].get(iss.id)
+            last = len(steps) - 1 if steps else 1
+            if value is not None:
+                ax.plot(
+                    [last],
+                    [value],
+                    marker="*",
+                    ms=13,
+                    color="black",
+                    zorder=5,
+                    label=text("chart.forecast", lang),
+                    ls="none",
+                )
+            if iss.status_quo is not None:
+                ax.axhline(
+                    iss.status_quo,
+                    color="grey",
+                    lw=0.8,
+                    ls="--",
+                    label=text("chart.status_quo", lang),
+                )
+            ax.set_ylim(*iss.scale)
+            ax.set_title(iss.display_name)
+            ax.set_xlabel(text("chart.round", lang) if steps else "")
+            if steps:
+                ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            else:
+                ax.set_xticks([])
+        handles, labels = axes[0].get_legend_handles_labels()
+        for ax in axes[1:]:
+            for h, lab in zip(*ax.get_legend_handles_labels(), strict=True):
+                if lab not in labels:
+                    handles.append(h)
+                    labels.append(lab)
+        chart.legend(
+            handles, labels, loc="outside lower center", ncols=min(len(labels), 6), frameon=False
+        )
+        key = "chart.rounds.title" if steps else "chart.rounds.static"
+        chart.suptitle(text(key, lang, model=model_title(model, lang)))
+    return chart
+
+
+def gains_chart(
+    scenario: Scenario, forecast: Mapping[str, Any], model: str | None = None, lang: str = "en"
+) -> Any:
+    """Each actor's gain against the status quo: winners green, losers red, ranked."""
+    model = _model(forecast, model)
+    gains = forecast["models"][model].get("gains", {})
+    ranked = sorted(((a, g) for a, g in gains.items() if g is not None), key=lambda item: item[1])
+    chart = _new_chart(lang, 7, 0.45 * max(len(ranked), 2) + 1.4, scenario)
+    with chart.drawing():
+        ax = chart.subplots()
+        names = []
+        for actor_id, _ in ranked:
+            name = _actor_name(scenario, actor_id)
+            if actor_id in scenario.actor_ids and not scenario.actor(actor_id).at_table:
+                name = f"{name} {text('chart.off_table', lang)}"
+            names.append(name)
+        values = [g for _, g in ranked]
+        colors = [GAIN_UP if g > 0 else GAIN_DOWN if g < 0 else "grey" for g in values]
+        bars = ax.barh(range(len(values)), values, color=colors)
+        ax.bar_label(bars, labels=[f"{v:+.2f}" for v in values], padding=3, fontsize=8)
+        ax.set_yticks(range(len(values)), names)
+        ax.axvline(0, color="black", lw=0.8)
+        ax.set_xlabel(text("chart.gains.axis", lang))
+        span = max((abs(v) for v in values), default=1.0) or 1.0
+        ax.set_xlim(-1.3 * span, 1.3 * span)
+        chart.suptitle(text("chart.gains.title", lang, model=model_title(model, lang)))
+    return chart
+
+
+def distribution_chart(
+    scenario: Scenario,
+    simulation: Mapping[str, Any],
+    model: str | None = None,
+    issue: str | None = None,
+    lang: str = "en",
+) -> Any:
+    """Histogram of each issue's forecast over the draws, with its 5–95% interval."""
+    model = _model(simulation, model)
+    result = simulation["models"][model]
+    issues = _issues(scenario, issue)
+    chart = _new_chart(lang, 9, 2.3 * ((len(issues) + 1) // 2) + 0.8, scenario)
+    with chart.drawing():
+        axes = _grid(chart, len(issues))
+        for ax, iss in zip(axes, issues, strict=True):
+            hist = result["histograms"][iss.id]
+            edges, counts = hist["edges"], hist["counts"]
+            widths = [b - a for a, b in itertools.pairwise(edges)]
+            ax.bar(
+                edges[:-1],
+                counts,
+                width=widths,
+                align="edge",
+                color="#90a4ae",
+                edgecolor="white",
+                lw=0.5,
+            )
+            stats = result["issues"][iss.id]
+            if stats.get("p05") is not None:
+                ax.axvspan(
+                    stats["p05"],
+                    stats["p95"],
+                    color="#1f77b4",
+                    alpha=0.12,
+                    label=text("chart.interval", lang),
+                )
+                ax.axvline(stats["p50"], color="#1f77b4", lw=1.5, label=text("chart.median", lang))
+            point = result.get("point", {}).get(iss.id)
+            if point is not None:
+                ax.axvline(point, color="black", ls="--", lw=1, label=text("chart.point", lang))
+            if iss.status_quo is not None:
+                ax.axvline(
+                    iss.status_quo, color="grey", ls=":", lw=1, label=text("chart.status_quo", lang)
+                )
+            ax.set_xlim(*iss.scale)
+            ax.set_title(iss.display_name)
+            ax.set_ylabel(text("chart.draws", lang))
+        handles, labels = axes[0].get_legend_handles_labels()
+        chart.legend(handles, labels, loc="outside lower center", ncols=4, frameon=False)
+        chart.suptitle(
+            text(
+                "chart.distribution.title",
+                lang,
+                model=model_title(model, lang),
+                draws=simulation.get("draws", "?"),
+            )
+        )
+    return chart
+
+
+def input_label(scenario: Scenario, name: str, lang: str = "en") -> str:
+    """``RU.salience.sanctions`` -> "Russia · salience of Sanctions on Russia"."""
+    parts = name.split(".")
+    actor = _actor_name(scenario, parts[0])
+    if len(parts) >= 3 and parts[2] in scenario.issue_ids:
+        what = text(f"input.{parts[1]}", lang, issue=scenario.issue(parts[2]).display_name)
+    elif len(parts) == 2:
+        what = text(f"input.{parts[1]}", lang)
+    else:
+        return name
+    return f"{actor} · {what}"
+
+
+def tornado_chart(
+    scenario: Scenario,
+    sensitivity: Mapping[str, Any],
+    model: str | None = None,
+    issue: str | None = None,
+    top: int = 8,
+    lang: str = "en",
+) -> Any:
+    """One-at-a-time swings of the ``top`` inputs an issue's forecast hinges on most.
+
+    Each bar runs from the forecast with the input at its low end to the
+    forecast with it at its high end (every other input at its value);
+    inputs in the sensitivity ranking's order. ``issue`` defaults to the one
+    with the widest swing.
+    """
+    model = _model(sensitivity, model)
+    ranking = sensitivity["models"][model]
+    point = sensitivity.get("point", {}).get(model, {})
+    if issue is None:
+        issue = max(
+            scenario.issue_ids,
+            key=lambda i: max(
+                (
+                    abs(r["high"] - r["low"])
+                    for r in ranking.get(i, [])
+                    if r["high"] is not None and r["low"] is not None
+                ),
+                default=0.0,
+            ),
+        )
+    iss = _issues(scenario, issue)[0]
+    rows = [
+        r
+        for r in ranking.get(iss.id, [])
+        if r["low"] is not None and r["high"] is not None and r["low"] != r["high"]
+    ][:top]
+    chart = _new_chart(lang, 8, 0.42 * max(len(rows), 2) + 1.5, scenario)
+    with chart.drawing():
+        ax = chart.subplots()
+        centre = point.get(iss.id)
+        rows = rows[::-1]
+        for y, r in enumerate(rows):
+            lo, hi = r["low"], r["high"]
+            base = centre if centre is not None else (lo + hi) / 2
+            ax.barh(
+                y,
+                lo - base,
+                left=base,
+                color="#ef9a9a",
+                label=text("chart.tornado.low", lang) if y == 0 else None,
+            )
+            ax.barh(
+                y,
+                hi - base,
+                left=base,
+                color="#90caf9",
+                label=text("chart.tornado.high", lang) if y == 0 else None,
+            )
+        ax.set_yticks(range(len(rows)), [input_label(scenario, r["input"], lang) for r in rows])
+        if centre is not None:
+            ax.axvline(centre, color="black", lw=1, label=text("chart.point", lang))
+        ends = [x for r in rows for x in (r["low"], r["high"])] + (
+            [centre] if centre is not None else []
+        )
+        if ends:
+            pad = max(max(ends) - min(ends), 1e-9 * (iss.scale[1] - iss.scale[0])) * 0.15
+            ax.set_xlim(max(iss.scale[0], min(ends) - pad), min(iss.scale[1], max(ends) + pad))
+        ax.set_xlabel(text("chart.tornado.axis", lang))
+        if rows:
+            ax.legend(loc="lower right", fontsize=8, frameon=False)
+        chart.suptitle(
+            text(
+                "chart.tornado.title", lang, issue=iss.display_name, model=model_title(model, lang)
+            )
+        )
+    return chart
+
+
+def challenge_chart(
+    scenario: Scenario,
+    forecast: Mapping[str, Any] | None = None,
+    issue: str | None = None,
+    lang: str = "en",
+) -> Any:
+    """The expected-utility model's first round: how each actor sees each other (eq. 25).
+
+    One point per ordered pair (i, j) of actors at the table: x = E^i(U_ij),
+    i's expected utility of challenging j; y = E^i(U_ji), i's estimate of j's
+    expected utility of challenging i. The quadrants are Bueno de Mesquita's
+    (1994, fig. 4.1): conflict (both > 0), i compels j (x > 0 >= y),
+    compromise (x < 0 < y), stalemate (both <= 0). ``eu``'s parameters come
+    from ``forecast`` when it ran eu (else its default preset).
+    """
+    from detente.models import get_model
+    from detente.models.eu import opening_round
+
+    eu = get_model("eu")
+    params = eu.resolve(None, {})
+    if forecast and "eu" in forecast.get("models", {}):
+        given = forecast["models"]["eu"]
+        params = eu.resolve(given.get("preset"), given.get("params") or {})
+    arrays = scenario.to_arrays()
+    issues = _issues(scenario, issue)
+    chart = _new_chart(lang, 9, 3.6 * ((len(issues) + 1) // 2) + 0.6, scenario)
+    with chart.drawing():
+        axes = _grid(chart, len(issues))
+        for ax, iss in zip(axes, issues, strict=True):
+            k = scenario.issue_ids.index(iss.id)
+            members, first = opening_round(arrays, params, k)  # type: ignore[arg-type]
+            ax.axhline(0, color="grey", lw=0.8)
+            ax.axvline(0, color="grey", lw=0.8)
+            ax.set_title(iss.display_name)
+            if len(members) < 2:
+                ax.text(
+                    0.5,
+                    0.5,
+                    text("chart.challenges.none", lang),
+                    ha="center",
+                    transform=ax.transAxes,
+                )
+                continue
+            a, b = first.eu_challenge[0], first.eu_rival[0]
+            span = max(float(abs(a).max()), float(abs(b).max()), 1e-9) * 1.25
+            for p, i in enumerate(members):
+                for q, j in enumerate(members):
+                    if p == q:
+                        continue
+                    ax.plot(a[p, q], b[p, q], "o", color=_color(scenario, arrays.actor_ids[i]))
+                    ax.annotate(
+                        f"{arrays.actor_ids[i]}→{arrays.actor_ids[j]}",
+                        (a[p, q], b[p, q]),
+                        xytext=(4, 3),
+                        textcoords="offset points",
+                        fontsize=8,
+                    )
+            ax.set_xlim(-span, span)
+            ax.set_ylim(-span, span)
+            for x, y, key in (
+                (0.97, 0.97, "conflict"),
+                (0.97, 0.03, "compel"),
+                (0.03, 0.97, "compromise"),
+                (0.03, 0.03, "stalemate"),
+            ):
+                ax.text(
+                    x,
+                    y,
+                    text(f"chart.challenges.{key}", lang),
+                    transform=ax.transAxes,
+                    ha="right" if x > 0.5 else "left",
+                    va="top" if y > 0.5 else "bottom",
+                    color="dimgrey",
+                    fontsize=8,
+                )
+            ax.set_xlabel(text("chart.challenges.x", lang), fontsize=8)
+            ax.set_ylabel(text("chart.challenges.y", lang), fontsize=8)
+        chart.suptitle(text("chart.challenges.title", lang))
+    return chart
+
+
+def variants_chart(
+    scenario: Scenario, comparison: Mapping[str, Any], model: str | None = None, lang: str = "en"
+) -> Any:
+    """Baseline and every what-if's forecast per issue, on each issue's scale in percent."""
+    baseline = comparison["baseline"]
+    model = _model(baseline, model)
+    variants = comparison.get("variants", {})
+    height = 0.55 * len(scenario.issues) * (1 + len(variants) / 4) + 1.6
+    chart = _new_chart(lang, 9, height, scenario, *variants)
+    with chart.drawing():
+        ax = chart.subplots()
+        names = [text("chart.baseline", lang), *variants]
+        results = [baseline, *variants.values()]
+        rows = len(names)
+        for k, iss in enumerate(scenario.issues):
+            lo, hi = iss.scale
+
+            def pct(x: float, lo: float = lo, hi: float = hi) -> float:
+                return 100 * (x - lo) / (hi - lo)
+
+            if iss.status_quo is not None:
+                ax.plot(
+                    [pct(iss.status_quo)] * 2,
+                    [k - 0.4, k + 0.4],
+                    color="grey",
+                    ls=":",
+                    lw=1,
+                    label=text("chart.status_quo", lang) if k == 0 else None,
+                )
+            base = baseline["models"].get(model, {}).get("forecasts", {}).get(iss.id)
+            for v, (name, res) in enumerate(zip(names, results, strict=True)):
+                value = res.get("models", {}).get(model, {}).get("forecasts", {}).get(iss.id)
+                if value is None:
+                    continue
+                y = k + 0.6 * (v / max(rows - 1, 1) - 0.5)
+                color = "black" if v == 0 else COLORS[(v - 1) % len(COLORS)]
+                if v and base is not None:
+                    ax.annotate(
+                        "",
+                        (pct(value), y),
+                        (pct(base), y),
+                        arrowprops={"arrowstyle": "->", "color": color, "lw": 1},
+                    )
+                ax.plot(
+                    pct(value),
+                    y,
+                    "D" if v == 0 else "o",
+                    color=color,
+                    label=name if k == 0 else None,
+                    ms=5,
+                )
+        ax.set_yticks(range(len(scenario.issues)), [i.display_name for i in scenario.issues])
+        ax.invert_yaxis()
+        ax.set_xlim(-2, 102)
+        ax.set_xlabel(text("chart.variants.axis", lang))
+        ax.legend(loc="outside right upper", fontsize=8, frameon=False)
+        chart.suptitle(text("chart.variants.title", lang, model=model_title(model, lang)))
+    return chart
+
+
+_DRAW: dict[str, Callable[..., Any]] = {
+    "rounds": rounds_chart,
+    "gains": gains_chart,
+    "distribution": distribution_chart,
+    "tornado": tornado_chart,
+    "challenges": challenge_chart,
+    "variants": variants_chart,
+}
+
+
+def chart(
+    kind: str,
+    scenario: Scenario,
+    data: Mapping[str, Any] | None,
+    model: str | None = None,
+    issue: str | None = None,
+    lang: str = "en",
+) -> Any:
+    """Draw the chart ``kind`` (see the module docstring for the data each needs)."""
+    if kind not in _DRAW:
+        raise ParameterError(f"unknown chart kind {kind!r}; valid kinds: {', '.join(KINDS)}")
+    text("chart.round", lang)  # refuses an unknown language before drawing
+    if kind == "challenges":
+        return challenge_chart(scenario, data, issue=issue, lang=lang)
+    if data is None:
+        raise ParameterError(f"a {kind} chart needs the result of a {SOURCES[kind]} run")
+    if kind == "gains":
+        return gains_chart(scenario, data, model=model, lang=lang)
+    if kind == "variants":
+        return variants_chart(scenario, data, model=model, lang=lang)
+    return _DRAW[kind](scenario, data, model=model, issue=issue, lang=lang)
+
+
+def kinds_for(source: str) -> Sequence[str]:
+    """The chart kinds a run of kind ``source`` can draw."""
+    return [k for k, s in SOURCES.items() if s == source]
