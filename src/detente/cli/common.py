@@ -12,6 +12,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 import yaml
 from rich.console import Console
+from rich.markup import escape
 
 from detente.errors import DetenteError, ParameterError, ScenarioError
 
@@ -33,15 +34,16 @@ def guarded(action: Callable[[], T]) -> T:
         return action()
     except ScenarioError as exc:
         for problem in exc.problems:
-            err.print(f"[red]error:[/red] {problem}", highlight=False, soft_wrap=True)
+            err.print(f"[red]error:[/red] {escape(str(problem))}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
     except DetenteError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+        # Escaped: messages quote user input and commands such as 'detente[dask]'.
+        err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
 
 
 def warn(message: str) -> None:
-    err.print(f"[yellow]warning:[/yellow] {message}", highlight=False, soft_wrap=True)
+    err.print(f"[yellow]warning:[/yellow] {escape(message)}", highlight=False, soft_wrap=True)
 
 
 def parse_params(items: list[str] | None) -> dict[str, Any]:
