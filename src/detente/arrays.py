@@ -10,6 +10,13 @@ Carlo draws. Where an actor is not involved in an issue its position is NaN
 and its salience 0. Every model uses :attr:`ScenarioArrays.weight`, which is
 zero for actors off the table or not involved, so those actors never vote,
 propose or count, while they are still reported.
+
+Shocks (the scenario's ``shocks:``) change capabilities during a dynamic
+model's rounds: :attr:`ScenarioArrays.shocks` holds them as
+:class:`CapabilityShock` and :meth:`ScenarioArrays.capability_at` /
+:meth:`ScenarioArrays.weight_at` give the values in force in a round. A
+dynamic model reads them at the start of each round; static models ignore
+them (with a warning, see :func:`detente.forecast.run_model`).
 """
 
 from __future__ import annotations
@@ -28,6 +35,21 @@ BoolArray = NDArray[np.bool_]
 
 
 @dataclass(frozen=True)
+class CapabilityShock:
+    """Before round ``round`` (1 = the first), capability becomes ``c * factor + offset``.
+
+    ``factor`` and ``offset`` have one entry per actor (1 and 0 for actors the
+    shock leaves alone): ``"*0.8"`` is factor 0.8, ``"+10"`` offset 10, and
+    ``"=50"`` factor 0 and offset 50. Relative shocks thus scale each Monte
+    Carlo draw's own capability.
+    """
+
+    round: int
+    factor: FloatArray
+    offset: FloatArray
+
+
+@dataclass(frozen=True)
 class ScenarioArrays:
     """A scenario as arrays; see the module docstring for shapes and conventions."""
 
@@ -41,6 +63,8 @@ class ScenarioArrays:
     status_quo: FloatArray
     scale_low: FloatArray
     scale_high: FloatArray
+    #: Capability shocks in the order they apply (by round, then as listed).
+    shocks: tuple[CapabilityShock, ...] = ()
 
     @classmethod
     def from_scenario(cls, scenario: Scenario) -> ScenarioArrays:
@@ -71,6 +95,7 @@ class ScenarioArrays:
             status_quo=(status_quo - lo) / (hi - lo),
             scale_low=lo,
             scale_high=hi,
+            shocks=_shocks(scenario),
         )
 
     @property
@@ -92,6 +117,20 @@ class ScenarioArrays:
         w = self.capability[..., :, None] * self.salience
         return np.where(self.active, w, 0.0)
 
+    def capability_at(self, round: int) -> FloatArray:
+        """Capability in force during ``round`` (1 = the first): every shock of a
+        round <= ``round`` applied in turn; round 0 (the start) has none."""
+        capability = self.capability
+        for shock in self.shocks:
+            if shock.round <= round:
+                capability = capability * shock.factor + shock.offset
+        return capability
+
+    def weight_at(self, round: int) -> FloatArray:
+        """:attr:`weight` with the capability in force during ``round``."""
+        w = self.capability_at(round)[..., :, None] * self.salience
+        return np.where(self.active, w, 0.0)
+
     def to_scale(self, x: FloatArray) -> FloatArray:
         """Map normalised positions (last axis = issues) back to the scenario's units."""
         return np.asarray(x) * (self.scale_high - self.scale_low) + self.scale_low
@@ -99,3 +138,25 @@ class ScenarioArrays:
     def with_values(self, **changes: object) -> ScenarioArrays:
         """A copy with some arrays replaced (e.g. drawn positions with a leading axis)."""
         return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def _shocks(scenario: Scenario) -> tuple[CapabilityShock, ...]:
+    from detente.scenario import parse_adjust
+
+    ids = scenario.actor_ids
+    out = []
+    for shock in sorted(scenario.shocks, key=lambda x: x.round):
+        parsed = parse_adjust(shock.capability)
+        if parsed is None or shock.actor not in ids:
+            raise ValueError(f"unchecked shock {shock!r}")  # check() refuses these first
+        op, x = parsed
+        factor, offset = np.ones(len(ids)), np.zeros(len(ids))
+        a = ids.index(shock.actor)
+        if op == "*":
+            factor[a] = x
+        elif op == "+":
+            offset[a] = x
+        else:
+            factor[a], offset[a] = 0.0, x
+        out.append(CapabilityShock(shock.round, factor, offset))
+    return tuple(out)

@@ -15,6 +15,11 @@ Tree format (YAML, or the same tree built from CSV/xlsx)::
 A position, salience or capability is a number or ``{value, low, high,
 dist}``; a position and its salience may both be ``null`` (the actor is not
 involved in that issue).
+
+What-ifs (see ``docs/what-ifs.md``): ``variants`` maps a name to a list of
+:class:`Change` (or to ``{description, changes, shocks}``); ``shocks`` lists
+:class:`Shock`, capability changes that dynamic models apply before a given
+round. :meth:`Scenario.variant` gives the scenario a variant describes.
 """
 
 from __future__ import annotations
@@ -122,6 +127,99 @@ class Actor(_Strict):
         return self.name or self.id
 
 
+#: A change to a number: a number or ``{value, low, high, dist}`` sets it;
+#: ``"*0.7"`` multiplies, ``"+10"``/``"-10"`` adds (value and range alike).
+Adjust = float | str | Estimate
+ADJUST_HELP = 'write a number (sets it), "*0.7" (multiplies) or "+10"/"-10" (adds)'
+
+
+def parse_adjust(adjust: Any) -> tuple[str, float] | None:
+    """``"*0.7"`` -> ("*", 0.7), ``"+5"`` -> ("+", 5.0), ``"-5"`` -> ("+", -5.0),
+    ``"=3"`` or 3 -> ("=", 3.0); None when the text is none of these."""
+    if isinstance(adjust, int | float) and not isinstance(adjust, bool):
+        return "=", float(adjust)
+    if not isinstance(adjust, str):
+        return None
+    body = adjust.strip().replace(" ", "")
+    op = body[:1]
+    try:
+        if op in ("*", "="):
+            value = float(body[1:])
+        elif op in ("+", "-"):
+            value = float(body)
+            op = "+"
+        else:
+            value = float(body)
+            op = "="
+    except ValueError:
+        return None
+    return (op, value) if math.isfinite(value) else None
+
+
+def adjust_estimate(est: Estimate | None, adjust: Any) -> Estimate | None:
+    """``est`` changed by ``adjust`` (see :data:`Adjust`); a set value drops the range."""
+    if isinstance(adjust, Estimate):
+        return adjust
+    parsed = parse_adjust(adjust)
+    if parsed is None:
+        raise ValueError(f"cannot read {adjust!r}: {ADJUST_HELP}")
+    op, x = parsed
+    if op == "=":
+        return Estimate(value=x)
+    if est is None:
+        raise ValueError("the actor is not involved in this issue: set a number, not a change")
+
+    def move(v: float | None) -> float | None:
+        return None if v is None else v * x if op == "*" else v + x
+
+    return Estimate(value=move(est.value), low=move(est.low), high=move(est.high), dist=est.dist)  # type: ignore[arg-type]
+
+
+class Change(_Strict):
+    """One change of a what-if; exactly one of these forms:
+
+    - ``{actor: RU, capability: "*0.7", at_table: true, salience: {ISSUE: 0.9},
+      positions: {ISSUE: "+10"}}`` (any of the four fields);
+    - ``{issue: territory, status_quo: 55}``;
+    - ``{remove: CN}``;
+    - ``{add: {...an actor, as under actors...}}``.
+    """
+
+    actor: str | None = None
+    capability: Adjust | None = None
+    at_table: bool | None = None
+    salience: dict[str, Adjust | None] | None = None
+    positions: dict[str, Adjust | None] | None = None
+    issue: str | None = None
+    status_quo: Adjust | None = None
+    remove: str | None = None
+    add: Actor | None = None
+
+
+class Shock(_Strict):
+    """A capability change that dynamic models apply before round ``round`` (1 = first)."""
+
+    round: Annotated[int, Field(ge=1)]
+    actor: str
+    capability: float | str
+
+
+def _variant_form(value: Any) -> Any:
+    """Let a variant be just its list of changes."""
+    return {"changes": value} if isinstance(value, list) else value
+
+
+class Variant(_Strict):
+    """A named what-if: changes to the scenario, and shocks added to its own."""
+
+    description: str | None = None
+    changes: list[Change] = Field(default_factory=list)
+    shocks: list[Shock] = Field(default_factory=list)
+
+
+VariantField = Annotated[Variant, BeforeValidator(_variant_form)]
+
+
 class Scenario(_Strict):
     """A whole negotiation, validated as one (see :func:`check`)."""
 
@@ -129,6 +227,8 @@ class Scenario(_Strict):
     source: str | None = None
     issues: Annotated[list[Issue], Field(min_length=1)]
     actors: Annotated[list[Actor], Field(min_length=1)]
+    variants: dict[str, VariantField] = Field(default_factory=dict)
+    shocks: list[Shock] = Field(default_factory=list)
     #: Parameters a file sets for models, ``{model: {name: value}}`` (e.g. a
     #: KTAB XML file's ModelParameters for ``smp``); given parameters override them.
     model_params: dict[str, dict[str, Any]] | None = None
@@ -152,10 +252,56 @@ class Scenario(_Strict):
         return _tree(self)
 
     def to_arrays(self) -> ScenarioArrays:
-        """The arrays every model works on (positions normalised to [0, 1])."""
+        """The arrays every model works on (positions normalised to [0, 1], shocks included)."""
         from detente.arrays import ScenarioArrays
 
         return ScenarioArrays.from_scenario(self)
+
+    def variant(self, name: str) -> Scenario:
+        """The scenario the variant ``name`` describes (without variants of its own).
+
+        Its changes apply in order; its shocks follow the scenario's own.
+        Raises :class:`ScenarioError` naming the valid variants.
+        """
+        if name not in self.variants:
+            valid = ", ".join(self.variants) or "none (add variants: to the scenario)"
+            raise ScenarioError(
+                [
+                    Problem(
+                        "<scenario>", f"variant {name!r}", "no such variant", f"use one of: {valid}"
+                    )
+                ]
+            )
+        v = self.variants[name]
+        return self.with_changes(v.changes, v.shocks, label=f"variant {name!r}")
+
+    def with_changes(
+        self, changes: list[Change], shocks: list[Shock] | None = None, label: str = "what-if"
+    ) -> Scenario:
+        """This scenario changed by ``changes`` and with ``shocks`` added, checked anew.
+
+        The result has no variants. :class:`ScenarioError` names ``label``,
+        the change and the fix when a change does not apply or leaves the
+        scenario invalid.
+        """
+        tree = self.to_tree()
+        tree.pop("variants", None)
+        problems: list[Problem] = []
+        for number, change in enumerate(changes, start=1):
+            where = f"{label} › change {number}"
+            for message, fix in _apply_change(tree, change):
+                problems.append(Problem("<scenario>", where, message, fix))
+        tree["shocks"] = [_shock_tree(x) for x in [*self.shocks, *(shocks or [])]]
+        if not tree["shocks"]:
+            del tree["shocks"]
+        if problems:
+            raise ScenarioError(problems)
+        try:
+            return Scenario.from_tree(tree, file="<scenario>")
+        except ScenarioError as exc:
+            raise ScenarioError(
+                [Problem(p.file, f"{label} › {p.where}", p.message, p.fix) for p in exc.problems]
+            ) from None
 
     @classmethod
     def from_tree(
@@ -227,22 +373,170 @@ def _tree(s: Scenario) -> dict[str, Any]:
             item["status_quo"] = _plain(i.status_quo)
         issues.append(item)
     tree["issues"] = issues
-    actors = []
-    for a in s.actors:
-        item = {"id": a.id}
-        if a.name is not None:
-            item["name"] = a.name
-        item["capability"] = _number_tree(a.capability)
-        item["at_table"] = a.at_table
-        item["positions"] = {k: _number_tree(v) for k, v in a.positions.items()}
-        item["salience"] = {k: _number_tree(v) for k, v in a.salience.items()}
-        if a.notes is not None:
-            item["notes"] = a.notes
-        actors.append(item)
-    tree["actors"] = actors
+    tree["actors"] = [_actor_tree(a) for a in s.actors]
     if s.model_params is not None:
         tree["model_params"] = {m: dict(p) for m, p in s.model_params.items()}
+    if s.variants:
+        tree["variants"] = {name: _variant_tree(v) for name, v in s.variants.items()}
+    if s.shocks:
+        tree["shocks"] = [_shock_tree(x) for x in s.shocks]
     return tree
+
+
+def _adjust_tree(adjust: Any) -> Any:
+    if isinstance(adjust, Estimate):
+        return _number_tree(adjust)
+    if isinstance(adjust, float):
+        return _plain(adjust)
+    return adjust
+
+
+def _actor_tree(a: Actor) -> dict[str, Any]:
+    item: dict[str, Any] = {"id": a.id}
+    if a.name is not None:
+        item["name"] = a.name
+    item["capability"] = _number_tree(a.capability)
+    item["at_table"] = a.at_table
+    item["positions"] = {k: _number_tree(v) for k, v in a.positions.items()}
+    item["salience"] = {k: _number_tree(v) for k, v in a.salience.items()}
+    if a.notes is not None:
+        item["notes"] = a.notes
+    return item
+
+
+def change_tree(c: Change) -> dict[str, Any]:
+    """A change as the plain tree YAML holds."""
+    out: dict[str, Any] = {}
+    for key in ("actor", "capability", "at_table", "salience", "positions", "issue"):
+        value = getattr(c, key)
+        if value is None:
+            continue
+        if key in ("salience", "positions"):
+            value = {k: _adjust_tree(v) for k, v in value.items()}
+        out[key] = _adjust_tree(value)
+    if c.status_quo is not None:
+        out["status_quo"] = _adjust_tree(c.status_quo)
+    if c.remove is not None:
+        out["remove"] = c.remove
+    if c.add is not None:
+        out["add"] = _actor_tree(c.add)
+    return out
+
+
+def _shock_tree(x: Shock) -> dict[str, Any]:
+    return {"round": x.round, "actor": x.actor, "capability": _adjust_tree(x.capability)}
+
+
+def _variant_tree(v: Variant) -> Any:
+    changes = [change_tree(c) for c in v.changes]
+    if v.description is None and not v.shocks:
+        return changes
+    out: dict[str, Any] = {}
+    if v.description is not None:
+        out["description"] = v.description
+    out["changes"] = changes
+    if v.shocks:
+        out["shocks"] = [_shock_tree(x) for x in v.shocks]
+    return out
+
+
+def _apply_change(tree: dict[str, Any], c: Change) -> list[tuple[str, str]]:
+    """Apply ``c`` to a scenario tree in place; the problems found (message, fix)."""
+    actor_fields = [
+        k for k in ("capability", "at_table", "salience", "positions") if getattr(c, k) is not None
+    ]
+    forms = [
+        name
+        for name, used in (
+            ("actor", c.actor is not None or bool(actor_fields)),
+            ("issue", c.issue is not None or c.status_quo is not None),
+            ("remove", c.remove is not None),
+            ("add", c.add is not None),
+        )
+        if used
+    ]
+    if len(forms) != 1:
+        return [
+            (
+                "a change must be exactly one of: {actor, ...fields}, {issue, status_quo}, "
+                f"{{remove}}, {{add}}; this one is {' + '.join(forms) or 'empty'}",
+                "split it into several changes",
+            )
+        ]
+    actors = tree["actors"]
+    ids = [a["id"] for a in actors]
+    issue_ids = [i["id"] for i in tree["issues"]]
+    form = forms[0]
+    if form == "remove":
+        if c.remove not in ids:
+            return [(f"no actor {c.remove!r} to remove", f"use one of: {', '.join(ids)}")]
+        tree["actors"] = [a for a in actors if a["id"] != c.remove]
+        if not tree["actors"]:
+            return [("removing it leaves no actor", "keep at least one actor")]
+        return []
+    if form == "add":
+        assert c.add is not None
+        if c.add.id in ids:
+            return [
+                (
+                    f"actor {c.add.id!r} already exists",
+                    "give the new actor another id, or change the existing one",
+                )
+            ]
+        actors.append(_actor_tree(c.add))
+        return []
+    if form == "issue":
+        if c.issue not in issue_ids:
+            return [(f"no issue {c.issue!r}", f"use one of: {', '.join(issue_ids)}")]
+        if c.status_quo is None:
+            return [("an issue change needs status_quo", "add status_quo: a number")]
+        item = tree["issues"][issue_ids.index(c.issue)]
+        old = item.get("status_quo")
+        try:
+            new = adjust_estimate(None if old is None else Estimate(value=old), c.status_quo)
+        except ValueError as exc:
+            return [(f"status_quo: {exc}", ADJUST_HELP)]
+        if new is None or new.has_range:
+            return [("a status quo is one number, not a range", "write a number")]
+        item["status_quo"] = _plain(new.value)
+        return []
+    if c.actor not in ids:
+        return [(f"no actor {c.actor!r}", f"use one of: {', '.join(ids)}")]
+    if not actor_fields:
+        return [
+            (
+                f"the change names actor {c.actor!r} but changes nothing",
+                "add capability, at_table, salience or positions",
+            )
+        ]
+    item = actors[ids.index(c.actor)]
+    problems: list[tuple[str, str]] = []
+    if c.at_table is not None:
+        item["at_table"] = c.at_table
+    if c.capability is not None:
+        try:
+            current = Estimate.model_validate(_wrap_number(item["capability"]))
+            item["capability"] = _number_tree(adjust_estimate(current, c.capability))
+        except ValueError as exc:
+            problems.append((f"capability: {exc}", ADJUST_HELP))
+    for key in ("salience", "positions"):
+        given = getattr(c, key)
+        for issue_id, adjust in (given or {}).items():
+            if issue_id not in issue_ids:
+                problems.append(
+                    (f"{key}: no issue {issue_id!r}", f"use one of: {', '.join(issue_ids)}")
+                )
+                continue
+            old = item[key].get(issue_id)
+            if adjust is None:
+                item[key][issue_id] = None
+                continue
+            try:
+                held = None if old is None else Estimate.model_validate(_wrap_number(old))
+                item[key][issue_id] = _number_tree(adjust_estimate(held, adjust))
+            except ValueError as exc:
+                problems.append((f"{key}.{issue_id}: {exc}", ADJUST_HELP))
+    return problems
 
 
 _FIXES = {
@@ -397,6 +691,22 @@ def check(
             _check_estimate(add, f"{head} › salience.{issue_id}", sal, (0.0, 1.0))
 
     if not problems:
+        _check_shocks(add, "shocks", scenario.shocks, scenario.actors)
+    if not problems and scenario.variants:
+        for name in scenario.variants:
+            if not name or name.strip() != name or "\n" in name:
+                add(
+                    f"variant {name!r}",
+                    "a variant's name must be non-empty, on one line, "
+                    "without leading or trailing spaces",
+                    "rename it",
+                )
+                continue
+            try:
+                scenario.variant(name)
+            except ScenarioError as exc:
+                problems.extend(Problem(file, p.where, p.message, p.fix) for p in exc.problems)
+    if not problems:
         for issue in scenario.issues:
             weight = sum(
                 a.capability.value * sal.value
@@ -410,6 +720,35 @@ def check(
                     "give an actor with at_table: true a salience above 0 on this issue",
                 )
     return problems
+
+
+def _check_shocks(
+    add: Callable[[str, str, str], None], label: str, shocks: list[Shock], actors: list[Actor]
+) -> None:
+    """Each shock names an actor and a readable change, and leaves capability above 0."""
+    capability = {a.id: a.capability.value for a in actors}
+    order = sorted(range(len(shocks)), key=lambda k: shocks[k].round)
+    for k in order:
+        shock = shocks[k]
+        where = f"{label}[{k + 1}] (round {shock.round})"
+        if shock.actor not in capability:
+            add(where, f"no actor {shock.actor!r}", f"use one of: {', '.join(capability)}")
+            continue
+        parsed = parse_adjust(shock.capability)
+        if parsed is None:
+            add(where, f"cannot read capability {shock.capability!r}", ADJUST_HELP)
+            continue
+        op, x = parsed
+        old = capability[shock.actor]
+        new = x if op == "=" else old * x if op == "*" else old + x
+        if not new > 0:
+            add(
+                where,
+                f"capability of {shock.actor!r} would fall to {new:g} (from {old:g})",
+                "capability must stay above 0: use a smaller cut",
+            )
+            continue
+        capability[shock.actor] = new
 
 
 def _check_estimate(

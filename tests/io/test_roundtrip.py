@@ -77,7 +77,7 @@ def assert_close(got: Any, want: Any) -> None:
 
 def test_csv_layout_is_what_spreadsheet_users_expect(tmp_path: Path, flagship: Path) -> None:
     written = save(load(flagship), tmp_path / "s.csv")
-    assert [p.name for p in written] == ["s.csv", "s.issues.csv", "s.meta.csv"]
+    assert [p.name for p in written] == ["s.csv", "s.issues.csv", "s.meta.csv", "s.variants.csv"]
     header = (tmp_path / "s.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
     assert header[:3] == ["id", "name", "capability"]
     assert "territory.position" in header and "territory.salience" in header

@@ -12,6 +12,13 @@ Three tables hold one scenario:
     scale_high, label_low, label_high, status_quo``.
 ``meta`` (``X.meta.csv``, or sheet ``meta``): rows ``key, value`` with keys
     ``title`` and ``source``.
+``variants`` (``X.variants.csv``, or sheet ``variants``; only when the
+    scenario has what-ifs): columns ``variant, description, round, change``.
+    Each row is one change of a variant, written as a YAML mapping
+    (``{actor: RU, capability: '*0.8'}``); a row with a ``round`` is a shock,
+    one with an empty ``variant`` a shock of the scenario itself. A
+    variant's ``description`` stands on its first row; a variant with no
+    change at all is one row with an empty ``change``.
 
 Cells are read as text and converted here, so every bad cell is reported
 with its file, row and column.
@@ -25,11 +32,14 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from detente.errors import Problem, ScenarioError
-from detente.scenario import Estimate, Scenario
+from detente.scenario import Estimate, Scenario, change_tree
 
 ACTOR_COLUMNS = ("id", "name", "capability", "at_table", "notes")
 ISSUE_COLUMNS = ("id", "name", "scale_low", "scale_high", "label_low", "label_high", "status_quo")
+VARIANT_COLUMNS = ("variant", "description", "round", "change")
 RANGE_PARTS = ("low", "high", "dist")
 TRUE = {"true", "yes", "1", "y"}
 FALSE = {"false", "no", "0", "n"}
@@ -254,13 +264,80 @@ class _TableReader:
             row_numbers.append(number)
         return out, row_numbers
 
+    def variants(self, rows: Rows, file: str, tree: dict[str, Any]) -> None:
+        """Read the what-ifs table into ``tree["variants"]`` and ``tree["shocks"]``."""
+        head, records = self.header(rows, file)
+        for col in sorted(set(head) - set(VARIANT_COLUMNS)):
+            self.problem(
+                file, f"column {col!r}", "unknown column", f"use: {', '.join(VARIANT_COLUMNS)}"
+            )
+        variants: dict[str, dict[str, Any]] = {}
+        shocks: list[Any] = []
+        for number, rec in records:
+            name, cell = rec.get("variant", ""), rec.get("change", "")
+            change: Any = None
+            if cell:
+                try:
+                    change = yaml.safe_load(cell)
+                except yaml.YAMLError:
+                    change = cell
+                if not isinstance(change, dict):
+                    self.problem(
+                        file,
+                        f"row {number}, column 'change'",
+                        f"{cell!r} is not a change",
+                        "write a YAML mapping, e.g. {actor: RU, capability: '*0.8'}",
+                    )
+                    continue
+            round_ = rec.get("round", "")
+            if round_:
+                try:
+                    change = {"round": int(round_), **(change or {})}
+                except ValueError:
+                    self.problem(
+                        file,
+                        f"row {number}, column 'round'",
+                        f"{round_!r} is not a round number",
+                        "write a whole number, e.g. 3",
+                    )
+                    continue
+            if not name:
+                if change is None or not round_:
+                    self.problem(
+                        file,
+                        f"row {number}",
+                        "a row without a variant must be a shock (round and change)",
+                        "name the variant, or give round and change",
+                    )
+                else:
+                    shocks.append(change)
+                continue
+            entry = variants.setdefault(name, {"changes": []})
+            if rec.get("description") and "description" not in entry:
+                entry["description"] = rec["description"]
+            if change is not None and round_:
+                entry.setdefault("shocks", []).append(change)
+            elif change is not None:
+                entry["changes"].append(change)
+        if variants:
+            tree["variants"] = variants
+        if shocks:
+            tree["shocks"] = shocks
+
     def scenario(
-        self, actors: Rows, issues: Rows, meta: Rows, files: tuple[str, str, str]
+        self,
+        actors: Rows,
+        issues: Rows,
+        meta: Rows,
+        files: tuple[str, str, str],
+        variants: tuple[Rows, str] | None = None,
     ) -> Scenario:
         tree: dict[str, Any] = self.meta(meta, files[2])
         tree["issues"] = self.issues(issues, files[1])
         ids = [i["id"] for i in tree["issues"]]
         tree["actors"], rows = self.actors(actors, files[0], ids)
+        if variants is not None:
+            self.variants(variants[0], variants[1], tree)
         if self.problems:
             raise ScenarioError(self.problems)
 
@@ -272,7 +349,9 @@ class _TableReader:
         except ScenarioError as exc:
             # Problems about issues or the title live in the sibling tables.
             fixed = [
-                Problem(files[1], p.where, p.message, p.fix)
+                Problem(variants[1], p.where, p.message, p.fix)
+                if variants is not None and p.where.startswith(("variant", "shocks"))
+                else Problem(files[1], p.where, p.message, p.fix)
                 if p.where.startswith("issue")
                 else Problem(files[2], p.where, p.message, p.fix)
                 if p.where in ("title", "source")
@@ -299,11 +378,13 @@ def read_csv(path: Path, issues_path: Path | None = None) -> Scenario:
                 for p in missing
             ]
         )
+    variants_path = sibling(path, "variants")
     return _TableReader().scenario(
         _read_csv_rows(path),
         _read_csv_rows(issues_path),
         _read_csv_rows(meta_path),
         (str(path), str(issues_path), str(meta_path)),
+        (_read_csv_rows(variants_path), str(variants_path)) if variants_path.is_file() else None,
     )
 
 
@@ -347,6 +428,7 @@ def read_xlsx(path: Path) -> Scenario:
             rows("issues"),
             rows("meta"),
             (f"{path} [actors]", f"{path} [issues]", f"{path} [meta]"),
+            (rows("variants"), f"{path} [variants]") if "variants" in book.sheetnames else None,
         )
     finally:
         book.close()
@@ -425,6 +507,31 @@ def _tables(s: Scenario, number: Callable[[float], Any]) -> tuple[Rows, Rows, Ro
     return actors, issues, meta
 
 
+def _flow(tree: dict[str, Any]) -> str:
+    """A change as one line of YAML (flow style), Unicode kept readable."""
+    return str(
+        yaml.safe_dump(tree, default_flow_style=True, allow_unicode=True, width=10**9)
+    ).strip()
+
+
+def _variant_rows(s: Scenario) -> Rows | None:
+    """The what-ifs table, or None when the scenario has none."""
+    if not s.variants and not s.shocks:
+        return None
+    rows: Rows = [list(VARIANT_COLUMNS)]
+    for shock in s.to_tree().get("shocks", []):
+        rows.append(["", "", shock.pop("round"), _flow(shock)])
+    for name, variant in s.variants.items():
+        description = variant.description or ""
+        lines: list[list[Any]] = [["", change_tree(c)] for c in variant.changes]
+        lines += [[x.round, {"actor": x.actor, "capability": x.capability}] for x in variant.shocks]
+        if not lines:
+            rows.append([name, description, "", ""])
+        for k, (round_, change) in enumerate(lines):
+            rows.append([name, description if k == 0 else "", round_, _flow(change)])
+    return rows
+
+
 def _text_number(x: float) -> str:
     return str(int(x)) if float(x).is_integer() and abs(x) < 2**53 else repr(float(x))
 
@@ -432,7 +539,14 @@ def _text_number(x: float) -> str:
 def write_csv(scenario: Scenario, path: Path) -> list[Path]:
     """Write ``X.csv``, ``X.issues.csv`` and ``X.meta.csv`` (UTF-8)."""
     paths = [path, sibling(path, "issues"), sibling(path, "meta")]
-    for target, rows in zip(paths, _tables(scenario, _text_number), strict=True):
+    tables = list(_tables(scenario, _text_number))
+    whatifs = _variant_rows(scenario)
+    if whatifs is not None:
+        paths.append(sibling(path, "variants"))
+        tables.append(whatifs)
+    elif sibling(path, "variants").is_file():
+        sibling(path, "variants").unlink()  # an old table would add what-ifs on reading
+    for target, rows in zip(paths, tables, strict=True):
         with target.open("w", encoding="utf-8", newline="") as fh:
             csv.writer(fh).writerows(
                 [
@@ -454,7 +568,11 @@ def write_xlsx(scenario: Scenario, path: Path) -> list[Path]:
 
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
-    for name, rows in zip(("actors", "issues", "meta"), _tables(scenario, float), strict=True):
+    sheets = dict(zip(("actors", "issues", "meta"), _tables(scenario, float), strict=True))
+    whatifs = _variant_rows(scenario)
+    if whatifs is not None:
+        sheets["variants"] = whatifs
+    for name, rows in sheets.items():
         sheet = book.create_sheet(name)
         for number, r in enumerate(rows, start=1):
             try:
