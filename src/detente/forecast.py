@@ -122,6 +122,11 @@ def run_model(
     """Run one model and translate its outcome into scenario units."""
     resolved = model.resolve(preset, params)
     outcome = model.run(arrays, resolved)
+    if arrays.shocks and "rounds" not in model.Params.model_fields:
+        outcome.warnings.append(
+            f"{model.name} is static: it ignores the scenario's shocks, which dynamic "
+            "models apply before the rounds they name"
+        )
     forecast = np.asarray(outcome.forecast, dtype=float)
     in_units = arrays.to_scale(forecast)
     gain = gains(arrays, forecast)

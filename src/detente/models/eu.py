@@ -622,13 +622,24 @@ class Path:
     first_risk: FloatArray
 
 
-def simulate(x0: FloatArray, s: FloatArray, c: FloatArray, params: EUParams) -> Path:
+def simulate(
+    x0: FloatArray,
+    s: FloatArray,
+    c: FloatArray,
+    params: EUParams,
+    shocks: Callable[[int], FloatArray] | None = None,
+    hold: int = 0,
+) -> Path:
     """Run the rounds of one issue for every draw (``(D, n)`` inputs).
 
     With ``params.rounds`` every draw runs exactly that many rounds and is
     called converged when the stopping rule holds at the end. Otherwise each
     draw stops on its own (tolerance and patience, a round that moves
     nobody, or ``max_rounds``) and keeps its positions afterwards.
+    ``shocks(t)``, when given, is the capability ``(D, n)`` in force in round
+    t (:meth:`detente.arrays.ScenarioArrays.capability_at`): it replaces ``c``
+    before that round, in the bargaining and in the decision rule; no draw
+    stops before round ``hold`` (the last shock's), so every shock is felt.
     """
     n_draws = x0.shape[0]
     w = c * s
@@ -648,6 +659,9 @@ def simulate(x0: FloatArray, s: FloatArray, c: FloatArray, params: EUParams) -> 
     for t in range(1, limit + 1):
         if not running.any() and not fixed:
             break
+        if shocks is not None:
+            c = shocks(t)
+            w = c * s
         rows = np.flatnonzero(running)
         new = x.copy()
         if rows.size:
@@ -659,7 +673,7 @@ def simulate(x0: FloatArray, s: FloatArray, c: FloatArray, params: EUParams) -> 
         now = _decide(new, w, params.decision_rule)
         still = np.abs(now - forecast) <= params.tolerance
         streak = np.where(still, streak + 1, 0)
-        settled = running & (~moved | (streak >= params.patience))
+        settled = running & (~moved | (streak >= params.patience)) & (t >= hold)
         rounds_run[running] = t
         stable = np.where(running, ~moved, stable)
         x, forecast = new, now
@@ -732,11 +746,18 @@ class ExpectedUtility(Model):
         active = arrays.active
         n_draws, n, m = pos.shape
         paths = []
+        last_shock = max((shock.round for shock in arrays.shocks), default=0)
         for k in range(m):
             members = np.flatnonzero(active[:, k])
             x0 = pos[:, members, k]
             c = np.broadcast_to(cap[:, members], x0.shape)
-            paths.append((members, simulate(x0, sal[:, members, k], c, params)))
+
+            def shocked(t: int, members: IntArray = members, shape: Any = x0.shape) -> FloatArray:
+                now = arrays.capability_at(t)
+                return np.broadcast_to((now if batched else now[None])[:, members], shape)
+
+            at = shocked if arrays.shocks else None
+            paths.append((members, simulate(x0, sal[:, members, k], c, params, at, last_shock)))
         horizon = max(path.positions.shape[0] for _, path in paths)
         rounds = np.broadcast_to(pos, (horizon, n_draws, n, m)).copy()
         forecast = np.empty((n_draws, m))

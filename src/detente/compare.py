@@ -1,0 +1,205 @@
+"""What-ifs side by side: the baseline and each variant, forecast alike, and the change.
+
+:func:`compare` is the Python face of ``detente compare``. Variants come from
+the scenario (``variants:``, see :meth:`detente.scenario.Scenario.variant`)
+or from what-if texts (:func:`parse_what_if`), each named by its own text::
+
+    RU.capability*=0.7            multiply (also +=, -=, and = to set)
+    UA.at_table=true              seat an actor
+    US.salience.territory*=0.5    an actor's salience (or position) on one issue
+    territory.status_quo=55       an issue's status quo
+    UA.at_table=true; EU.at_table=true     several changes at once
+    {remove: CN}                  any change written as YAML (also {add: {...}})
+
+Every model runs on the baseline and on every variant with the same preset
+and parameters; :meth:`Comparison.delta` is variant minus baseline, per
+model, for each issue's forecast and each actor's gain (``None`` where
+either side has no number, e.g. an actor a variant removes or adds).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from detente.errors import Problem, ScenarioError
+from detente.forecast import Forecast, forecast
+from detente.scenario import Change, Scenario
+
+_FIELD = re.compile(
+    r"^(?P<target>[^.]+)\.(?P<field>capability|at_table|salience|positions?|status_quo)"
+    r"(?:\.(?P<issue>[A-Za-z0-9_-]+?))?\s*(?P<op>\*=|\+=|-=|=)\s*(?P<value>\S.*)$"
+)
+WHAT_IF_HELP = (
+    "write ACTOR.capability*=0.7, ACTOR.at_table=true, ACTOR.salience.ISSUE=0.5, "
+    "ISSUE.status_quo=55 (ops: = *= += -=), several joined by ';', or a YAML "
+    "change such as {remove: CN}"
+)
+
+
+def _refuse(text: str, message: str) -> ScenarioError:
+    return ScenarioError([Problem("--what-if", repr(text), message, WHAT_IF_HELP)])
+
+
+def parse_what_if(text: str) -> list[Change]:
+    """The changes a what-if text describes (see the module docstring).
+
+    >>> [c.model_dump(exclude_none=True) for c in parse_what_if("RU.capability*=0.7")]
+    [{'actor': 'RU', 'capability': '*0.7'}]
+    >>> parse_what_if("territory.status_quo=55")[0].status_quo
+    55.0
+    """
+    body = text.strip()
+    if body.startswith(("{", "[")):
+        try:
+            tree = yaml.safe_load(body)
+        except yaml.YAMLError as exc:
+            raise _refuse(text, f"malformed YAML: {exc}") from None
+        items = tree if isinstance(tree, list) else [tree]
+    else:
+        items = [_item(text, part.strip()) for part in body.split(";") if part.strip()]
+    if not items:
+        raise _refuse(text, "no change given")
+    changes = []
+    for item in items:
+        try:
+            changes.append(Change.model_validate(item))
+        except ValidationError as exc:
+            raise _refuse(text, "; ".join(e["msg"] for e in exc.errors())) from None
+    return changes
+
+
+def _item(text: str, part: str) -> dict[str, Any]:
+    match = _FIELD.match(part)
+    if match is None:
+        raise _refuse(text, f"cannot read {part!r}")
+    target, name, issue, op, raw = match.group("target", "field", "issue", "op", "value")
+    name = "positions" if name == "position" else name
+    try:
+        value = yaml.safe_load(raw)
+    except yaml.YAMLError:
+        value = raw
+    if name == "at_table":
+        if op != "=" or not isinstance(value, bool):
+            raise _refuse(text, f"{part!r}: at_table takes =true or =false")
+        return {"actor": target, "at_table": value}
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _refuse(text, f"{part!r}: {raw!r} is not a number")
+    adjust: Any = value if op == "=" else f"{op[0]}{value}"
+    if op == "-=":
+        adjust = f"-{value}"
+    if (name in ("salience", "positions")) != (issue is not None):
+        raise _refuse(text, f"{part!r}: salience and positions name an issue, the others do not")
+    if name == "status_quo":
+        return {"issue": target, "status_quo": adjust}
+    if issue is not None:
+        return {"actor": target, name: {issue: adjust}}
+    return {"actor": target, name: adjust}
+
+
+@dataclass
+class Comparison:
+    """The baseline forecast and each variant's, with their differences."""
+
+    scenario: Scenario
+    baseline: Forecast
+    variants: dict[str, Forecast] = field(default_factory=dict)
+    #: What each variant is, in words (its description, or its what-if text).
+    descriptions: dict[str, str] = field(default_factory=dict)
+
+    def delta(self) -> dict[str, dict[str, dict[str, dict[str, float | None]]]]:
+        """``{variant: {model: {"forecasts": {issue: change}, "gains": {actor: change}}}}``."""
+        out: dict[str, dict[str, dict[str, dict[str, float | None]]]] = {}
+        for name, variant in self.variants.items():
+            per_model = {}
+            for model, result in variant.models.items():
+                base = self.baseline.models.get(model)
+                if base is None:
+                    continue
+                per_model[model] = {
+                    "forecasts": _minus(result.forecasts, base.forecasts),
+                    "gains": _minus(result.gains, base.gains),
+                }
+            out[name] = per_model
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "baseline": self.baseline.to_dict(),
+            "variants": {name: f.to_dict() for name, f in self.variants.items()},
+            "delta": self.delta(),
+        }
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    @property
+    def warnings(self) -> list[str]:
+        every = [self.baseline, *self.variants.values()]
+        return list(dict.fromkeys(w for f in every for w in f.warnings))
+
+
+def _minus(
+    new: Mapping[str, float | None], old: Mapping[str, float | None]
+) -> dict[str, float | None]:
+    keys = list(dict.fromkeys([*old, *new]))
+    return {
+        k: None if new.get(k) is None or old.get(k) is None else new[k] - old[k]  # type: ignore[operator]
+        for k in keys
+    }
+
+
+def compare(
+    scenario: Scenario | str | Path,
+    variants: Sequence[str] | None = None,
+    what_ifs: Sequence[str] = (),
+    model: str = "all",
+    preset: str | None = None,
+    params: Mapping[str, Any] | None = None,
+    rounds: int | None = None,
+) -> Comparison:
+    """Forecast the baseline and each variant (see the module docstring).
+
+    ``variants`` names the scenario's variants to run (None: all of them
+    when no ``what_ifs`` are given, else none); ``what_ifs`` adds variants
+    from texts. The other arguments are :func:`detente.forecast`'s.
+
+    >>> c = compare("examples/ukraine-2025.yaml", variants=["sanctions-bite"], model="median")
+    >>> sorted(c.delta()["sanctions-bite"]["median"])
+    ['forecasts', 'gains']
+    """
+    from detente.io import load
+
+    scn = scenario if isinstance(scenario, Scenario) else load(scenario)
+    names = list(variants) if variants is not None else ([] if what_ifs else list(scn.variants))
+    built: dict[str, Scenario] = {}
+    descriptions: dict[str, str] = {}
+    for name in names:
+        built[name] = scn.variant(name)
+        descriptions[name] = scn.variants[name].description or name
+    for text in what_ifs:
+        built[text] = scn.with_changes(parse_what_if(text), label=f"what-if {text!r}")
+        descriptions[text] = text
+    if not built:
+        raise ScenarioError(
+            [
+                Problem(
+                    "<scenario>",
+                    "variants",
+                    "nothing to compare: the scenario defines no variants",
+                    "add variants: to the scenario, or give --what-if",
+                )
+            ]
+        )
+    run = {"model": model, "preset": preset, "params": params, "rounds": rounds}
+    result = Comparison(scn, forecast(scn, **run), descriptions=descriptions)  # type: ignore[arg-type]
+    for name, variant in built.items():
+        result.variants[name] = forecast(variant, **run)  # type: ignore[arg-type]
+    return result
