@@ -23,6 +23,14 @@ def flagship() -> Path:
 
 
 @pytest.fixture(autouse=True)
+def _throwaway_run_store(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Runs that commands save go to a store of the test session, never the user's."""
+    monkeypatch.setenv("DETENTE_DB", str(tmp_path_factory.getbasetemp() / "runs.sqlite"))
+
+
+@pytest.fixture(autouse=True)
 def _run_in_root(monkeypatch: pytest.MonkeyPatch) -> None:
     """Doctests and examples use paths relative to the repository root."""
     monkeypatch.chdir(ROOT)

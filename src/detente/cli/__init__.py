@@ -4,7 +4,13 @@ One module per group of commands, each the face of one function of the
 Python API; :mod:`.common` holds the shared options and error handling.
 """
 
-from detente.cli import forecast, simulate  # noqa: F401 - registers their commands
+from detente.cli import (  # noqa: F401 - registers their commands
+    compare,
+    forecast,
+    plot,
+    runs,
+    simulate,
+)
 from detente.cli.common import app
 
 __all__ = ["app"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -20,6 +21,7 @@ from detente.cli.common import (
     parse_params,
     warn,
 )
+from detente.cli.runs import DbOpt, SaveOpt, record
 from detente.console import print_forecast
 from detente.forecast import forecast as run_forecast
 
@@ -34,19 +36,33 @@ def forecast(
     rounds: Annotated[int | None, typer.Option(min=1, help="run exactly N rounds")] = None,
     param: ParamOpt = None,
     json: JsonOpt = False,
+    db: DbOpt = None,
+    save: SaveOpt = True,
 ) -> None:
     """Forecast where each issue lands and who gains what."""
 
     def act() -> None:
-        result = run_forecast(
-            scenario, model=model, preset=preset, params=parse_params(param), rounds=rounds
-        )
+        started = datetime.now(UTC)
+        params = parse_params(param)
+        result = run_forecast(scenario, model=model, preset=preset, params=params, rounds=rounds)
         for warning in result.warnings:
             warn(warning)
         if json:
             sys.stdout.write(result.to_json() + "\n")
         else:
             print_forecast(result, out)
+        record(
+            "forecast",
+            result,
+            db=db,
+            save=save,
+            source=scenario,
+            started_at=started,
+            model=model,
+            preset=preset,
+            params=params,
+            options={"rounds": rounds},
+        )
 
     guarded(act)
 

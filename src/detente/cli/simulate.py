@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -38,6 +39,7 @@ from detente.cli.common import (
     parse_params,
     warn,
 )
+from detente.cli.runs import DbOpt, SaveOpt, record
 from detente.sensitivity import Sensitivity
 from detente.sensitivity import sensitivity as run_sensitivity
 from detente.uncertainty import ModelSimulation, Simulation
@@ -214,10 +216,14 @@ def simulate(
     rounds: RoundsOpt = None,
     param: ParamOpt = None,
     json: JsonOpt = False,
+    db: DbOpt = None,
+    save: SaveOpt = True,
 ) -> None:
     """Monte Carlo over the scenario's ranges: percentiles per issue, gains per actor."""
 
     def act() -> None:
+        started = datetime.now(UTC)
+        params = parse_params(param)
         with progress_bar(show_progress(json, out, err), draws, "draws") as advance:
             result = run_simulate(
                 scenario,
@@ -225,7 +231,7 @@ def simulate(
                 draws=draws,
                 seed=seed,
                 preset=preset,
-                params=parse_params(param),
+                params=params,
                 rounds=rounds,
                 workers=workers,
                 scheduler=scheduler,
@@ -237,6 +243,18 @@ def simulate(
             sys.stdout.write(result.to_json() + "\n")
         else:
             print_simulation(result, out)
+        record(
+            "simulate",
+            result,
+            db=db,
+            save=save,
+            source=scenario,
+            started_at=started,
+            model=model,
+            preset=preset,
+            params=params,
+            options={"draws": draws, "rounds": rounds},
+        )
 
     guarded(act)
 
@@ -255,10 +273,14 @@ def sensitivity(
     rounds: RoundsOpt = None,
     param: ParamOpt = None,
     json: JsonOpt = False,
+    db: DbOpt = None,
+    save: SaveOpt = True,
 ) -> None:
     """Rank the uncertain inputs by how much of each forecast's variance they explain."""
 
     def act() -> None:
+        started = datetime.now(UTC)
+        params = parse_params(param)
         with progress_bar(show_progress(json, out, err), draws, "draws") as advance:
             result = run_sensitivity(
                 scenario,
@@ -266,7 +288,7 @@ def sensitivity(
                 draws=draws,
                 seed=seed,
                 preset=preset,
-                params=parse_params(param),
+                params=params,
                 rounds=rounds,
                 workers=workers,
                 scheduler=scheduler,
@@ -276,5 +298,17 @@ def sensitivity(
             sys.stdout.write(result.to_json() + "\n")
         else:
             print_sensitivity(result, out)
+        record(
+            "sensitivity",
+            result,
+            db=db,
+            save=save,
+            source=scenario,
+            started_at=started,
+            model=model,
+            preset=preset,
+            params=params,
+            options={"draws": draws, "rounds": rounds},
+        )
 
     guarded(act)

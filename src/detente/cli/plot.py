@@ -1,0 +1,153 @@
+"""``detente plot``: one chart of a saved run, or of a scenario run afresh."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from detente.cli.common import ParamOpt, PresetOpt, app, guarded, out, parse_params, warn
+from detente.cli.runs import DbOpt, SaveOpt, record
+from detente.errors import ParameterError
+from detente.scenario import Scenario
+
+KIND_HELP = "rounds, gains, distribution, tornado, challenges (eu) or variants"
+LangOpt = Annotated[str, typer.Option("--lang", help="language of the labels: en or zh")]
+
+
+def charts_module() -> Any:
+    """:mod:`detente.report.charts`, or a clear error when matplotlib is missing."""
+    try:
+        from detente.report import charts
+    except ImportError:
+        raise ParameterError(
+            "charts and reports need matplotlib and Jinja2: pip install 'detente[viz]'"
+        ) from None
+    return charts
+
+
+def gather(
+    source: str,
+    kind: str,
+    *,
+    model: str | None,
+    preset: str | None,
+    params: dict[str, Any],
+    draws: int,
+    seed: int,
+    db: str | None,
+    save: bool,
+) -> tuple[Scenario, dict[str, Any] | None]:
+    """The scenario and the result a chart of ``kind`` is drawn from.
+
+    ``source`` is a saved run's id (its result is used as saved) or a
+    scenario file (the run the chart needs is made now, and saved).
+    """
+    charts = charts_module()
+    if kind not in charts.KINDS:
+        raise ParameterError(f"unknown chart kind {kind!r}; valid kinds: {KIND_HELP}")
+    needed = charts.SOURCES[kind]
+    if source.isdigit() and not Path(source).exists():
+        from detente.store import RunStore
+
+        with RunStore(db) as store:
+            run = store.get(int(source))
+        if kind == "challenges":
+            return run.load_scenario(), run.result if run.kind == "forecast" else None
+        if run.kind != needed:
+            raise ParameterError(
+                f"run {run.id} is a {run.kind} run; a {kind} chart is drawn from a {needed} "
+                f"run (make one, or give the scenario file)"
+            )
+        return run.load_scenario(), run.result
+    from detente.io import load
+
+    scenario = load(source)
+    if kind == "challenges":
+        return scenario, None
+    started = datetime.now(UTC)
+    which = model or "all"
+    common: dict[str, Any] = {"model": which, "preset": preset, "params": params}
+    result: Any
+    if needed == "forecast":
+        from detente.forecast import forecast
+
+        result = forecast(scenario, **common)
+    elif needed == "simulate":
+        from detente.uncertainty import simulate
+
+        result = simulate(scenario, draws=draws, seed=seed, **common)
+    elif needed == "sensitivity":
+        from detente.sensitivity import sensitivity
+
+        result = sensitivity(scenario, draws=draws, seed=seed, **common)
+    else:
+        from detente.compare import compare
+
+        result = compare(scenario, **common)
+    for warning in result.warnings if hasattr(result, "warnings") else []:
+        warn(warning)
+    record(
+        needed,
+        result,
+        db=db,
+        save=save,
+        source=source,
+        started_at=started,
+        model=which,
+        preset=preset,
+        params=params,
+        options={"draws": draws} if needed in ("simulate", "sensitivity") else {},
+    )
+    return scenario, result.to_dict()
+
+
+@app.command()
+def plot(
+    source: Annotated[str, typer.Argument(help="a saved run's id, or a scenario file")],
+    kind: Annotated[str, typer.Option("--kind", "-k", help=KIND_HELP)],
+    output: Annotated[Path, typer.Option("--output", "-o", help="file to write: .png or .svg")],
+    model: Annotated[
+        str | None, typer.Option("--model", "-m", help="the model to chart (default: the first)")
+    ] = None,
+    issue: Annotated[str | None, typer.Option(help="one issue only (default: every issue)")] = None,
+    lang: LangOpt = "en",
+    draws: Annotated[
+        int, typer.Option(min=2, help="draws, when a distribution or tornado is made now")
+    ] = 1000,
+    seed: Annotated[int, typer.Option(min=0, help="random seed of those draws")] = 0,
+    preset: PresetOpt = None,
+    param: ParamOpt = None,
+    db: DbOpt = None,
+    save: SaveOpt = True,
+) -> None:
+    """Draw a chart (PNG or SVG) of a saved run, or of a scenario."""
+
+    def act() -> None:
+        charts = charts_module()
+        if output.suffix.lower() not in charts.FORMATS:
+            raise ParameterError(
+                f"cannot write a chart as {output.suffix or '(no extension)'!r}; "
+                f"use one of: {', '.join(charts.FORMATS)}"
+            )
+        scenario, data = gather(
+            source,
+            kind,
+            model=model,
+            preset=preset,
+            params=parse_params(param),
+            draws=draws,
+            seed=seed,
+            db=db,
+            save=save,
+        )
+        chosen = model
+        if chosen is None and kind == "rounds" and data is not None:
+            dynamic = [m for m, r in data["models"].items() if r.get("rounds")]
+            chosen = dynamic[0] if dynamic else None
+        chart = charts.chart(kind, scenario, data, model=chosen, issue=issue, lang=lang)
+        out.print(f"wrote {chart.write(output)}", highlight=False)
+
+    guarded(act)

@@ -1,0 +1,221 @@
+"""``detente runs list|show|export|rm``, and the ``--db``/``--no-save`` options every
+command that runs models shares (:func:`record` saves one run)."""
+
+from __future__ import annotations
+
+import json as jsonlib
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from detente.cli.common import JsonOpt, app, err, guarded, out, warn
+from detente.scenario import Scenario
+from detente.store import EXPORT_FORMATS, RunStore, StoreError
+
+DbOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="run store: a SQLAlchemy URL or a SQLite file (default: $DETENTE_DB, else "
+        "runs.sqlite in the user's data directory)",
+        show_default=False,
+    ),
+]
+SaveOpt = Annotated[
+    bool, typer.Option("--save/--no-save", help="save the run in the run store (default: save)")
+]
+
+runs_app = typer.Typer(help="Saved runs: list, show, export, remove.", no_args_is_help=True)
+app.add_typer(runs_app, name="runs")
+
+
+def record(
+    kind: str,
+    result: Any,
+    *,
+    db: str | None,
+    save: bool,
+    scenario: Scenario | None = None,
+    source: str | Path | None = None,
+    started_at: datetime | None = None,
+    **meta: Any,
+) -> int | None:
+    """Save a run unless ``--no-save``; says its id on stderr. A store that cannot
+    be written warns and the command still succeeds (its output is printed)."""
+    if not save:
+        return None
+    try:
+        with RunStore(db) as store:
+            run_id = store.save(
+                kind, result, scenario, source=source, started_at=started_at, **meta
+            )
+    except StoreError as exc:
+        warn(f"run not saved: {exc}")
+        return None
+    err.print(f"saved as run {run_id} (detente runs show {run_id})", highlight=False)
+    return run_id
+
+
+def _when(value: datetime) -> str:
+    return value.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+@runs_app.command("list")
+def list_runs(
+    scenario: Annotated[
+        str | None,
+        typer.Option(help="only runs whose scenario title contains TEXT, or whose hash starts so"),
+    ] = None,
+    kind: Annotated[
+        str | None, typer.Option(help="only runs of one kind: forecast, simulate, ...")
+    ] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="at most N runs")] = None,
+    db: DbOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """List saved runs, newest first."""
+
+    def act() -> None:
+        with RunStore(db) as store:
+            runs = store.runs(scenario=scenario, kind=kind, limit=limit)
+            url = store.url
+        if json:
+            rows = [
+                {
+                    "id": r.id,
+                    "kind": r.kind,
+                    "started_at": r.started_at.isoformat(),
+                    "seconds": r.seconds,
+                    "scenario_title": r.scenario_title,
+                    "scenario_hash": r.scenario_hash,
+                    "model": r.model,
+                    "preset": r.preset,
+                    "seed": r.seed,
+                }
+                for r in runs
+            ]
+            sys.stdout.write(jsonlib.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+            return
+        table = Table(title=f"Saved runs in {url}", title_justify="left")
+        for head in ("id", "when", "kind", "scenario", "hash", "models", "seed"):
+            table.add_column(head, justify="right" if head == "id" else "left")
+        for r in runs:
+            table.add_row(
+                str(r.id),
+                _when(r.started_at),
+                r.kind,
+                r.scenario_title,
+                r.scenario_hash[:10],
+                r.model,
+                "" if r.seed is None else str(r.seed),
+            )
+        out.print(table)
+        if not runs:
+            out.print("no runs saved yet (every forecast, simulate, sensitivity and compare is)")
+
+    guarded(act)
+
+
+@runs_app.command("show")
+def show(
+    run_id: Annotated[int, typer.Argument(help="run id (see detente runs list)")],
+    db: DbOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Show one saved run: what was run, on what, and its result."""
+
+    def act() -> None:
+        with RunStore(db) as store:
+            run = store.get(run_id)
+        if json:
+            sys.stdout.write(jsonlib.dumps(run.to_dict(), indent=2, ensure_ascii=False) + "\n")
+            return
+        out.print(f"[bold]run {run.id}[/bold]: {run.kind} of {run.scenario_title}", highlight=False)
+        facts = Table(show_header=False, box=None)
+        facts.add_column(style="dim")
+        facts.add_column()
+        for key, value in (
+            ("started", _when(run.started_at)),
+            ("took", f"{run.seconds:.2f} s"),
+            ("models", run.model),
+            ("preset", run.preset or "default"),
+            ("parameters", jsonlib.dumps(run.params, ensure_ascii=False)),
+            ("seed", "" if run.seed is None else str(run.seed)),
+            ("options", jsonlib.dumps(run.options, ensure_ascii=False)),
+            ("scenario hash", run.scenario_hash),
+            ("source", run.source or ""),
+            ("detente", run.detente_version),
+        ):
+            facts.add_row(key, value)
+        out.print(facts)
+        if run.kind == "forecast":
+            _print_forecast_json(run.load_scenario(), run.result)
+        else:
+            out.print(
+                f"result: {len(jsonlib.dumps(run.result))} characters of JSON "
+                f"(detente runs show {run.id} --json)",
+                highlight=False,
+            )
+
+    guarded(act)
+
+
+def _print_forecast_json(scenario: Scenario, result: dict[str, Any]) -> None:
+    table = Table(title="forecasts", title_justify="left")
+    table.add_column("issue")
+    models = list(result.get("models", {}))
+    for name in models:
+        table.add_column(name, justify="right")
+    for issue in scenario.issues:
+        cells = []
+        for name in models:
+            value = result["models"][name]["forecasts"].get(issue.id)
+            cells.append("—" if value is None else f"{value:.1f}")
+        table.add_row(issue.display_name, *cells)
+    out.print(table)
+
+
+@runs_app.command("export")
+def export(
+    run_id: Annotated[int, typer.Argument(help="run id (see detente runs list)")],
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="csv or parquet (its numbers), json (all of it)")
+    ] = "json",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="file to write (default: run-ID.FORMAT)")
+    ] = None,
+    db: DbOpt = None,
+) -> None:
+    """Export a saved run: its long table of numbers (csv, parquet) or everything (json)."""
+
+    def act() -> None:
+        if format not in EXPORT_FORMATS:
+            raise StoreError(
+                f"unknown format {format!r}; valid formats: {', '.join(EXPORT_FORMATS)}"
+            )
+        target = output or Path(f"run-{run_id}.{format}")
+        with RunStore(db) as store:
+            written = store.export(run_id, format, target)
+        out.print(f"wrote {written}", highlight=False)
+
+    guarded(act)
+
+
+@runs_app.command("rm")
+def remove(
+    run_ids: Annotated[list[int], typer.Argument(help="run ids to remove")],
+    db: DbOpt = None,
+) -> None:
+    """Remove saved runs."""
+
+    def act() -> None:
+        with RunStore(db) as store:
+            for run_id in run_ids:
+                store.delete(run_id)
+                out.print(f"removed run {run_id}", highlight=False)
+
+    guarded(act)
