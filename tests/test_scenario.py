@@ -131,7 +131,7 @@ def test_malformed_yaml_names_the_line(tmp_path: Path) -> None:
 
 def test_unknown_extension(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError, match="unknown scenario format"):
-        load(tmp_path / "s.txt")
+        load(tmp_path / "s.docx")
 
 
 def test_missing_file(tmp_path: Path) -> None:

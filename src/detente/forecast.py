@@ -175,7 +175,8 @@ def forecast(
     ``preset`` picks a named parameter set (with several models, it applies
     to those that define it); parameters come as ``params`` (``MODEL.NAME``
     keys when several models run) or as keyword arguments. ``rounds`` sets
-    the ``rounds`` parameter of every dynamic model being run.
+    the ``rounds`` parameter of every dynamic model being run. Parameters the
+    scenario file sets (``Scenario.model_params``) apply first.
 
     >>> from detente import load
     >>> f = forecast(load("examples/ukraine-2025.yaml"), model="compromise")
@@ -187,6 +188,9 @@ def forecast(
     scn = scenario if isinstance(scenario, Scenario) else load(scenario)
     names = model_names(model)
     per_model = split_params(names, {**(params or {}), **kwparams})
+    for name, given in (scn.model_params or {}).items():
+        if name in per_model:
+            per_model[name] = {**given, **per_model[name]}
     if (
         preset is not None
         and len(names) > 1

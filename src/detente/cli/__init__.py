@@ -5,6 +5,7 @@ Python API; :mod:`.common` holds the shared options and error handling.
 """
 
 from detente.cli import (  # noqa: F401 - registers their commands
+    backtest,
     compare,
     forecast,
     plot,

@@ -3,7 +3,9 @@
 :func:`load` and :func:`save` pick the format from the file's extension:
 ``.yaml``/``.yml`` (:mod:`.yaml`), ``.csv`` and ``.xlsx`` (:mod:`.table`);
 Decide exchange-model input (:mod:`.decide`, read only) from ``.txt`` or
-``.decide``, or from a ``.csv`` whose first row starts with ``#A``, ``#P``...
+``.decide``, or from a ``.csv`` whose first row starts with ``#A``, ``#P``...;
+KTAB's SMP scenarios (:mod:`.ktab`, read only) from ``.xml``, or from a
+``.csv`` whose first line is ``name, description, numActors, numDims``.
 """
 
 from __future__ import annotations
@@ -12,11 +14,11 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from detente.errors import Problem, ScenarioError
-from detente.io import decide, table, yaml
+from detente.io import decide, ktab, table, yaml
 from detente.scenario import Scenario
 
 READERS = {".yaml": yaml.read, ".yml": yaml.read, ".csv": table.read_csv, ".xlsx": table.read_xlsx}
-READERS |= {".txt": decide.read, ".decide": decide.read}
+READERS |= {".txt": decide.read, ".decide": decide.read, ".xml": ktab.read_xml}
 WRITERS = {
     ".yaml": yaml.write,
     ".yml": yaml.write,
@@ -49,6 +51,8 @@ def load(path: str | Path) -> Scenario:
         raise ScenarioError([Problem(str(path), "", "no such file", "check the path")])
     if reader is table.read_csv and decide.sniff(path):
         reader = decide.read
+    if reader is table.read_csv and ktab.is_ktab_csv(path):
+        reader = ktab.read_csv
     return reader(path)
 
 

@@ -4,7 +4,7 @@ Importing this package registers every model; :data:`REGISTRY` maps names to
 models in the order ``detente forecast --model all`` runs them.
 """
 
-from detente.models import compromise, ensemble, eu, median, nbs
+from detente.models import compromise, ensemble, eu, median, nbs, smp
 from detente.models.base import REGISTRY, Model, Outcome, get_model, register
 
 __all__ = [
@@ -18,4 +18,5 @@ __all__ = [
     "median",
     "nbs",
     "register",
+    "smp",
 ]

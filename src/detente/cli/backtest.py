@@ -1,0 +1,198 @@
+"""``detente backtest deu``: every model scored on real EU negotiations (DEU)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+from rich.table import Table
+
+from detente.backtest import DEFAULT_BOOTSTRAP, DEFAULT_DRAWS, DEFAULT_UNCERTAINTY, Backtest
+from detente.backtest import backtest as run_backtest
+from detente.cli.common import JsonOpt, app, err, guarded, out
+
+backtest_app = typer.Typer(
+    help="Score the models against negotiations whose outcomes are known.",
+    no_args_is_help=True,
+)
+app.add_typer(backtest_app, name="backtest")
+
+
+def _fmt(x: float | None, digits: int = 1) -> str:
+    return "—" if x is None else f"{x:.{digits}f}"
+
+
+def _group(scores: dict[str, dict[str, object]], label: str) -> str:
+    entry = scores.get(label)
+    return "—" if entry is None else _fmt(entry["mae"])  # type: ignore[arg-type]
+
+
+def print_backtest(result: Backtest, console: Console) -> None:
+    """The table of scores, one row per model and proxy, with the reading of each interval."""
+    data = result.data
+    skipped = ", ".join(f"{k} {v}" for k, v in data.skipped.items()) or "none"
+    console.print(
+        f"DEU: {len(data.issues)} usable issues in {len(data.proposals)} proposals "
+        f"(skipped: {skipped}); file {data.file}",
+        highlight=False,
+    )
+    groups = Table(title="MAE by procedure and voting rule", title_justify="left")
+    groups.add_column("model")
+    groups.add_column("capability")
+    for head in ("COD", "CNS", "QMV", "Unan"):
+        groups.add_column(head, justify="right")
+    for proxy in result.capabilities:
+        table = Table(
+            title=f"Capability {proxy}: mean absolute error (0-100) with 95% intervals",
+            title_justify="left",
+        )
+        table.add_column("model")
+        for head in ("n", "MAE", "interval", "vs compromise", "beats", "in 50%", "in 90%"):
+            table.add_column(head, justify="right")
+        for name in result.models:
+            s = result.scores[name, proxy]
+            if name == "compromise":
+                versus = "baseline"
+            else:
+                diff, (lo, hi) = result.difference(name, capability=proxy)
+                versus = f"{diff:+.1f} [{lo:+.1f}, {hi:+.1f}]"
+            cal = s.calibration or {}
+            table.add_row(
+                name,
+                str(s.n),
+                _fmt(s.mae),
+                f"{_fmt(s.mae_ci[0])}–{_fmt(s.mae_ci[1])}",
+                versus,
+                "—" if s.beats_mean_share is None else f"{s.beats_mean_share:.0%}",
+                "—" if cal.get("p50") is None else f"{cal['p50']:.0%}",
+                "—" if cal.get("p90") is None else f"{cal['p90']:.0%}",
+            )
+            groups.add_row(
+                name,
+                proxy,
+                _group(s.by_procedure, "COD"),
+                _group(s.by_procedure, "CNS"),
+                _group(s.by_voting_rule, "QMV"),
+                _group(s.by_voting_rule, "Unan"),
+            )
+        console.print(table)
+    console.print(groups)
+    console.print(
+        "Intervals resample proposals, not issues. vs compromise: MAE difference with "
+        "its paired 95% interval; one that spans 0 cannot tell the model from the "
+        "weighted mean. beats: share of "
+        "issues strictly closer to the outcome than compromise. "
+        + (
+            "in 50%/90%: share of outcomes inside the central intervals of simulate "
+            f"(capability {result.capabilities[0]}, {result.draws} draws per issue, inputs "
+            f"±{result.uncertainty['position']:g} position, "
+            f"±{result.uncertainty['salience']:g} salience, "
+            f"±{result.uncertainty['capability']:.0%} capability)."
+            if result.draws
+            else "Calibration not run (--draws 0)."
+        ),
+        highlight=False,
+    )
+    for name in result.models:
+        for proxy in result.capabilities:
+            reasons = result.scores[name, proxy].not_scored
+            for reason, count in reasons.items():
+                console.print(f"{name} ({proxy}): {count} issue(s) not scored: {reason}")
+    console.print(f"{result.seconds:.1f} s", highlight=False)
+
+
+@backtest_app.command()
+def deu(
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            help="DEU data file (CORA .csv or the replication's .tsv); default: bundled"
+        ),
+    ] = None,
+    models: Annotated[
+        str, typer.Option("--models", "-m", help="models, comma-separated, or all")
+    ] = "all",
+    capability: Annotated[
+        str,
+        typer.Option(
+            "--capability",
+            "-c",
+            help="proxies, comma-separated, or all: equal, gdp, votes, population, shapley, "
+            "banzhaf",
+        ),
+    ] = "equal",
+    workers: Annotated[
+        int | None, typer.Option(help="run on a local Dask cluster of N workers")
+    ] = None,
+    scheduler: Annotated[str | None, typer.Option(help="run on the Dask scheduler at ADDR")] = None,
+    bootstrap: Annotated[
+        int, typer.Option(help="bootstrap replicates for the intervals")
+    ] = DEFAULT_BOOTSTRAP,
+    seed: Annotated[int, typer.Option(help="seed of the bootstrap and the simulations")] = 0,
+    draws: Annotated[
+        int, typer.Option(help="draws per issue for the calibration (0: none)")
+    ] = DEFAULT_DRAWS,
+    calibrate: Annotated[
+        str,
+        typer.Option(help="models to calibrate: batched (vectorised ones), all, none, or names"),
+    ] = "batched",
+    position_range: Annotated[
+        float, typer.Option(help="calibration: ± range of every position (0-100 scale)")
+    ] = DEFAULT_UNCERTAINTY["position"],
+    salience_range: Annotated[
+        float, typer.Option(help="calibration: ± range of every salience (0-1)")
+    ] = DEFAULT_UNCERTAINTY["salience"],
+    capability_range: Annotated[
+        float, typer.Option(help="calibration: ± relative range of every capability")
+    ] = DEFAULT_UNCERTAINTY["capability"],
+    save_weights: Annotated[
+        Path | None,
+        typer.Option(
+            help="write the tuned ensemble's weights (fitted on all proposals) to this file"
+        ),
+    ] = None,
+    json: JsonOpt = False,
+) -> None:
+    """Backtest every model on DEU: MAE with intervals, by procedure and voting rule."""
+
+    def act() -> None:
+        with Progress(
+            "{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+            disable=not err.is_terminal,
+        ) as bar:
+            task = bar.add_task("model runs", total=None)
+            result = run_backtest(
+                file,
+                models=models,
+                capability=capability,
+                bootstrap=bootstrap,
+                seed=seed,
+                draws=draws,
+                calibrate=calibrate,
+                uncertainty={
+                    "position": position_range,
+                    "salience": salience_range,
+                    "capability": capability_range,
+                },
+                workers=workers,
+                scheduler=scheduler,
+                progress=lambda k: bar.advance(task, k),
+                on_total=lambda n: bar.update(task, total=n),
+            )
+        if save_weights is not None:
+            err.print(f"wrote {result.save_weights(save_weights)}", highlight=False)
+        if json:
+            sys.stdout.write(result.to_json() + "\n")
+        else:
+            print_backtest(result, out)
+
+    guarded(act)

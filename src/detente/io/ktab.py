@@ -1,0 +1,537 @@
+"""KTAB's scenario files: the CSV and XML formats of its Spatial Model of Politics.
+
+KTAB (the KAPSARC Toolkit for Behavioral Analysis, MIT licence) reads these
+in ``examples/smp/libsrc/smpread.cpp`` (``SMPModel::csvRead`` and
+``xmlRead``). detente reads them into a :class:`~detente.scenario.Scenario`
+and refuses what KTAB refuses, giving KTAB's reason in words.
+
+CSV (comma-separated; a trailing comma is fine; blank lines are skipped)::
+
+    scenarioName, scenarioDesc, numActors, numDims
+    Actor, Description, Power, <dim 1 position>, <dim 1 salience>, ...
+    name, description, capability, position 1, salience 1, ...   (one row per actor)
+
+As in KTAB's CSV library (minicsv), a field that starts with ``"`` may hold
+commas, surrounding quotes are removed, ``$$`` stands for a comma and
+``&quot;`` for a quote.
+
+XML: ``Scenario/{name, desc, prngSeed, ModelParameters?, Dimensions/dName*,
+Actors/Actor*/{name, description, capability, Position/dCoord*,
+Salience/dSal*}, IdealAdjustment?/iaPair*/{adjustingIdeal, referencePos,
+adjust}}`` (``smpSchema.xsd``).
+
+Mapping to a scenario:
+
+- issue ids come from the dimension names (position columns of the CSV
+  header), with every character outside ``[A-Za-z0-9_-]`` replaced by
+  ``_`` (and ``_2``, ``_3`` appended should two coincide); the name as
+  written is the issue's name. Issues run on KTAB's 0-100 scale, without a
+  status quo.
+- actor ids are the actors' names (``.`` becomes ``_``, as detente's ids
+  have none); the description becomes the actor's display name when the
+  descriptions tell the actors apart, and its notes otherwise.
+- saliences are divided by 100; capabilities are kept.
+- the XML's ``ModelParameters``, ``prngSeed`` and ``IdealAdjustment`` set
+  the ``smp`` model's parameters (:data:`~detente.models.smp.KTAB_PARAMETERS`,
+  ``seed`` and ``ideal_adjustment``) in ``Scenario.model_params``.
+
+Refused as KTAB refuses them: fewer than one dimension; names longer than
+25 characters (CSV), descriptions longer than 256, dimension names longer
+than 256, scenario names or descriptions longer than 512; capabilities below
+0 or above 1e8 (CSV; 0 or below in XML); positions or saliences outside
+[0, 100]; an actor's saliences summing to more than 100; unknown model
+option names; missing elements. KTAB also refuses fewer than 3 or more than
+250 actors: detente has no such limit and only warns. KTAB's XML reader does
+not check positions; detente refuses those outside [0, 100], since the
+issues' scale is KTAB's 0-100. KTAB's schema spells two options ``Proportional``
+and ``No`` where its program expects ``Prop`` and ``None``; both spellings
+are read.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from detente.errors import Problem, ScenarioError
+from detente.scenario import Scenario
+
+MIN_ACTORS = 3
+MAX_ACTORS = 250
+MAX_SCENARIO_TEXT = 512
+MAX_ACTOR_NAME = 25
+MAX_ACTOR_DESC = 256
+MAX_DIM_NAME = 256
+MAX_CAPABILITY = 1e8
+
+#: KTAB's XML element names and the values each option accepts.
+XML_OPTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "VictoryProbModel": (
+        "victory_prob_model",
+        ("Linear", "Square", "Quartic", "Octic", "Binary"),
+    ),
+    "PCEModel": ("pce_model", ("Conditional", "MarkovIncentive", "MarkovUniform")),
+    "StateTransitions": ("state_transitions", ("Deterministic", "Stochastic")),
+    "VotingRule": (
+        "voting_rule",
+        ("Binary", "PropBin", "Prop", "PropCbc", "Cubic", "ASymProsp"),
+    ),
+    "BigRAdjust": ("big_r_adjust", ("None", "OneThird", "Half", "TwoThirds", "Full")),
+    "BigRRange": ("big_r_range", ("Min", "Mid", "Max")),
+    "ThirdPartyCommit": ("third_party_commit", ("NoCommit", "SemiCommit", "FullCommit")),
+    "InterVecBrgn": ("inter_vec_bargain", ("S1P1", "S2P2", "S2PMax")),
+    "BargnModel": ("bargain_model", ("InitOnlyInterp", "InitRcvrInterp", "PWCompInterp")),
+}
+#: Spellings of KTAB's schema (smpSchema.xsd) that its program names otherwise.
+XML_ALIASES = {"Proportional": "Prop", "No": "None"}
+
+
+class KTABWarning(UserWarning):
+    """A KTAB file that KTAB itself would refuse but detente can run."""
+
+
+# --- shared ------------------------------------------------------------------
+
+
+class _Collector:
+    """Gathers every problem of one file before refusing it."""
+
+    def __init__(self, file: Path) -> None:
+        self.file = str(file)
+        self.problems: list[Problem] = []
+
+    def add(self, where: str, message: str, fix: str = "") -> None:
+        self.problems.append(Problem(self.file, where, message, fix))
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise ScenarioError(self.problems)
+
+
+def issue_id(name: str, taken: set[str], k: int) -> str:
+    """An issue id from a KTAB dimension name: ``[A-Za-z0-9_-]`` kept, the rest ``_``.
+
+    >>> issue_id("Policy Position", set(), 0)
+    'Policy_Position'
+    >>> issue_id("", set(), 2)
+    'dim3'
+    """
+    base = re.sub(r"[^A-Za-z0-9_-]", "_", name.strip()) or f"dim{k + 1}"
+    ident, extra = base, 2
+    while ident in taken:
+        ident, extra = f"{base}_{extra}", extra + 1
+    taken.add(ident)
+    return ident
+
+
+def actor_id(name: str) -> str:
+    """An actor id from a KTAB actor name: stripped, ``.`` replaced by ``_``.
+
+    >>> actor_id(" Dr. Who ")
+    'Dr_ Who'
+    """
+    return name.strip().replace(".", "_")
+
+
+def _check_counts(path: Path, n_actors: int) -> None:
+    if not MIN_ACTORS <= n_actors <= MAX_ACTORS:
+        warnings.warn(
+            f"{path}: {n_actors} actors; KTAB refuses scenarios with fewer than "
+            f"{MIN_ACTORS} or more than {MAX_ACTORS} actors, detente runs them",
+            KTABWarning,
+            stacklevel=3,
+        )
+
+
+def _tree(
+    path: Path,
+    title: str,
+    desc: str,
+    dims: Sequence[str],
+    actors: Sequence[tuple[str, str, float, list[float], list[float]]],
+    model_params: dict[str, dict[str, Any]] | None,
+) -> Scenario:
+    """Build and validate the scenario from what a KTAB reader collected."""
+    taken: set[str] = set()
+    ids = [issue_id(d, taken, k) for k, d in enumerate(dims)]
+    issues = [
+        {"id": i, "name": d.strip() or i, "scale": [0, 100]} for i, d in zip(ids, dims, strict=True)
+    ]
+    descs = [a[1].strip() for a in actors]
+    distinct = all(descs) and len(set(descs)) == len(descs)
+    rows = []
+    for name, _desc, cap, pos, sal in actors:
+        item: dict[str, Any] = {"id": actor_id(name)}
+        if distinct:
+            item["name"] = _desc.strip()
+        item["capability"] = cap
+        item["at_table"] = True
+        item["positions"] = dict(zip(ids, pos, strict=True))
+        item["salience"] = {i: s / 100.0 for i, s in zip(ids, sal, strict=True)}
+        if not distinct and _desc.strip():
+            item["notes"] = _desc.strip()
+        rows.append(item)
+    tree: dict[str, Any] = {"title": title.strip() or path.stem}
+    source = f"KTAB scenario file {path.name}"
+    tree["source"] = f"{desc.strip()} ({source})" if desc.strip() else source
+    tree["issues"] = issues
+    tree["actors"] = rows
+    if model_params:
+        tree["model_params"] = model_params
+    return Scenario.from_tree(tree, file=str(path))
+
+
+def _salience_checks(
+    bad: _Collector, where: str, sal: Sequence[float], pos: Sequence[float] | None
+) -> None:
+    for k, s in enumerate(sal):
+        if not 0.0 <= s <= 100.0:
+            bad.add(
+                f"{where}, dimension {k + 1}",
+                f"salience {s:g} outside [0, 100] (KTAB: valid range of salience is [0, 100])",
+                "give a salience between 0 and 100",
+            )
+    if pos is not None:
+        for k, x in enumerate(pos):
+            if not 0.0 <= x <= 100.0:
+                bad.add(
+                    f"{where}, dimension {k + 1}",
+                    f"position {x:g} outside [0, 100] (KTAB: out-of-bounds position)",
+                    "give a position between 0 and 100",
+                )
+    if sum(sal) > 100.0:
+        bad.add(
+            where,
+            f"saliences sum to {sum(sal):g} (KTAB: an actor's total salience must not "
+            "be more than 100%)",
+            "scale the actor's saliences down so that they sum to at most 100",
+        )
+
+
+# --- CSV ---------------------------------------------------------------------
+
+
+def split_line(line: str) -> list[str]:
+    """One CSV line split the way KTAB's minicsv does (see the module docstring).
+
+    >>> split_line('A ,"x, y",7,3,')
+    ['A ', 'x, y', '7', '3', '']
+    """
+    fields, cur, quoted = [], "", False
+    for pos, ch in enumerate(line):
+        if ch == '"' and not quoted and (pos == 0 or line[pos - 1] == ","):
+            quoted = True
+        elif ch == '"' and quoted:
+            quoted = False
+        if ch == "," and not quoted:
+            fields.append(cur)
+            cur = ""
+            continue
+        cur += ch
+    fields.append(cur)
+    return [f.replace("$$", ",").strip('"').replace("&quot;", '"') for f in fields]
+
+
+def is_ktab_csv(path: Path) -> bool:
+    """True when the first line of ``path`` reads ``name, desc, numActors, numDims``."""
+    try:
+        with path.open(encoding="utf-8-sig") as fh:
+            first = next((line for line in fh if line.strip()), "")
+    except (OSError, UnicodeDecodeError):
+        return False
+    fields = split_line(first.rstrip("\r\n"))
+    return len(fields) >= 4 and all(re.fullmatch(r"\s*\d+\s*", f) for f in fields[2:4])
+
+
+def read_csv(path: Path) -> Scenario:
+    """Read a KTAB CSV scenario [``SMPModel::csvRead``]."""
+    bad = _Collector(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ScenarioError(
+            [Problem(str(path), "", "not UTF-8 text", "save the CSV as UTF-8")]
+        ) from None
+    lines = [(n + 1, line) for n, line in enumerate(text.splitlines()) if line.strip()]
+    if len(lines) < 2:
+        raise ScenarioError(
+            [Problem(str(path), "", "a KTAB CSV needs a first line, a header and actor rows")]
+        )
+    line1, head = split_line(lines[0][1]), split_line(lines[1][1])
+    counts = [f.strip() for f in line1[2:4]]
+    if len(counts) < 2 or not all(c.isdigit() for c in counts):
+        raise ScenarioError(
+            [
+                Problem(
+                    str(path),
+                    f"line {lines[0][0]}",
+                    "the first line must read scenarioName, scenarioDesc, numActors, numDims "
+                    "(KTAB: error reading csv file)",
+                    "give the numbers of actors and dimensions as whole numbers",
+                )
+            ]
+        )
+    n_act, n_dim = int(counts[0]), int(counts[1])
+    title, desc = line1[0], line1[1]
+    where1 = f"line {lines[0][0]}"
+    if len(title) > MAX_SCENARIO_TEXT:
+        bad.add(where1, f"scenario name longer than {MAX_SCENARIO_TEXT} characters (KTAB)")
+    if len(desc) > MAX_SCENARIO_TEXT:
+        bad.add(where1, f"scenario description longer than {MAX_SCENARIO_TEXT} characters (KTAB)")
+    if n_dim < 1:
+        bad.add(
+            where1,
+            "number of dimensions below 1 (KTAB: invalid number of dimensions)",
+            "give numDims, the fourth field, as 1 or more",
+        )
+        bad.raise_if_any()
+    dims = head[3 : 3 + 2 * n_dim : 2]
+    if len(head) < 3 + 2 * n_dim:
+        bad.add(
+            f"line {lines[1][0]} (header)",
+            f"the header names {max(0, (len(head) - 3) // 2)} position/salience pairs "
+            f"but the first line says {n_dim} dimensions",
+            "give Actor, Description, Power, then a position and a salience column per dimension",
+        )
+    for k, d in enumerate(dims):
+        if len(d) > MAX_DIM_NAME:
+            bad.add(
+                f"line {lines[1][0]} (header)",
+                f"dimension {k + 1} name longer than {MAX_DIM_NAME} characters (KTAB)",
+            )
+    rows = lines[2 : 2 + n_act]
+    if len(rows) < n_act:
+        bad.add(
+            "",
+            f"the first line says {n_act} actors but {len(rows)} actor rows follow",
+            "make numActors, the third field, match the rows",
+        )
+    if len(lines) > 2 + n_act:
+        warnings.warn(
+            f"{path}: rows after the {n_act} actors the first line announces are ignored, "
+            "as KTAB does",
+            KTABWarning,
+            stacklevel=2,
+        )
+    actors = []
+    for number, line in rows:
+        f = split_line(line)
+        where = f"line {number}"
+        if len(f) < 3 + 2 * n_dim:
+            bad.add(
+                where,
+                f"{len(f)} fields where {3 + 2 * n_dim} are needed (KTAB: error reading csv file)",
+            )
+            continue
+        name, adesc = f[0], f[1]
+        if not name.strip() or len(name) > MAX_ACTOR_NAME:
+            bad.add(
+                where,
+                f"actor name {name!r} is empty or longer than {MAX_ACTOR_NAME} characters "
+                "(KTAB: actor's name is either not there or too long)",
+            )
+        if len(adesc) > MAX_ACTOR_DESC:
+            bad.add(where, f"actor description longer than {MAX_ACTOR_DESC} characters (KTAB)")
+        try:
+            values = [float(v) for v in f[2 : 3 + 2 * n_dim]]
+        except ValueError:
+            bad.add(
+                where,
+                "capability, positions and saliences must be numbers "
+                "(KTAB: error reading csv file)",
+            )
+            continue
+        cap, pos, sal = values[0], values[1::2], values[2::2]
+        if cap < 0:
+            bad.add(
+                where, f"capability {cap:g} is negative (KTAB: negative capability is not possible)"
+            )
+        if cap > MAX_CAPABILITY:
+            bad.add(
+                where,
+                f"capability {cap:g} above 1e8 (KTAB: sanity check on upper limit of capability)",
+            )
+        _salience_checks(bad, where, sal, pos)
+        actors.append((name, adesc, cap, pos, sal))
+    bad.raise_if_any()
+    _check_counts(path, len(actors))
+    return _tree(path, title, desc, dims, actors, None)
+
+
+# --- XML ---------------------------------------------------------------------
+
+
+def _text(bad: _Collector, parent: ET.Element, tag: str, where: str) -> str | None:
+    child = parent.find(tag)
+    if child is None:
+        bad.add(
+            where, f"element {tag} is missing (KTAB: following element is missing in the input xml)"
+        )
+        return None
+    if child.text is None or not child.text.strip():
+        bad.add(where, f"element {tag} is empty (KTAB: following xml element is empty)")
+        return None
+    return child.text
+
+
+def _number(bad: _Collector, text: str | None, where: str) -> float | None:
+    if text is None:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        bad.add(where, f"{text.strip()!r} is not a number (KTAB: invalid xml element-value pair)")
+        return None
+
+
+def _model_params(bad: _Collector, root: ET.Element) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    params = root.find("ModelParameters")
+    if params is None:
+        return out
+    for tag, (name, allowed) in XML_OPTIONS.items():
+        text = _text(bad, params, tag, "ModelParameters")
+        if text is None:
+            continue
+        value = XML_ALIASES.get(text.strip(), text.strip())
+        if value not in allowed:
+            bad.add(
+                f"ModelParameters › {tag}",
+                f"unknown {tag} {text.strip()!r} (KTAB: unrecognized enum-type name)",
+                f"use one of: {', '.join(allowed)}",
+            )
+            continue
+        out[name] = value
+    return out
+
+
+def read_xml(path: Path) -> Scenario:
+    """Read a KTAB XML scenario [``SMPModel::xmlRead``]."""
+    bad = _Collector(path)
+    try:
+        root = ET.parse(path).getroot()
+    except ET.ParseError as exc:
+        raise ScenarioError(
+            [Problem(str(path), "", f"malformed XML: {exc}", "check the tags around that place")]
+        ) from None
+    if root.tag != "Scenario":
+        raise ScenarioError(
+            [
+                Problem(
+                    str(path),
+                    "",
+                    "the root element is not Scenario (KTAB: root element 'Scenario' is missing)",
+                )
+            ]
+        )
+    title = (root.findtext("name") or "").strip()
+    desc = (root.findtext("desc") or "").strip()
+    seed_text = _text(bad, root, "prngSeed", "Scenario")
+    params: dict[str, Any] = {}
+    if seed_text is not None:
+        if re.fullmatch(r"\s*\d+\s*", seed_text) and int(seed_text) < 2**64:
+            params["seed"] = int(seed_text)
+        else:
+            bad.add(
+                "Scenario › prngSeed",
+                f"{seed_text.strip()!r} is not a seed (an integer from 0 to 2^64 - 1)",
+            )
+    params.update(_model_params(bad, root))
+    dims_el = root.find("Dimensions")
+    dims: list[str] = []
+    if dims_el is None or dims_el.find("dName") is None:
+        bad.add(
+            "Scenario", "no Dimensions/dName (KTAB: following element is missing in the input xml)"
+        )
+    else:
+        for k, d in enumerate(dims_el.findall("dName")):
+            if d.text is None or not d.text.strip():
+                bad.add(
+                    f"Dimensions › dName {k + 1}",
+                    "empty dimension name "
+                    "(KTAB: a dimension element dName is there but it is empty)",
+                )
+            elif len(d.text) > MAX_DIM_NAME:
+                bad.add(
+                    f"Dimensions › dName {k + 1}",
+                    f"dimension name longer than {MAX_DIM_NAME} characters",
+                )
+            dims.append((d.text or "").strip())
+    actors_el = root.find("Actors")
+    actor_els = [] if actors_el is None else actors_el.findall("Actor")
+    if not actor_els:
+        bad.add("Scenario", "no Actors/Actor (KTAB: following element is missing in the input xml)")
+    actors = []
+    for k, a in enumerate(actor_els):
+        where = f"Actor {k + 1}"
+        name = _text(bad, a, "name", where)
+        adesc = _text(bad, a, "description", where)
+        where = f"actor {name.strip()!r}" if name else where
+        cap = _number(bad, _text(bad, a, "capability", where), f"{where} › capability")
+        if cap is not None and cap <= 0:
+            bad.add(
+                f"{where} › capability",
+                f"capability {cap:g} is not positive (KTAB: capability value can't be negative)",
+            )
+        values: dict[str, list[float]] = {}
+        for group, tag in (("Position", "dCoord"), ("Salience", "dSal")):
+            el = a.find(group)
+            if el is None or el.find(tag) is None:
+                bad.add(where, f"element {group}/{tag} is missing (KTAB)")
+                continue
+            nums = [_number(bad, c.text or "", f"{where} › {group}") for c in el.findall(tag)]
+            if len(nums) != len(dims):
+                bad.add(
+                    f"{where} › {group}",
+                    f"{len(nums)} values for {len(dims)} dimensions (KTAB: count of dimensions "
+                    f"doesn't match with the {group} data)",
+                )
+            values[group] = [x for x in nums if x is not None]
+        pos, sal = values.get("Position"), values.get("Salience")
+        if sal is not None:
+            _salience_checks(bad, where, sal, pos)
+        if name and adesc and cap is not None and pos is not None and sal is not None:
+            actors.append((name, adesc, cap, pos, sal))
+    adjust = _ideal_adjustment(bad, root, [a[0] for a in actors])
+    if adjust:
+        params["ideal_adjustment"] = adjust
+    bad.raise_if_any()
+    _check_counts(path, len(actors))
+    return _tree(path, title, desc, dims, actors, {"smp": params} if params else None)
+
+
+def _ideal_adjustment(
+    bad: _Collector, root: ET.Element, names: list[str]
+) -> dict[str, dict[str, float]]:
+    """KTAB's IdealAdjustment pairs as ``{actor id: {reference actor id: share}}``."""
+    el = root.find("IdealAdjustment")
+    if el is None:
+        return {}
+    known = {n.strip() for n in names}
+    out: dict[str, dict[str, float]] = {}
+    for k, pair in enumerate(el.findall("iaPair")):
+        where = f"IdealAdjustment › iaPair {k + 1}"
+        who = _text(bad, pair, "adjustingIdeal", where)
+        ref = _text(bad, pair, "referencePos", where)
+        share = _number(bad, _text(bad, pair, "adjust", where), where)
+        if who is None or ref is None or share is None:
+            continue
+        for actor in (who, ref):
+            if actor.strip() not in known:
+                bad.add(where, f"actor {actor.strip()!r} not found (KTAB: actor not found)")
+        if not 0.0 <= share <= 1.0:
+            bad.add(where, f"adjust {share:g} outside [0, 1] (KTAB: aij must lie in [0, 1])")
+        out.setdefault(actor_id(who), {})[actor_id(ref)] = share
+    for who, row in out.items():
+        total = sum(v for r, v in row.items() if r != who) + row.get(who, 1.0)
+        if total > 1.0 + 1e-10:
+            bad.add(
+                "IdealAdjustment",
+                f"the adjustments of {who!r} sum to {total:g} (KTAB: an actor's adjustments, "
+                "its own share 1 unless given, must not exceed 1)",
+            )
+    return out
