@@ -146,3 +146,11 @@ def test_no_uncertain_input_ranks_nothing() -> None:
     result = sensitivity(Scenario.from_tree(tree), model="compromise", draws=10)
     assert result["compromise"].ranking == {"i": []}
     assert result.notes == ["no input has a range: nothing to rank"]
+
+
+def test_an_issue_without_a_forecast_is_said_so() -> None:
+    tree = three_actors()
+    del tree["issues"][0]["status_quo"]  # the NBS needs one
+    result = sensitivity(Scenario.from_tree(tree), model="nbs", draws=50)
+    assert all(r.index is None for r in result["nbs"].ranking["i"])
+    assert result.notes == ["nbs gives no forecast on issue 'i', so nothing to rank there"]

@@ -290,6 +290,10 @@ def sensitivity(
             ]
             rows.sort(key=lambda r: (-(r.index if r.index is not None else -np.inf), -r.swing))
             ranking[issue] = rows
+            if np.isnan(point[k]):
+                result.notes.append(
+                    f"{plan.name} gives no forecast on issue {issue!r}, so nothing to rank there"
+                )
         result.models[plan.name] = ModelSensitivity(
             model=plan.name,
             title=m.title,
