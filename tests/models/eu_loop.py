@@ -55,9 +55,11 @@ def loop_round(
         return w[k] * (dist(k, j) ** rho - dist(k, i) ** rho)
 
     def probability(rho: list[float]) -> list[list[float]]:
-        everything = sum(
-            abs(vote(k, a, b, rho[k])) for k in range(n) for a in range(n) for b in range(n)
-        )
+        everything = 0.0
+        if params.probability == "triples":
+            everything = sum(
+                abs(vote(k, a, b, rho[k])) for k in range(n) for a in range(n) for b in range(n)
+            )
         p = [[0.0] * n for _ in range(n)]
         for i in range(n):
             for j in range(n):
@@ -93,8 +95,8 @@ def loop_round(
         )
 
     ones = [1.0] * n
+    p1 = probability(ones)
     if params.risk == "actors":
-        p1 = probability(ones)
         danger = [
             sum(expected(j, i, s[i], p1[j][i], 1.0) for j in range(n) if j != i) for i in range(n)
         ]
@@ -104,7 +106,7 @@ def loop_round(
         r = [(1 - b / 3) / (1 + b / 3) for b in big_r]
     else:
         r = ones
-    p = probability(r if params.vote_risk else ones)
+    p = probability(r) if params.vote_risk else p1
     a = [[expected(i, j, s[j], p[i][j], r[i]) for j in range(n)] for i in range(n)]
     if params.rival_risk == "own":
         # E^i(U_ji): j's challenge of i, with i's own exponent.

@@ -545,6 +545,14 @@ def test_cli_prints_rounds_and_the_bilateral_picture() -> None:
     assert refused.exit_code == 2
 
 
+def test_an_issue_with_nobody_at_the_table_has_no_forecast() -> None:
+    # Validation keeps someone at the table, but variants built on arrays may not.
+    arr = detente.load(EXAMPLES / "ukraine-2025.yaml").to_arrays()
+    out = EU.run(arr.with_values(at_table=np.zeros(arr.n_actors, bool)), EU.resolve(None, {}))
+    assert np.isnan(out.forecast).all()
+    np.testing.assert_array_equal(out.rounds[-1], arr.positions)
+
+
 def test_flagship() -> None:
     scenario = detente.load(EXAMPLES / "ukraine-2025.yaml")
     result = detente.forecast(scenario, model="eu")["eu"]

@@ -642,6 +642,17 @@ def simulate(
     stops before round ``hold`` (the last shock's), so every shock is felt.
     """
     n_draws = x0.shape[0]
+    if x0.shape[1] == 0:
+        # Nobody takes part in this issue: no forecast, nothing to run.
+        nobody = np.zeros(n_draws, dtype=np.intp)
+        return Path(
+            positions=x0[None],
+            forecasts=np.full((1, n_draws), np.nan),
+            converged=nobody == 0,
+            stable=nobody == 0,
+            rounds_run=nobody,
+            first_risk=x0.copy(),
+        )
     w = c * s
     span = x0.max(axis=-1) - x0.min(axis=-1)
     contested = span > 0
@@ -801,7 +812,7 @@ class ExpectedUtility(Model):
                 for a, r in zip(members, path.first_risk[0], strict=True)
             }
             for k, (members, path) in enumerate(paths)
-            if not np.isnan(path.first_risk[0]).any()
+            if members.size and not np.isnan(path.first_risk[0]).any()
         }
         for issue, state in dynamics.items():
             if state not in ("stable", "settled"):
@@ -826,6 +837,8 @@ class ExpectedUtility(Model):
         arrays = scenario.to_arrays()
         for k in range(len(scenario.issues)):
             console.print(_rounds_table(result, scenario, arrays, params, k))
+            if np.count_nonzero(arrays.active[:, k]) < 2:
+                continue
             members, first = opening_round(arrays, params, k)
             if first.start.max() > first.start.min():
                 console.print(_bilateral_table(scenario, arrays, members, first, k))
