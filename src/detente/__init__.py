@@ -7,6 +7,7 @@
 True
 """
 
+from detente.backtest import Backtest, backtest
 from detente.errors import DetenteError, ParameterError, Problem, ScenarioError
 from detente.forecast import Forecast, ModelResult, forecast
 from detente.io import load, save
@@ -20,6 +21,7 @@ __version__ = "0.1.0"
 __all__ = [
     "MODELS",
     "Actor",
+    "Backtest",
     "DetenteError",
     "Estimate",
     "Forecast",
@@ -32,6 +34,7 @@ __all__ = [
     "Sensitivity",
     "Simulation",
     "__version__",
+    "backtest",
     "forecast",
     "load",
     "save",
