@@ -88,6 +88,8 @@ def main() -> None:
         f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, NumPy {np.__version__}"
     )
+    load1, load5, _ = os.getloadavg()
+    print(f"load average before the run: {load1:.1f} (1 min), {load5:.1f} (5 min)")
     print(f"scenario: {FLAGSHIP}, 11 inputs with ranges\n")
 
     print("1. Draws per second, in-process, against one run call per draw")

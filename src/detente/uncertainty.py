@@ -18,8 +18,8 @@ Distributions (``dist``; triangular when a range gives none):
   the normal scaled to its own side (sigma_low = (value - low) / z95 below
   the value, sigma_high = (high - value) / z95 above), half the mass each
   side, so the percentiles stay exactly where the analyst put them;
-- ``beta``: a PERT distribution (Malcolm et al. 1959; Vose 2008, *Risk
-  Analysis*, 3rd ed., sec. 9.1.6): Beta(1 + 4 (m - a) / (b - a),
+- ``beta``: a PERT distribution (Malcolm et al. 1959, in the form of Vose
+  2008, *Risk Analysis*, 3rd ed.): Beta(1 + 4 (m - a) / (b - a),
   1 + 4 (b - m) / (b - a)) on [a, b] with mode m = ``value``, whose support
   [a, b] is solved for (once per input) so that its 5th and 95th percentiles
   are ``low`` and ``high``.
@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Any, Literal
@@ -71,7 +71,7 @@ TRUNCATION_NOTE = 1e-3
 
 
 def _pert_shape(a: float, m: float, b: float) -> tuple[float, float]:
-    """The PERT's beta exponents for support [a, b] and mode m (Vose 2008, eq. 9.5)."""
+    """The PERT's beta exponents for support [a, b] and mode m (Vose 2008)."""
     return 1 + 4 * (m - a) / (b - a), 1 + 4 * (b - m) / (b - a)
 
 
@@ -137,28 +137,13 @@ class Input:
         valid: tuple[float, float],
     ) -> Input:
         low, high = est.bounds()
-        dist = est.dist or "triangular"
-        made = cls(name, kind, actor, issue, est.value, low, high, dist, valid)
+        made = cls(name, kind, actor, issue, est.value, low, high, est.dist or "triangular", valid)
         if low == high:
             return made
-        if dist == "beta":
-            made = cls(
-                name,
-                kind,
-                actor,
-                issue,
-                est.value,
-                low,
-                high,
-                dist,
-                valid,
-                support=fit_pert(est.value, low, high),
-            )
-        if dist in ("normal", "beta"):
-            kept = (float(made.cdf(valid[0])), float(made.cdf(valid[1])))
-            made = cls(
-                name, kind, actor, issue, est.value, low, high, dist, valid, made.support, kept
-            )
+        if made.dist == "beta":
+            made = replace(made, support=fit_pert(est.value, low, high))
+        if made.dist in ("normal", "beta"):
+            made = replace(made, kept=(made.cdf(valid[0]), made.cdf(valid[1])))
         return made
 
     @property
@@ -410,6 +395,12 @@ def describe(x: FloatArray) -> dict[str, float | None]:
     }
 
 
+def _chance(gain: FloatArray) -> float | None:
+    """Share of the draws (with a gain defined) in which the actor gains."""
+    kept = gain[~np.isnan(gain)]
+    return None if kept.size == 0 else float(np.mean(kept > 0))
+
+
 @dataclass
 class ModelSimulation:
     """One model over every draw: forecasts ``(draws, issues)`` and gains ``(draws, actors)``.
@@ -455,12 +446,7 @@ class ModelSimulation:
             "gains": gain_stats,
             "point": self.point,
             "histograms": self.histograms(),
-            "gain_chance": {
-                a: _num(float(np.mean(self.gains[:, i] > 0)))
-                if not np.isnan(self.gains[:, i]).all()
-                else None
-                for i, a in enumerate(self.actor_ids)
-            },
+            "gain_chance": {a: _chance(self.gains[:, i]) for i, a in enumerate(self.actor_ids)},
             "preset": self.preset,
             "params": self.params,
         }
