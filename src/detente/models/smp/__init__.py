@@ -52,9 +52,15 @@ Decisions where KTAB has no counterpart:
 - The forecast on each issue is the coordinate of the most probable final
   position; if its holder is not involved in that issue, the next most
   probable position held by an involved actor.
+- Several equally good targets: KTAB takes the first, detente challenges
+  each (:func:`.dynamics.best_challenges`), so that identical actors are
+  treated alike whatever their order.
 - Where KTAB leaves an order to thread timing (bargains in a queue) or
   divides by zero (all positions equally likely: everyone risk neutral),
   the choice is documented in :mod:`.dynamics` and :mod:`.spatial`.
+- KTAB's quirks are kept so that every option gives KTAB's answers (the
+  receiver's bargain under InitRcvrInterp and PWCompInterp; see
+  :mod:`.dynamics`).
 - Stochastic transitions draw from NumPy's generator seeded with ``seed``;
   KTAB's own draws depend on its threads and cannot be replayed.
 """
