@@ -9,6 +9,7 @@ from detente.cli import (  # noqa: F401 - registers their commands
     compare,
     forecast,
     plot,
+    report,
     runs,
     simulate,
 )

@@ -173,9 +173,9 @@ def model_title(model: str, lang: str = "en") -> str:
     from detente.report.messages import MESSAGES
 
     key = f"model.{model}.title"
-    if lang != "en" and key in MESSAGES[lang]:
-        return text(key, lang)
     found = REGISTRY.get(model)
+    if key in MESSAGES[lang] and (lang != "en" or found is None):
+        return text(key, lang)
     return found.title if found is not None else model
 
 
@@ -611,7 +611,8 @@ def variants_chart(
         ax.invert_yaxis()
         ax.set_xlim(-2, 102)
         ax.set_xlabel(text("chart.variants.axis", lang))
-        ax.legend(loc="outside right upper", fontsize=8, frameon=False)
+        handles, labels = ax.get_legend_handles_labels()
+        chart.legend(handles, labels, loc="outside right upper", fontsize=8, frameon=False)
         chart.suptitle(text("chart.variants.title", lang, model=model_title(model, lang)))
     return chart
 

@@ -144,6 +144,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "report.reading.lean_high": "leaning to: {high}",
         "report.reading.middle": "midway between “{low}” and “{high}”",
         "report.list_sep": ", ",
+        "report.colon": ": ",
+        "report.date": "{y}-{m:02d}-{d:02d}",
+        "report.rounds_caption": "How positions move round by round under {model}.",
+        "report.skipped": "{model} did not run: {reason}",
+        "report.draws_model": "Intervals: {models}.",
         "report.change.removed": "remove {actor}",
         "report.change.added": "add {actor}",
         "report.change.at_table": "{actor} at the table",
@@ -204,6 +209,7 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Assumes trades are kept; the order of exchanges and the shares of the gains "
             "are modelling choices; issues with few actors leave little to trade."
         ),
+        "model.central.title": "median of the models",
         "model.ensemble.assumes": "Combines the other models' forecasts into one.",
         "model.ensemble.limits": "Only as good as the models it combines and their weights.",
         "model.other.assumes": "See the model's documentation.",
@@ -328,6 +334,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "report.reading.lean_high": "偏向:{high}",
         "report.reading.middle": "介于“{low}”与“{high}”之间",
         "report.list_sep": "、",
+        "report.colon": "：",
+        "report.date": "{y}年{m}月{d}日",
+        "report.rounds_caption": "{model}下各方立场逐轮的变化。",
+        "report.skipped": "{model}未运行:{reason}",
+        "report.draws_model": "区间:{models}。",
         "report.change.removed": "移除{actor}",
         "report.change.added": "加入{actor}",
         "report.change.at_table": "{actor}上谈判桌",
@@ -344,6 +355,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "model.smp.title": "政治空间模型(KTAB SMP)",
         "model.exchange.title": "交换模型(Stokman与Van Oosten)",
         "model.ensemble.title": "模型组合",
+        "model.central.title": "各模型中位数",
         "model.median.assumes": (
             "结果为各方立场的加权中位数(Black 1948):在单一议题的加权多数规则下,"
             "没有任何联盟能击败它。"

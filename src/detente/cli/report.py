@@ -1,0 +1,104 @@
+"""``detente report``: one self-contained HTML briefing, in English or Chinese."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from detente.cli.common import ParamOpt, PresetOpt, app, guarded, out, parse_params, warn
+from detente.cli.plot import LangOpt, charts_module
+from detente.cli.runs import DbOpt, SaveOpt, record
+from detente.errors import ParameterError
+
+PDF_WHY = (
+    "PDF output is not built in (see docs/reports.md): open the HTML in a browser and "
+    "print it to PDF (the page has print styles)"
+)
+
+
+@app.command()
+def report(
+    source: Annotated[str, typer.Argument(help="a scenario file, or a saved run's id")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="the HTML file to write")],
+    lang: LangOpt = "en",
+    model: Annotated[
+        str, typer.Option("--model", "-m", help="models to forecast with, or all")
+    ] = "all",
+    intervals: Annotated[
+        str,
+        typer.Option(
+            help="models to draw intervals and drivers for: batched (the vectorised ones, "
+            "fast), all, none, or names"
+        ),
+    ] = "batched",
+    draws: Annotated[int, typer.Option(min=0, help="draws for the intervals (0: none)")] = 1000,
+    seed: Annotated[int, typer.Option(min=0, help="random seed of the draws")] = 0,
+    preset: PresetOpt = None,
+    param: ParamOpt = None,
+    db: DbOpt = None,
+    save: SaveOpt = True,
+) -> None:
+    """Write a briefing: forecast in words, interval, winners, drivers, what-ifs, models."""
+
+    def act() -> None:
+        suffix = output.suffix.lower()
+        if suffix == ".pdf":
+            raise ParameterError(PDF_WHY)
+        if suffix not in (".html", ".htm"):
+            raise ParameterError(f"write the report as .html, not {suffix or '(no extension)'!r}")
+        charts_module()
+        from detente.report.html import gather, render
+
+        started = datetime.now(UTC)
+        given: dict[str, Any] = {}
+        run_info = None
+        if source.isdigit() and not Path(source).exists():
+            from detente.store import RunStore
+
+            with RunStore(db) as store:
+                run = store.get(int(source))
+            scenario = run.load_scenario()
+            run_info = {"id": run.id, "kind": run.kind, "started_at": run.started_at}
+            settings: dict[str, Any] = {
+                "model": run.model,
+                "preset": run.preset,
+                "params": run.params,
+            }
+            if run.kind == "forecast":
+                given["forecast"] = run.result
+            elif run.kind == "compare":
+                given["forecast"] = run.result["baseline"]
+                given["comparison"] = run.result
+            elif run.kind == "simulate":
+                given["simulation"] = run.result
+        else:
+            from detente.io import load
+
+            scenario = load(source)
+            settings = {"model": model, "preset": preset, "params": parse_params(param)}
+        runs, made = gather(
+            scenario, intervals=intervals, draws=draws, seed=seed, **settings, **given
+        )
+        runs.saved_run = run_info
+        for warning in runs.warnings:
+            warn(warning)
+        output.write_text(render(scenario, runs, lang=lang), encoding="utf-8")
+        for kind, result in made:
+            record(
+                kind,
+                result,
+                db=db,
+                save=save,
+                source=source,
+                started_at=started,
+                model=settings["model"],
+                preset=settings["preset"],
+                params=settings["params"],
+                options={"draws": draws, "report": str(output)},
+            )
+        out.print(f"wrote {output}", highlight=False)
+
+    guarded(act)
