@@ -52,7 +52,7 @@ TREE: dict[str, Any] = {
         },
     ],
 }
-DYNAMIC = ["eu"]  # the dynamic models whose round loops apply shocks
+DYNAMIC = ["eu", "smp"]  # the dynamic models whose round loops apply shocks
 ROUNDS = 6
 
 

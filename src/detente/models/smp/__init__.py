@@ -236,6 +236,8 @@ class SpatialModelOfPolitics(Model):
             stop_ratio=p.stop_ratio,
             exact_turns=p.rounds,
             seed=p.seed,
+            shocks=(lambda t: arrays.capability_at(t)[active]) if arrays.shocks else None,
+            hold=max((shock.round for shock in arrays.shocks), default=0),
         )
         rounds = np.repeat(arrays.positions[None, :, :], hist.turns + 1, axis=0)
         moved = np.stack(hist.positions)

@@ -53,8 +53,8 @@ initiator, after the status quo.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -540,8 +540,16 @@ def simulate(
     stop_ratio: float = 0.02,
     exact_turns: int | None = None,
     seed: int = 0,
+    shocks: Callable[[int], FloatArray] | None = None,
+    hold: int = 0,
 ) -> History:
-    """Run turns until KTAB's stopping rule (or exactly ``exact_turns``) [``Model::run``]."""
+    """Run turns until KTAB's stopping rule (or exactly ``exact_turns``) [``Model::run``].
+
+    ``shocks(t)``, when given, is the capability in force in turn t
+    (:meth:`detente.arrays.ScenarioArrays.capability_at`); it replaces the
+    actors' before that turn. No run stops before turn ``hold`` (the last
+    shock's), so every shock is felt.
+    """
     rng = np.random.default_rng(seed) if opt.state_transitions == "Stochastic" else None
     x = np.where(actors.involved, positions, 0.0)
     hist = History(positions=[x], ideals=[x.copy()])
@@ -550,6 +558,9 @@ def simulate(
     limit = exact_turns if exact_turns is not None else max_turns
     first = 0.0
     for t in range(1, limit + 1):
+        if shocks is not None and not np.array_equal(shocks(t), actors.capability):
+            actors = replace(actors, capability=shocks(t))
+            view = assess(hist.positions[-1], hist.ideals[-1], actors, opt)
         new, ideals = step(hist.positions[-1], hist.ideals[-1], actors, opt, rng, view)
         change = state_distance(hist.positions[-1], new)
         hist.positions.append(new)
@@ -559,7 +570,7 @@ def simulate(
         ratio = change / first
         hist.ratios.append(ratio)
         view = assess(new, ideals, actors, opt)
-        quiet = t >= min_turns and ratio < stop_ratio
+        quiet = t >= min_turns and ratio < stop_ratio and t >= hold
         hist.converged = quiet
         if quiet and exact_turns is None:
             break
