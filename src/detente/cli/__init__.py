@@ -11,6 +11,7 @@ from detente.cli import (  # noqa: F401 - registers their commands
     plot,
     report,
     runs,
+    serve,
     simulate,
 )
 from detente.cli.common import app

@@ -1,0 +1,352 @@
+"""The JSON API under ``/api/``: everything the pages do, for scripts as well.
+
+The library does the work: :mod:`detente.io` reads and writes scenarios,
+:meth:`detente.scenario.Scenario.from_tree` validates them,
+:func:`detente.forecast` runs the models (in a worker process, see
+:mod:`detente.web.jobs`) and :class:`detente.store.RunStore` keeps every
+finished run. Refusals are ``{"error": ..., "problems": [...]}`` with status
+4xx (see :mod:`detente.web.app`).
+"""
+
+from __future__ import annotations
+
+import io as bytes_io
+import tempfile
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, FastAPI, File, HTTPException, Query, Request, UploadFile
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+import detente
+from detente import io
+from detente.errors import ScenarioError
+from detente.forecast import model_names
+from detente.io import yaml as yaml_io
+from detente.scenario import Scenario
+from detente.store import RunStore, StoreError
+from detente.web.jobs import Job, Jobs, problem_dicts
+from detente.web.library import NAME_PATTERN, Library
+from detente.web.render import locate
+
+router = APIRouter(prefix="/api")
+
+ScenarioRef = Annotated[
+    str | dict[str, Any],
+    Field(description="a scenario's name in the library, or a scenario tree"),
+]
+#: Most Monte Carlo draws one run may ask for (the time limit bounds the rest).
+MAX_DRAWS = 200_000
+DEFAULT_DRAWS = {"simulate": 10_000, "sensitivity": 1_000}
+EXPORTS = {
+    "yaml": ("application/yaml", ".yaml"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"),
+    "csv": ("application/zip", ".csv.zip"),
+}
+
+
+class _Request(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ForecastRequest(_Request):
+    """``detente forecast SCENARIO --model M --preset P --param NAME=VALUE ...``."""
+
+    scenario: ScenarioRef
+    model: str = "all"
+    preset: str | None = None
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class JobRequest(ForecastRequest):
+    """A run started in the background (see ``GET /api/jobs/{id}``).
+
+    ``simulate`` and ``sensitivity`` take ``draws`` (defaults as on the
+    command line: 10,000 and 1,000) and ``seed`` (default 0); ``compare``
+    takes ``variants`` and ``what_ifs``, as ``detente compare`` does.
+    """
+
+    kind: Literal["forecast", "simulate", "sensitivity", "compare"] = "forecast"
+    draws: Annotated[int | None, Field(ge=2, le=MAX_DRAWS)] = None
+    seed: Annotated[int, Field(ge=0)] = 0
+    variants: Annotated[
+        list[str] | None,
+        Field(description="compare: the scenario's variants to run (none given: all of them)"),
+    ] = None
+    what_ifs: Annotated[
+        list[str],
+        Field(description="compare: what-if texts, e.g. 'RU.capability*=0.7'", max_length=50),
+    ] = Field(default_factory=list)
+
+
+class TreeRequest(_Request):
+    scenario: dict[str, Any]
+
+
+class ExportRequest(TreeRequest):
+    format: Literal["yaml", "csv", "xlsx"] = "yaml"
+    name: str = "scenario"
+
+
+def _library(request: Request) -> Library:
+    return request.app.state.library  # type: ignore[no-any-return]
+
+
+def _jobs(request: Request) -> Jobs:
+    return request.app.state.jobs  # type: ignore[no-any-return]
+
+
+def _store(request: Request) -> RunStore:
+    return request.app.state.store  # type: ignore[no-any-return]
+
+
+def resolve(request: Request, ref: str | dict[str, Any]) -> tuple[Scenario, str]:
+    """A scenario named in the library or given as a tree, validated; and what to call it."""
+    if isinstance(ref, str):
+        return _library(request).load(ref), ref
+    return Scenario.from_tree(ref, file="scenario"), ""
+
+
+def _payload(request: Request, body: ForecastRequest) -> dict[str, Any]:
+    scenario, name = resolve(request, body.scenario)
+    model_names(body.model)
+    payload: dict[str, Any] = {
+        "scenario": scenario.to_tree(),
+        "file": name or "scenario",
+        "name": name,
+        "model": body.model,
+        "preset": body.preset,
+        "params": body.params,
+    }
+    if isinstance(body, JobRequest) and body.kind in DEFAULT_DRAWS:
+        payload["draws"] = body.draws or DEFAULT_DRAWS[body.kind]
+        payload["seed"] = body.seed
+    if isinstance(body, JobRequest) and body.kind == "compare":
+        payload["variants"] = body.variants
+        payload["what_ifs"] = body.what_ifs
+    return payload
+
+
+def save_run(app: FastAPI, job: Job) -> None:
+    """Keep a finished run in the store (its id goes into the job)."""
+    payload = job.payload
+    store: RunStore = app.state.store
+    result = job.result or {}
+    models = result.get("models") or result.get("baseline", {}).get("models") or {}
+    job.run_id = store.save(
+        job.kind,
+        result,
+        Scenario.from_tree(payload["scenario"], file=payload["file"]),
+        model=",".join(models) or payload["model"],
+        preset=payload.get("preset"),
+        params=payload.get("params"),
+        seed=payload.get("seed"),
+        options={k: payload[k] for k in ("draws", "variants", "what_ifs") if k in payload},
+        source=payload.get("name") or None,
+        started_at=datetime.fromtimestamp(job.started, UTC),
+    )
+
+
+def _job_response(job: Job, status: int = 200) -> JSONResponse:
+    return JSONResponse(jsonable_encoder(job.to_dict()), status_code=status)
+
+
+def _refused(job: Job) -> JSONResponse:
+    body: dict[str, Any] = {"error": job.error or job.state}
+    if job.problems:
+        body["problems"] = job.problems
+    return JSONResponse(body, status_code=job.status)
+
+
+# --- models ------------------------------------------------------------------
+
+
+@router.get("/models")
+def list_models() -> list[dict[str, Any]]:
+    """Every model: its title, presets and parameters (with defaults)."""
+    out = []
+    for name, model in detente.MODELS.items():
+        params = {
+            key: {"default": jsonable_encoder(field.default), "description": field.description}
+            for key, field in model.Params.model_fields.items()
+        }
+        out.append(
+            {
+                "name": name,
+                "title": model.title,
+                "presets": jsonable_encoder(model.presets),
+                "default_preset": model.default_preset,
+                "params": params,
+            }
+        )
+    return out
+
+
+# --- scenarios ---------------------------------------------------------------
+
+
+@router.get("/scenarios")
+def list_scenarios(request: Request) -> list[dict[str, Any]]:
+    """The library: every scenario file in the folder, with its title or its problems."""
+    return [e.to_dict() for e in _library(request).entries()]
+
+
+@router.post("/scenarios", status_code=201)
+async def upload_scenario(
+    request: Request,
+    file: Annotated[UploadFile, File(description="YAML, xlsx or CSV scenario")],
+    issues: Annotated[UploadFile | None, File(description="a CSV scenario's issues table")] = None,
+    meta: Annotated[UploadFile | None, File(description="a CSV scenario's meta table")] = None,
+) -> dict[str, str]:
+    """Store an uploaded scenario (validated first) and return its name in the library."""
+    name = _library(request).upload(
+        file.filename or "scenario",
+        await file.read(),
+        issues=await issues.read() if issues is not None else None,
+        meta=await meta.read() if meta is not None else None,
+    )
+    return {"name": name}
+
+
+@router.get("/scenarios/{name}")
+def get_scenario(request: Request, name: str) -> dict[str, Any]:
+    """The scenario as JSON: the tree its YAML file holds."""
+    return _library(request).load(name).to_tree()
+
+
+@router.put("/scenarios/{name}")
+def save_scenario(request: Request, name: str, body: TreeRequest) -> dict[str, str]:
+    """Validate a scenario tree and save it as ``NAME.yaml`` in the library."""
+    scenario = Scenario.from_tree(body.scenario, file=f"{name}.yaml")
+    path = _library(request).save(name, scenario)
+    return {"name": name, "file": path.name}
+
+
+@router.get("/scenarios/{name}/download")
+def download_scenario(
+    request: Request, name: str, format: Literal["yaml", "csv", "xlsx"] = "yaml"
+) -> Response:
+    """The scenario as a YAML file, an xlsx workbook, or its three CSV tables zipped."""
+    return export(_library(request).load(name), name, format)
+
+
+@router.post("/export")
+def export_tree(body: ExportRequest) -> Response:
+    """A scenario tree (the editor's, saved or not) as a file, like ``download``."""
+    scenario = Scenario.from_tree(body.scenario, file="scenario")
+    name = body.name if NAME_PATTERN.match(body.name) else "scenario"
+    return export(scenario, name, body.format)
+
+
+def export(scenario: Scenario, name: str, fmt: str) -> Response:
+    """Write with :func:`detente.io.save` into a temporary folder and send the bytes."""
+    media, suffix = EXPORTS[fmt]
+    if fmt == "yaml":
+        data = yaml_io.dumps(scenario).encode()
+    else:
+        with tempfile.TemporaryDirectory(prefix="detente-export-") as tmp:
+            written = io.save(scenario, Path(tmp) / f"{name}.{fmt}")
+            if fmt == "xlsx":
+                data = written[0].read_bytes()
+            else:
+                buffer = bytes_io.BytesIO()
+                with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+                    for path in written:
+                        archive.write(path, path.name)
+                data = buffer.getvalue()
+    return Response(
+        data,
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="{name}{suffix}"'},
+    )
+
+
+@router.post("/validate")
+def validate(body: TreeRequest) -> dict[str, Any]:
+    """Check a scenario tree with the CLI's validators; each problem says which cell it is."""
+    try:
+        scenario = Scenario.from_tree(body.scenario, file="scenario")
+    except ScenarioError as exc:
+        problems = problem_dicts(exc)
+        for p in problems:
+            p["key"] = locate(p["where"], body.scenario)
+        return {"ok": False, "problems": problems}
+    return {
+        "ok": True,
+        "problems": [],
+        "summary": f"{_count(len(scenario.actors), 'actor')}, "
+        f"{_count(len(scenario.issues), 'issue')}",
+    }
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+# --- runs --------------------------------------------------------------------
+
+
+@router.post("/forecast")
+def run_forecast(request: Request, body: ForecastRequest) -> Response:
+    """Run models and answer with exactly ``detente forecast --json``'s output.
+
+    The run is saved in the run store; its id is in the ``X-Detente-Run`` header.
+    """
+    job = _jobs(request).run("forecast", _payload(request, body))
+    if job.state != "done" or job.result is None:
+        return _refused(job)
+    headers = {"X-Detente-Run": str(job.run_id)} if job.run_id is not None else {}
+    return JSONResponse(job.result, headers=headers)
+
+
+@router.post("/jobs", status_code=202)
+def start_job(request: Request, body: JobRequest) -> Response:
+    """Start a run in the background; poll ``GET /api/jobs/{id}``, cancel with ``DELETE``."""
+    job = _jobs(request).submit(body.kind, _payload(request, body))
+    return _job_response(job, 202)
+
+
+@router.get("/jobs/{job_id}")
+def get_job(request: Request, job_id: str) -> Response:
+    """A run's state (running, done, failed, cancelled, timed out), progress and result."""
+    job = _jobs(request).get(job_id)
+    if job is None:
+        return JSONResponse({"error": f"no run {job_id!r} (finished runs: /api/runs)"}, 404)
+    return _job_response(job)
+
+
+@router.delete("/jobs/{job_id}")
+def cancel_job(request: Request, job_id: str) -> Response:
+    """Stop a run; answers once it has stopped."""
+    jobs = _jobs(request)
+    job = jobs.cancel(job_id)
+    if job is None:
+        return JSONResponse({"error": f"no run {job_id!r}"}, 404)
+    jobs.wait(job, timeout=5)
+    return _job_response(job)
+
+
+@router.get("/runs")
+def list_runs(
+    request: Request,
+    scenario: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[dict[str, Any]]:
+    """Saved runs, newest first (``scenario``: part of a title, or a hash prefix)."""
+    return [
+        {**jsonable_encoder(vars(r)), "seconds": r.seconds}
+        for r in _store(request).runs(scenario=scenario, limit=limit)
+    ]
+
+
+@router.get("/runs/{run_id}")
+def get_run(request: Request, run_id: int) -> dict[str, Any]:
+    """Everything stored about a run (as ``detente runs show ID --json``)."""
+    try:
+        return _store(request).get(run_id).to_dict()
+    except StoreError as exc:
+        raise HTTPException(404, str(exc)) from None

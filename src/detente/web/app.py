@@ -1,0 +1,316 @@
+"""The workbench's application factory: settings, safety checks and error pages.
+
+Every request passes, in order: the host check (a browser page on another
+site cannot reach a loopback server through DNS rebinding), the token check
+(when a token is set: ``Authorization: Bearer TOKEN``, or the cookie a
+browser gets by opening ``/?token=TOKEN`` once), the cross-origin check (a
+page on another site cannot make the browser post to the workbench) and the
+body limit (``max_upload`` bytes, for uploads and JSON alike). Errors come
+back as ``{"error": ..., "problems": [...]}`` under ``/api/`` and as a page
+elsewhere, never as a traceback (which goes to the server's log).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+import detente
+from detente.errors import DetenteError, ScenarioError
+from detente.web.jobs import BusyError, Jobs, problem_dicts
+from detente.web.library import Library, NotFoundError
+from detente.web.render import templates
+
+log = logging.getLogger("detente.web")
+
+HERE = Path(__file__).resolve().parent
+TOKEN_COOKIE = "detente_token"
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What ``detente serve`` passes to the application."""
+
+    scenarios: Path = Path(".")
+    db: str | None = None
+    token: str | None = None
+    #: Largest request body, in bytes (uploads and JSON).
+    max_upload: int = 1_000_000
+    #: Longest a run may take before it is stopped.
+    max_seconds: float = 300.0
+    #: Runs at once.
+    max_running: int = 2
+    #: Host names a request may be addressed to (None: any).
+    allowed_hosts: tuple[str, ...] | None = None
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The workbench for ``settings`` (a :class:`Settings`); serve it with any ASGI server."""
+    from detente.store import RunStore
+    from detente.web import api, pages
+
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # A worker process and matplotlib take seconds to start: start them now.
+        app.state.jobs.warm()
+        threading.Thread(target=import_module, args=("detente.report.charts",), daemon=True).start()
+        yield
+        app.state.jobs.close()
+        app.state.store.close()
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="detente workbench",
+        version=detente.__version__,
+        description="Edit a scenario, run the models, compare, see the results.",
+        docs_url=None,  # the interactive pages load from a CDN; /openapi.json stays
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.library = Library(settings.scenarios)
+    app.state.store = RunStore(settings.db)
+    app.state.jobs = Jobs(max_running=settings.max_running, max_seconds=settings.max_seconds)
+    app.state.jobs.on_done.append(lambda job: api.save_run(app, job))
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    _handle_errors(app)
+    app.add_middleware(_Guard, settings=settings)  # type: ignore[arg-type]
+    return app
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
+
+
+def error_response(
+    request: Request, status: int, error: str, problems: list[dict[str, str]] | None = None
+) -> Response:
+    """The refusal as JSON (API) or as a page that says what to do."""
+    if wants_json(request):
+        body: dict[str, Any] = {"error": error}
+        if problems:
+            body["problems"] = problems
+        return JSONResponse(body, status_code=status)
+    return templates.TemplateResponse(
+        request,
+        "error.html",
+        {"status": status, "error": error, "problems": problems or []},
+        status_code=status,
+    )
+
+
+def _handle_errors(app: FastAPI) -> None:
+    async def scenario_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, ScenarioError)
+        return error_response(request, 422, "the scenario was refused", problem_dicts(exc))
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        return error_response(request, 404, f"no scenario named {str(exc)!r}")
+
+    async def busy(request: Request, exc: Exception) -> Response:
+        return error_response(request, 429, str(exc))
+
+    async def detente_error(request: Request, exc: Exception) -> Response:
+        return error_response(request, 400, str(exc))
+
+    async def bad_request(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        problems = []
+        for err in exc.errors():
+            where = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
+            text = f"{where}: {err.get('msg', '')}" if where else str(err.get("msg", ""))
+            problems.append(
+                {
+                    "file": "request",
+                    "where": where,
+                    "message": err.get("msg", ""),
+                    "fix": "",
+                    "text": text,
+                }
+            )
+        return error_response(request, 422, "the request was refused", problems)
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        detail = str(exc.detail)
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = f"no such page: {request.url.path}"
+        return error_response(request, exc.status_code, detail)
+
+    async def crash(request: Request, exc: Exception) -> Response:
+        log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+        return error_response(
+            request, 500, f"internal error ({type(exc).__name__}); the server's log has details"
+        )
+
+    app.add_exception_handler(ScenarioError, scenario_error)
+    app.add_exception_handler(NotFoundError, not_found)
+    app.add_exception_handler(BusyError, busy)
+    app.add_exception_handler(DetenteError, detente_error)
+    app.add_exception_handler(RequestValidationError, bad_request)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(Exception, crash)
+
+
+class _Guard:
+    """Host, token, origin and body-size checks for every HTTP request (see module doc)."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        path = scope["path"]
+        api = path.startswith("/api/") or path == "/openapi.json"
+        host = headers.get("host", "")
+        allowed = self.settings.allowed_hosts
+        if allowed is not None and _hostname(host) not in allowed:
+            await _refuse(scope, receive, send, 421, f"this server does not answer for {host!r}")
+            return
+        token = self.settings.token
+        if token is not None:
+            query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+            if (
+                not api
+                and scope["method"] == "GET"
+                and hmac.compare_digest(query.get("token", "").encode(), token.encode())
+            ):
+                await _token_redirect(scope, send, query)
+                return
+            if not _has_token(headers, token):
+                message = (
+                    "this workbench needs its token: send 'Authorization: Bearer TOKEN', "
+                    "or open the address `detente serve` printed (it ends in ?token=...)"
+                )
+                await _refuse(scope, receive, send, 401, message, api=api)
+                return
+        origin = headers.get("origin")
+        if (
+            scope["method"] not in ("GET", "HEAD", "OPTIONS")
+            and origin is not None
+            and urlsplit(origin).netloc != host
+        ):
+            await _refuse(scope, receive, send, 403, "cross-origin request refused", api=api)
+            return
+        limit = self.settings.max_upload
+        length = headers.get("content-length", "")
+        if length.isdigit() and int(length) > limit:
+            await _refuse(scope, receive, send, 413, _too_large(int(length), limit), api=api)
+            return
+        body, more = bytearray(), True
+        while more:
+            received = await receive()
+            if received["type"] == "http.disconnect":
+                return
+            body += received.get("body", b"")
+            more = received.get("more_body", False)
+            if len(body) > limit:
+                await _refuse(scope, None, send, 413, _too_large(len(body), limit), api=api)
+                return
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": bytes(body), "more_body": False}
+
+        await self.app(scope, replay, send)
+
+
+def _too_large(size: int, limit: int) -> str:
+    return (
+        f"the request is {size:,} bytes or more, over this server's limit of {limit:,} bytes "
+        "(detente serve --max-upload)"
+    )
+
+
+def _hostname(host: str) -> str:
+    if host.startswith("["):
+        return host[1:].split("]", 1)[0]
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+def _has_token(headers: dict[str, str], token: str) -> bool:
+    expected = token.encode()
+    scheme, _, value = headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and hmac.compare_digest(value.strip().encode(), expected):
+        return True
+    cookie: SimpleCookie = SimpleCookie()
+    try:
+        cookie.load(headers.get("cookie", ""))
+    except Exception:
+        return False
+    morsel = cookie.get(TOKEN_COOKIE)
+    return morsel is not None and hmac.compare_digest(
+        morsel.value.encode(), cookie_value(token).encode()
+    )
+
+
+def cookie_value(token: str) -> str:
+    """What the browser keeps: a digest of the token (any text), never the token itself."""
+    return hmac.new(token.encode(), b"detente-workbench-cookie", hashlib.sha256).hexdigest()
+
+
+async def _token_redirect(scope: Scope, send: Send, query: dict[str, str]) -> None:
+    """``/page?token=T`` -> cookie set, then ``/page`` (the token leaves the address bar)."""
+    rest = {k: v for k, v in query.items() if k != "token"}
+    target = scope["path"] + (f"?{urlencode(rest)}" if rest else "")
+    cookie = f"{TOKEN_COOKIE}={cookie_value(query['token'])}; Path=/; HttpOnly; SameSite=Strict"
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 303,
+            "headers": [(b"location", target.encode()), (b"set-cookie", cookie.encode())],
+        }
+    )
+    await send({"type": "http.response.body", "body": b""})
+
+
+async def _refuse(
+    scope: Scope, receive: Receive | None, send: Send, status: int, error: str, api: bool = True
+) -> None:
+    response: Response
+    if api:
+        response = JSONResponse({"error": error}, status_code=status)
+    else:
+        html = templates.get_template("error.html").render(
+            status=status, error=error, problems=[], bare=True
+        )
+        response = HTMLResponse(html, status_code=status)
+
+    async def nothing() -> Message:
+        return {"type": "http.disconnect"}
+
+    await response(scope, receive or nothing, send)

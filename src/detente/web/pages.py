@@ -1,0 +1,201 @@
+"""The pages: the scenario library, the editor, run results and the run history.
+
+Pages are drawn on the server (Jinja2); the small scripts in ``static/``
+call the JSON API (:mod:`detente.web.api`) and ask for the fragments below
+to redraw part of a page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import make_url
+
+from detente.store import RunStore, StoreError
+from detente.web import charts
+from detente.web.api import TreeRequest, list_models
+from detente.web.jobs import Jobs
+from detente.web.library import Library
+from detente.web.render import VIEWS, editor_view, templates
+
+router = APIRouter(include_in_schema=False)
+
+#: What "New scenario" starts from: the smallest scenario that validates.
+BLANK: dict[str, Any] = {
+    "title": "New scenario",
+    "issues": [{"id": "issue1", "name": "Issue 1", "scale": [0, 100], "status_quo": 50}],
+    "actors": [
+        {
+            "id": "A",
+            "capability": 50,
+            "at_table": True,
+            "positions": {"issue1": 20},
+            "salience": {"issue1": 0.5},
+        },
+        {
+            "id": "B",
+            "capability": 50,
+            "at_table": True,
+            "positions": {"issue1": 80},
+            "salience": {"issue1": 0.5},
+        },
+    ],
+}
+
+
+def _page(request: Request, template: str, **context: Any) -> HTMLResponse:
+    return templates.TemplateResponse(request, template, context)
+
+
+def _library(request: Request) -> Library:
+    return request.app.state.library  # type: ignore[no-any-return]
+
+
+def _store(request: Request) -> RunStore:
+    return request.app.state.store  # type: ignore[no-any-return]
+
+
+def _size(n: int) -> str:
+    return f"{n / 1_000_000:g} MB" if n >= 100_000 else f"{n / 1000:g} kB"
+
+
+@router.get("/")
+def library(request: Request) -> HTMLResponse:
+    lib = _library(request)
+    return _page(
+        request,
+        "library.html",
+        page="library",
+        entries=lib.entries(),
+        folder=lib.folder.name or str(lib.folder),
+        max_upload=_size(request.app.state.settings.max_upload),
+    )
+
+
+def _editor(
+    request: Request, tree: dict[str, Any], name: str | None, file: str | None, page: str
+) -> HTMLResponse:
+    return _page(
+        request,
+        "editor.html",
+        page=page,
+        name=name,
+        file=file,
+        tree=tree,
+        view=editor_view(tree),
+        models=list_models(),
+    )
+
+
+@router.get("/scenarios/{name}")
+def editor(request: Request, name: str) -> HTMLResponse:
+    lib = _library(request)
+    tree = lib.load(name).to_tree()
+    return _editor(request, tree, name, lib.path(name).name, "editor")
+
+
+@router.get("/new")
+def new(request: Request, run: int | None = None) -> HTMLResponse:
+    """A new scenario: a blank one, or the scenario a saved run was made on."""
+    tree = BLANK
+    if run is not None:
+        try:
+            tree = _store(request).get(run).scenario
+        except StoreError as exc:
+            raise HTTPException(404, str(exc)) from None
+    return _editor(request, tree, None, None, "new")
+
+
+@router.post("/fragments/grid")
+def grid(request: Request, body: TreeRequest) -> HTMLResponse:
+    """The editor's grid for a tree (after an actor or issue was added or removed)."""
+    return _page(request, "_grid.html", view=editor_view(body.scenario))
+
+
+def _result_context(
+    result: dict[str, Any], tree: dict[str, Any], kind: str, **extra: Any
+) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "scenario_title": result.get("scenario") or result.get("baseline", {}).get("scenario"),
+        "models": VIEWS[kind](result, tree),
+        "skipped": result.get("skipped", {}),
+        "notes": result.get("notes", []),
+        "draws": result.get("draws"),
+        "seed": result.get("seed"),
+        "charts": charts.specs(kind, result, tree),
+        "lang": "en",
+        **extra,
+    }
+
+
+@router.get("/fragments/jobs/{job_id}")
+def job_result(request: Request, job_id: str) -> Response:
+    """A finished run's results, to put into the editor's page."""
+    jobs: Jobs = request.app.state.jobs
+    job = jobs.get(job_id)
+    if job is None or job.result is None:
+        raise HTTPException(404, f"no finished run {job_id!r}")
+    context = _result_context(
+        job.result,
+        job.payload["scenario"],
+        job.kind,
+        run_id=job.run_id,
+        warnings=job.warnings,
+        seconds=(job.finished or job.started) - job.started,
+    )
+    return _page(request, "_result.html", **context)
+
+
+@router.get("/runs")
+def runs(request: Request, scenario: str | None = None) -> HTMLResponse:
+    store = _store(request)
+    return _page(
+        request,
+        "runs.html",
+        page="runs",
+        runs=store.runs(scenario=scenario, limit=500),
+        scenario=scenario,
+        store_url=make_url(store.url).render_as_string(hide_password=True),
+        reports=False,
+    )
+
+
+@router.get("/runs/{run_id}")
+def run(request: Request, run_id: int) -> HTMLResponse:
+    try:
+        saved = _store(request).get(run_id)
+    except StoreError as exc:
+        raise HTTPException(404, str(exc)) from None
+    context = _result_context(
+        saved.result,
+        saved.scenario,
+        saved.kind,
+        run_id=saved.id,
+        warnings=[],
+        seconds=saved.seconds,
+    )
+    return _page(request, "run.html", page="runs", run=saved, reports=False, **context)
+
+
+@router.get("/runs/{run_id}/charts/{kind}.svg")
+def chart(
+    request: Request,
+    run_id: int,
+    kind: str,
+    model: str | None = None,
+    issue: str | None = None,
+    lang: str = "en",
+) -> Response:
+    """One of the report's charts of a saved run, as SVG."""
+    try:
+        saved = _store(request).get(run_id)
+    except StoreError as exc:
+        raise HTTPException(404, str(exc)) from None
+    charts.check(kind, saved.kind, run_id)
+    svg = charts.svg(run_id, kind, saved.scenario, saved.result, model, issue, lang)
+    return Response(
+        svg, media_type="image/svg+xml", headers={"Cache-Control": "private, max-age=86400"}
+    )

@@ -1,0 +1,346 @@
+"""What the pages show, worked out from scenario trees and results (no HTML here).
+
+The editor is drawn from a scenario *tree* that may not be valid yet (a
+half-typed number, an issue no actor has a position on), so
+:func:`editor_view` accepts anything and shows it as typed; the validators
+of :meth:`detente.scenario.Scenario.from_tree` then say what is wrong, and
+:func:`locate` points each problem at the cell it is about.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+from fastapi.templating import Jinja2Templates
+
+import detente
+
+HERE = Path(__file__).resolve().parent
+templates = Jinja2Templates(directory=HERE / "templates")
+templates.env.globals["version"] = detente.__version__
+
+_WHERE = re.compile(r"^(actor|issue) '(.*)'(?: › (.*))?$")
+_INDEXED = re.compile(r"^(actors|issues)\[(\d+)\](?: › (.*))?$")
+_ROW = re.compile(r"^row \d+ \(actor '(.*)'\)(?: › (.*))?$")
+
+
+def text(x: Any) -> str:
+    """A number as an input shows it: 80 rather than 80.0, every digit kept."""
+    if x is None:
+        return ""
+    if isinstance(x, bool):
+        return "true" if x else "false"
+    if isinstance(x, float):
+        if math.isfinite(x) and x.is_integer() and abs(x) < 2**53:
+            return str(int(x))
+        return repr(x)
+    return str(x)
+
+
+def shown(x: Any, digits: int = 1) -> str:
+    """A result number for reading (``—`` where a model gives none)."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "—"
+    if isinstance(x, int | float):
+        return f"{x:.{digits}f}"
+    return str(x)
+
+
+templates.env.filters["shown"] = shown
+templates.env.filters["text"] = text
+
+
+def estimate_view(x: Any) -> dict[str, str]:
+    """The inputs of one estimate: value, low, high (and its dist, kept as given)."""
+    if isinstance(x, dict):
+        return {
+            "value": text(x.get("value")),
+            "low": text(x.get("low")),
+            "high": text(x.get("high")),
+            "dist": text(x.get("dist")),
+        }
+    return {"value": text(x), "low": "", "high": "", "dist": ""}
+
+
+def _get(item: Any, key: str, default: Any = None) -> Any:
+    return item.get(key, default) if isinstance(item, dict) else default
+
+
+def _list(x: Any) -> list[Any]:
+    return x if isinstance(x, list) else []
+
+
+def editor_view(tree: Any) -> dict[str, Any]:
+    """The editor's grid from a scenario tree, valid or not."""
+    issues = []
+    for item in _list(_get(tree, "issues")):
+        scale = _get(item, "scale")
+        scale = scale if isinstance(scale, list) and len(scale) == 2 else [0, 100]
+        labels = _get(item, "labels") or {}
+        issues.append(
+            {
+                "id": text(_get(item, "id", "")),
+                "name": text(_get(item, "name")),
+                "scale_low": text(scale[0]),
+                "scale_high": text(scale[1]),
+                "label_low": text(_get(labels, "low")),
+                "label_high": text(_get(labels, "high")),
+                "status_quo": text(_get(item, "status_quo")),
+            }
+        )
+    actors = []
+    for item in _list(_get(tree, "actors")):
+        positions = _get(item, "positions") or {}
+        salience = _get(item, "salience") or {}
+        at_table = _get(item, "at_table", True)
+        actors.append(
+            {
+                "id": text(_get(item, "id", "")),
+                "name": text(_get(item, "name")),
+                "capability": estimate_view(_get(item, "capability")),
+                "at_table": at_table is not False,
+                "notes": text(_get(item, "notes")),
+                "cells": [
+                    {
+                        "position": estimate_view(_get(positions, i["id"])),
+                        "salience": estimate_view(_get(salience, i["id"])),
+                    }
+                    for i in issues
+                ],
+            }
+        )
+    return {
+        "title": text(_get(tree, "title", "")),
+        "source": text(_get(tree, "source")),
+        "issues": issues,
+        "actors": actors,
+    }
+
+
+def _index(items: Any, ident: str) -> int | None:
+    for k, item in enumerate(_list(items)):
+        if text(_get(item, "id")) == ident:
+            return k
+    return None
+
+
+def locate(where: str, tree: Any) -> str:
+    """The editor cell a problem's ``where`` names (``a0-pos-2``, ``i1-scale``, ...), or ``""``.
+
+    Keys: ``title``, ``source``; ``i{k}`` an issue's column and
+    ``i{k}-{field}`` its fields; ``a{n}`` an actor's row, ``a{n}-{field}``
+    its fields and ``a{n}-pos-{k}`` / ``a{n}-sal-{k}`` its cell on issue k.
+    """
+    if where in ("title", "source"):
+        return where
+    kind, index, rest = "", None, ""
+    if m := _WHERE.match(where):
+        kind = m.group(1)
+        index = _index(_get(tree, f"{kind}s"), m.group(2))
+        rest = m.group(3) or ""
+    elif m := _INDEXED.match(where):
+        kind, index, rest = m.group(1)[:-1], int(m.group(2)), m.group(3) or ""
+    elif m := _ROW.match(where):
+        kind, index = "actor", _index(_get(tree, "actors"), m.group(1))
+        rest = m.group(2) or ""
+    if index is None:
+        return ""
+    head = f"{kind[0]}{index}"
+    parts = rest.split(".") if rest else []
+    if not parts:
+        return head
+    field = parts[0]
+    if kind == "issue":
+        if field == "labels":
+            return f"{head}-labels"
+        return f"{head}-{field}"
+    issues = _get(tree, "issues")
+    if field in ("positions", "salience"):
+        if len(parts) < 2:
+            return head
+        k = _index(issues, parts[1])
+        return f"{head}-{'pos' if field == 'positions' else 'sal'}-{k}" if k is not None else head
+    k = _index(issues, field)
+    if k is not None:
+        return f"{head}-pos-{k}"
+    return f"{head}-{field}"
+
+
+def _labels(item: dict[str, Any]) -> tuple[str, str]:
+    labels = item.get("labels") or {}
+    return labels.get("low", ""), labels.get("high", "")
+
+
+def forecast_view(result: dict[str, Any], tree: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per model: each issue's forecast against its scale and status quo, and each gain."""
+    issues = {i["id"]: i for i in tree.get("issues", [])}
+    actors = {a["id"]: a for a in tree.get("actors", [])}
+    models = []
+    for name, res in result.get("models", {}).items():
+        converged = res.get("converged_by_issue") or {}
+        rows = []
+        for issue_id, value in res.get("forecasts", {}).items():
+            item = issues.get(issue_id, {"id": issue_id})
+            low, high = item.get("scale", [0, 100])
+            label_low, label_high = _labels(item)
+            share = None if value is None else (value - low) / (high - low)
+            rows.append(
+                {
+                    "id": issue_id,
+                    "name": item.get("name") or issue_id,
+                    "forecast": value,
+                    "status_quo": item.get("status_quo"),
+                    "scale": (low, high),
+                    "label_low": label_low,
+                    "label_high": label_high,
+                    "share": share,
+                    "converged": converged.get(issue_id),
+                }
+            )
+        gains = [
+            {
+                "id": actor_id,
+                "name": actors.get(actor_id, {}).get("name") or actor_id,
+                "at_table": actors.get(actor_id, {}).get("at_table", True),
+                "gain": gain,
+            }
+            for actor_id, gain in res.get("gains", {}).items()
+        ]
+        models.append(
+            {
+                "name": name,
+                "title": detente.MODELS[name].title if name in detente.MODELS else name,
+                "preset": res.get("preset"),
+                "params": res.get("params", {}),
+                "converged": res.get("converged"),
+                "rounds": len(res["rounds"]) - 1 if res.get("rounds") else None,
+                "issues": rows,
+                "gains": gains,
+                "notes": res.get("notes", []),
+            }
+        )
+    return models
+
+
+def simulate_view(result: dict[str, Any], tree: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per model: each issue's point forecast and spread over the draws, and each gain's."""
+    issues = {i["id"]: i for i in tree.get("issues", [])}
+    actors = {a["id"]: a for a in tree.get("actors", [])}
+    models = []
+    for name, res in result.get("models", {}).items():
+        converged = (res.get("converged_share") or {}).get("by_issue", {})
+        rows = [
+            {
+                "id": issue_id,
+                "name": issues.get(issue_id, {}).get("name") or issue_id,
+                "point": res.get("point", {}).get(issue_id),
+                "stats": stats,
+                "converged": converged.get(issue_id),
+            }
+            for issue_id, stats in res.get("issues", {}).items()
+        ]
+        gains = [
+            {
+                "id": actor_id,
+                "name": actors.get(actor_id, {}).get("name") or actor_id,
+                "stats": stats,
+                "chance": res.get("gain_chance", {}).get(actor_id),
+            }
+            for actor_id, stats in res.get("gains", {}).items()
+        ]
+        models.append(
+            {
+                "name": name,
+                "title": detente.MODELS[name].title if name in detente.MODELS else name,
+                "preset": res.get("preset"),
+                "params": res.get("params", {}),
+                "converged_all": (res.get("converged_share") or {}).get("all"),
+                "issues": rows,
+                "gains": gains,
+            }
+        )
+    return models
+
+
+def sensitivity_view(result: dict[str, Any], tree: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per model and issue: the inputs ranked by how much of the forecast they explain."""
+    issues = {i["id"]: i for i in tree.get("issues", [])}
+    return [
+        {
+            "name": name,
+            "title": detente.MODELS[name].title if name in detente.MODELS else name,
+            "issues": [
+                {
+                    "id": issue_id,
+                    "name": issues.get(issue_id, {}).get("name") or issue_id,
+                    "ranked": ranked[:8],
+                }
+                for issue_id, ranked in per_issue.items()
+            ],
+        }
+        for name, per_issue in result.get("models", {}).items()
+    ]
+
+
+VIEWS = {"forecast": forecast_view, "simulate": simulate_view, "sensitivity": sensitivity_view}
+
+
+def _compare_row(
+    result: dict[str, Any], model: str, columns: list[str], kind: str, key: str, label: str
+) -> dict[str, Any]:
+    """One issue's forecast (or actor's gain) in the baseline and in each variant."""
+    variants, delta = result.get("variants", {}), result.get("delta", {})
+    return {
+        "id": key,
+        "name": label,
+        "baseline": result["baseline"]["models"][model][kind].get(key),
+        "variants": [
+            {
+                "value": variants[v]["models"][model][kind].get(key),
+                "change": delta.get(v, {}).get(model, {}).get(kind, {}).get(key),
+            }
+            for v in columns
+        ],
+    }
+
+
+def compare_view(result: dict[str, Any], tree: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per model: each issue's baseline forecast beside each variant's, and the change."""
+    issues = {i["id"]: i for i in tree.get("issues", [])}
+    actors = {a["id"]: a for a in tree.get("actors", [])}
+    described = tree.get("variants") or {}
+    variants = result.get("variants", {})
+    out = []
+    for name, base in result.get("baseline", {}).get("models", {}).items():
+        columns = [v for v in variants if name in variants[v].get("models", {})]
+        out.append(
+            {
+                "name": name,
+                "title": detente.MODELS[name].title if name in detente.MODELS else name,
+                "preset": base.get("preset"),
+                "params": base.get("params", {}),
+                "columns": [
+                    {"name": v, "description": (described.get(v) or {}).get("description") or v}
+                    for v in columns
+                ],
+                "issues": [
+                    _compare_row(
+                        result, name, columns, "forecasts", i, issues.get(i, {}).get("name") or i
+                    )
+                    for i in base.get("forecasts", {})
+                ],
+                "gains": [
+                    _compare_row(
+                        result, name, columns, "gains", a, actors.get(a, {}).get("name") or a
+                    )
+                    for a in base.get("gains", {})
+                ],
+            }
+        )
+    return out
+
+
+VIEWS["compare"] = compare_view

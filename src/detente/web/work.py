@@ -1,0 +1,102 @@
+"""What a worker process runs: the library's own functions, on a scenario tree.
+
+Each entry of :data:`WORK` takes the request (``scenario``: a tree, as
+``GET /api/scenarios/{name}`` returns it; ``model``, ``preset``, ``params``
+and, for Monte Carlo, ``draws`` and ``seed``; for a comparison,
+``variants`` and ``what_ifs``) and a ``progress(done, total,
+text)`` callback, and returns exactly the JSON of the matching CLI command,
+with the warnings the CLI prints on stderr.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from detente.compare import compare
+from detente.forecast import forecast
+from detente.scenario import Scenario
+from detente.sensitivity import sensitivity
+from detente.uncertainty import simulate
+
+Progress = Callable[[int, int, str], None]
+Result = tuple[dict[str, Any], list[str]]
+
+
+def scenario_of(payload: dict[str, Any]) -> Scenario:
+    return Scenario.from_tree(payload["scenario"], file=payload.get("file") or "<scenario>")
+
+
+def run_forecast(payload: dict[str, Any], progress: Progress) -> Result:
+    """``detente forecast --json``."""
+    scenario = scenario_of(payload)
+    progress(0, 0, f"running {payload['model']}")
+    result = forecast(
+        scenario, model=payload["model"], preset=payload.get("preset"), params=payload["params"]
+    )
+    return result.to_dict(), result.warnings
+
+
+class _Counter:
+    """Turns the library's ``progress(n)`` (units just finished) into done-of-total."""
+
+    def __init__(self, progress: Progress, total: int, unit: str) -> None:
+        self.progress, self.total, self.unit, self.done = progress, total, unit, 0
+        progress(0, total, f"0 of {total:,} {unit}")
+
+    def __call__(self, n: int) -> None:
+        self.done += n
+        self.progress(self.done, self.total, f"{self.done:,} of {self.total:,} {self.unit}")
+
+
+def run_simulate(payload: dict[str, Any], progress: Progress) -> Result:
+    """``detente simulate --json``."""
+    draws = payload["draws"]
+    result = simulate(
+        scenario_of(payload),
+        model=payload["model"],
+        draws=draws,
+        seed=payload["seed"],
+        preset=payload.get("preset"),
+        params=payload["params"],
+        progress=_Counter(progress, draws, "draws"),
+    )
+    return result.to_dict(), result.warnings
+
+
+def run_sensitivity(payload: dict[str, Any], progress: Progress) -> Result:
+    """``detente sensitivity --json``."""
+    draws = payload["draws"]
+    result = sensitivity(
+        scenario_of(payload),
+        model=payload["model"],
+        draws=draws,
+        seed=payload["seed"],
+        preset=payload.get("preset"),
+        params=payload["params"],
+        progress=_Counter(progress, draws, "rows"),
+    )
+    return result.to_dict(), []
+
+
+def run_compare(payload: dict[str, Any], progress: Progress) -> Result:
+    """``detente compare --json``: the baseline and each variant or what-if."""
+    count = len(payload["variants"] or []) + len(payload["what_ifs"])
+    progress(0, 0, f"running {payload['model']} on the baseline and {count or 'every'} variant(s)")
+    result = compare(
+        scenario_of(payload),
+        variants=payload["variants"],
+        what_ifs=payload["what_ifs"],
+        model=payload["model"],
+        preset=payload.get("preset"),
+        params=payload["params"],
+    )
+    return result.to_dict(), result.warnings
+
+
+WORK: dict[str, Callable[[dict[str, Any], Progress], Result]] = {
+    "forecast": run_forecast,
+    "simulate": run_simulate,
+    "sensitivity": run_sensitivity,
+    "compare": run_compare,
+}
