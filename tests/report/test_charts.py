@@ -229,3 +229,21 @@ def test_missing_cjk_font_warns(small: Scenario, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(fonts, "cjk_font", lambda: None)
     with pytest.warns(UserWarning, match="no font with Chinese characters"):
         charts.gains_chart(small, forecast(small, model="median").to_dict(), lang="zh")
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_variants_chart_for_every_model(small: Scenario, model: str) -> None:
+    from detente.compare import compare
+
+    comparison = compare(
+        small, what_ifs=["W.at_table=true; W.positions.b=9; W.salience.b=1"], model=model
+    )
+    chart = charts.chart("variants", small, comparison.to_dict(), model=model)
+    assert chart.to_png(dpi=30)[:4] == b"\x89PNG"
+    # One marker per issue for the baseline and for the what-if, at the forecast's percent.
+    ax = chart.axes[0]
+    base = [line for line in ax.get_lines() if line.get_label() == "baseline"]
+    assert len(base) == 1
+    forecast_a = comparison.baseline[model].forecasts["a"]
+    if forecast_a is not None:
+        assert base[0].get_xdata()[0] == pytest.approx(forecast_a)  # scale 0-100: percent = value
