@@ -8,12 +8,14 @@ True
 """
 
 from detente.backtest import Backtest, backtest
+from detente.compare import Comparison, compare
 from detente.errors import DetenteError, ParameterError, Problem, ScenarioError
 from detente.forecast import Forecast, ModelResult, forecast
 from detente.io import load, save
 from detente.models import REGISTRY as MODELS
 from detente.scenario import Actor, Estimate, Issue, Scenario
 from detente.sensitivity import Sensitivity, sensitivity
+from detente.store import RunStore, save_run
 from detente.uncertainty import Simulation, simulate
 
 __version__ = "0.1.0"
@@ -22,6 +24,7 @@ __all__ = [
     "MODELS",
     "Actor",
     "Backtest",
+    "Comparison",
     "DetenteError",
     "Estimate",
     "Forecast",
@@ -29,15 +32,18 @@ __all__ = [
     "ModelResult",
     "ParameterError",
     "Problem",
+    "RunStore",
     "Scenario",
     "ScenarioError",
     "Sensitivity",
     "Simulation",
     "__version__",
     "backtest",
+    "compare",
     "forecast",
     "load",
     "save",
+    "save_run",
     "sensitivity",
     "simulate",
 ]
