@@ -370,7 +370,8 @@ class _Votes:
             pro -= self.phi[dsl, rsl, None]
             # Seen from the right of j, the voters for i are those right of the midpoint.
             pro += self.w_total[dsl, None, None] * np.maximum(xi - mid, 0.0)
-            pro *= 2.0 / span
+            pro *= 2.0
+            pro /= span
         else:
             left = self._left_of_midpoint(xi, xj, dsl, rsl)
             pro = np.where(xi < xj, left, net - left)
