@@ -52,7 +52,8 @@ TREE: dict[str, Any] = {
         },
     ],
 }
-DYNAMIC = ["eu", "smp"]  # the dynamic models whose round loops apply shocks
+# The dynamic models, whose round loops apply shocks (exchange once it is registered).
+DYNAMIC = [name for name in ("eu", "smp", "exchange") if name in REGISTRY]
 ROUNDS = 6
 
 
