@@ -532,7 +532,7 @@ def test_unknown_parameters_and_bad_values_are_refused() -> None:
 
 def test_cli_prints_rounds_and_the_bilateral_picture() -> None:
     runner = CliRunner()
-    args = ["forecast", str(EMISSION_YAML), "--model", "eu", "--preset", "scholz2011"]
+    args = ["forecast", str(EMISSION_YAML), "--model", "eu", "--preset", "scholz2011", "--no-save"]
     shown = runner.invoke(app, [*args, "--rounds", "10"], env={"COLUMNS": "200"})
     assert shown.exit_code == 0, shown.output
     assert "Rounds on Emission standards" in shown.output

@@ -90,14 +90,24 @@ oscillate and never settle). Without it, an issue stops once its forecast
 has moved by at most ``tolerance`` (a share of the issue's scale) in
 ``patience`` consecutive rounds, or once a round moves nobody, or after
 ``max_rounds``; an issue that stops keeps its positions in later rounds. The
-same holds for each Monte Carlo draw separately.
+same holds for each Monte Carlo draw separately. The JSON says how each
+issue ended (``dynamics``): ``stable`` (the last round moved nobody),
+``settled`` (the forecast rested while some actors still moved),
+``oscillates`` (unconverged, the forecast turned back at least twice) or
+``still moving``.
 
 Computation: a round costs O(n^2 log n), not the O(n^3) of summing every
 third party's vote for every pair. On a line, the voters for i against j are
-those on i's side of the midpoint (x_i + x_j) / 2, a prefix or suffix of the
-actors sorted by position, so each numerator is a difference of two prefix
-sums of w_k d_jk^ρ_k, found by binary search; the triples normaliser sums
-|g(a) - g(b)| over pairs of a sorted sequence, Σ_p (2p - n + 1) g_(p).
+those on i's side of the midpoint m = (x_i + x_j) / 2. With linear votes they
+sum to 2 (Φ(m) - Φ(x_i)) (plus W (x_i - m) when i lies right of j), where
+Φ(y) = Σ_k w_k (y - x_k)^+ is piecewise linear between the sorted positions;
+with ρ_k = r_k each row j keeps the prefix sums of w_k d_jk^ρ_k over the
+voters sorted by position, read at the number of voters left of m (binary
+search). The triples normaliser sums |g(a) - g(b)| over the pairs of each
+voter's sorted distances as Σ_p (2p - n + 1) g_(p). Pairs are handled in
+cache-sized blocks of rows, on a few threads for large rounds, and each
+block's offers are settled at once, so no n x n matrix is kept unless the
+round's details are asked for (:func:`opening_round`).
 """
 
 from __future__ import annotations
