@@ -12,7 +12,9 @@ and each is set against a baseline timed in the same run:
    checked: ``compromise`` under 1 s and ``eu`` under 30 s for 10,000 draws.
 2. **``--workers 2``** (a LocalCluster of 2 worker processes) against
    in-process, on the same draws: the cluster's start-up, then the run on the
-   warm cluster, and the speed-up of each.
+   warm cluster, and the speed-up of each. A pure-Python busy loop, run the
+   same two ways, shows how much parallelism the machine offers at the time
+   (on a shared machine, less than its core count).
 3. **Dask's overhead on a tiny run**: 100 draws of ``compromise`` on the warm
    cluster against in-process.
 4. **Sensitivity** (``detente sensitivity``, N = 1000, so 13,000 model runs)
@@ -49,6 +51,14 @@ def timed(fn: Callable[[], Any], repeat: int = 1) -> float:
         fn()
         best = min(best, time.perf_counter() - start)
     return best
+
+
+def busy(n: int) -> int:
+    """Pure-Python work: how much parallelism the machine gives two processes right now."""
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
 
 
 def row(*cells: object) -> str:
@@ -122,9 +132,14 @@ def main() -> None:
     with Executor(workers=2) as ex:
         startup = time.perf_counter() - start
         print(f"cluster start-up: {startup:.2f} s")
-        ex.map(abs, [-1, -2])  # workers import detente
+        # Warm-up: the workers import detente and the models on their first task.
+        simulate(FLAGSHIP, model="compromise", draws=1000, scheduler=ex.client)
         print(row("model", "draws", "in-process s", "2 workers s", "speed-up", "with start-up"))
-        for name in ("compromise", "nbs", "eu", "exchange"):
+        burn_alone = timed(lambda: [busy(n) for n in [2_000_000] * 8])
+        burn_spread = timed(lambda: ex.map(busy, [2_000_000] * 8))
+        check = (f"{burn_alone:.3f}", f"{burn_spread:.3f}", f"{burn_alone / burn_spread:.2f}x")
+        print(row("(CPU check)", "8 loops", *check, "-"))
+        for name in ("compromise", "nbs", "eu", "smp"):
             if name not in REGISTRY:
                 continue
             draws = full if REGISTRY[name].batched else max(40, 1000 // scale)
