@@ -168,6 +168,7 @@ def forecast(
     preset: str | None = None,
     params: Mapping[str, Any] | None = None,
     rounds: int | None = None,
+    seed: int | None = None,
     **kwparams: Any,
 ) -> Forecast:
     """Forecast every issue of ``scenario`` with ``model`` (a name, or ``"all"``).
@@ -175,7 +176,8 @@ def forecast(
     ``preset`` picks a named parameter set (with several models, it applies
     to those that define it); parameters come as ``params`` (``MODEL.NAME``
     keys when several models run) or as keyword arguments. ``rounds`` sets
-    the ``rounds`` parameter of every dynamic model being run. Parameters the
+    the ``rounds`` parameter of every dynamic model being run, and ``seed``
+    the ``seed`` parameter of every model with random draws. Parameters the
     scenario file sets (``Scenario.model_params``) apply first.
 
     >>> from detente import load
@@ -203,6 +205,12 @@ def forecast(
             raise ParameterError(f"--rounds applies to dynamic models only, not {model!r}")
         for name in dynamic:
             per_model[name].setdefault("rounds", rounds)
+    if seed is not None:
+        seeded = [n for n in names if "seed" in get_model(n).Params.model_fields]
+        if not seeded:
+            raise ParameterError(f"--seed applies to models with random draws only, not {model!r}")
+        for name in seeded:
+            per_model[name].setdefault("seed", seed)
     arrays = scn.to_arrays()
     result = Forecast(scenario=scn)
     for name in names:

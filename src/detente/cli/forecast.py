@@ -34,6 +34,9 @@ def forecast(
     model: ModelOpt = "all",
     preset: PresetOpt = None,
     rounds: Annotated[int | None, typer.Option(min=1, help="run exactly N rounds")] = None,
+    seed: Annotated[
+        int | None, typer.Option(min=0, help="seed of the models that draw at random")
+    ] = None,
     param: ParamOpt = None,
     json: JsonOpt = False,
     db: DbOpt = None,
@@ -44,7 +47,9 @@ def forecast(
     def act() -> None:
         started = datetime.now(UTC)
         params = parse_params(param)
-        result = run_forecast(scenario, model=model, preset=preset, params=params, rounds=rounds)
+        result = run_forecast(
+            scenario, model=model, preset=preset, params=params, rounds=rounds, seed=seed
+        )
         for warning in result.warnings:
             warn(warning)
         if json:
@@ -61,6 +66,7 @@ def forecast(
             model=model,
             preset=preset,
             params=params,
+            seed=seed,
             options={"rounds": rounds},
         )
 

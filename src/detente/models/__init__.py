@@ -4,7 +4,7 @@ Importing this package registers every model; :data:`REGISTRY` maps names to
 models in the order ``detente forecast --model all`` runs them.
 """
 
-from detente.models import compromise, ensemble, eu, median, nbs, smp
+from detente.models import compromise, ensemble, eu, exchange, median, nbs, smp
 from detente.models.base import REGISTRY, Model, Outcome, get_model, register
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "compromise",
     "ensemble",
     "eu",
+    "exchange",
     "get_model",
     "median",
     "nbs",

@@ -1,0 +1,665 @@
+"""Stokman's exchange model: actors trade concessions across issues.
+
+Stokman & Van Oosten (1994, "The exchange of voting positions: an
+object-oriented model of policy networks", in Bueno de Mesquita & Stokman,
+eds., *European Community Decision Making*, Yale UP, 105-127) model
+collective decisions as vote trading: an actor gives ground on an issue it
+cares little about in return for ground on an issue it cares much about.
+Dijkstra, Van Assen & Stokman (2008, "Outcomes of collective decisions with
+externalities predicted", *Journal of Theoretical Politics* 20(4)) refine the
+realisation of exchanges and study their externalities; the random exchange
+rate (REX) variant is that of Dijkstra, Van Assen, Stokman & Draaijer's
+technical report on the Decide method. Below, (E1)-(E9) number this module's
+formulas. All positions are normalised to [0, 1] (see :mod:`detente.arrays`).
+
+Actors at the table and involved in issue d have weight w_id = c_i s_id;
+everyone else has w_id = 0 and never trades. Each round t keeps two positions
+per actor and issue: the actor's preference x_id (what it wants; its utility
+is -sum_d s_id |O_d - x_id|) and its voting position y_id (what it says at the
+table), which exchanges move. At the start of a round y = x.
+
+(E1) Expected outcome, the compromise model (Van den Bos 1991; Achen 2006)::
+
+    O_d = sum_i w_id y_id / W_d,    W_d = sum_i w_id
+
+(E2) Candidates. For every issue pair (p, q) and actor pair (a, b) with
+w > 0 on both issues: a and b can trade when they are on opposite sides of
+O on both issues (sign(x_ap - O_p) = -sign(x_bp - O_p) != 0, likewise on q).
+An actor at O (within 1e-12) is on neither side.
+
+(E3) Roles. If s_ap / s_aq < s_bp / s_bq, then a cares relatively less about
+p: a (called i below) supplies p, moving its voting position on p toward b's
+preference, and demands q; b (called j) supplies q and demands p. Equal
+ratios leave nothing to gain: no exchange.
+
+(E4) Shifts and gains. Moving y_ip by Δ shifts O_p by w_ip |Δ| / W_p. With
+ΔO_p and ΔO_q the outcome shifts (toward j on p, toward i on q)::
+
+    G_i = s_iq ΔO_q - s_ip ΔO_p,      G_j = s_jp ΔO_p - s_jq ΔO_q
+
+These are exact changes of utility, because i's preference on p lies on the
+side O_p moves away from and the caps (E6) stop O at the demander's
+preference.
+
+(E5) Equal gain (Stokman & Van Oosten 1994). G_i = G_j gives the exchange
+rate ΔO_q = ρ ΔO_p with ρ = (s_ip + s_jp) / (s_iq + s_jq), and the gain::
+
+    G = ΔO_p (s_iq s_jp - s_ip s_jq) / (s_iq + s_jq)   (> 0 by E3)
+
+(E6) Caps (Dijkstra et al. 2008). Nobody moves past the other's position:
+i moves y_ip at most to x_jp, and the outcome does not pass the demander's
+preference. Since both bounds lie on the scale, no move leaves [0, 1]::
+
+    ΔO_p <= A = min(w_ip |x_jp - y_ip| / W_p, |x_jp - O_p|)
+    ΔO_q <= B = min(w_jq |x_iq - y_jq| / W_q, |x_iq - O_q|)
+
+so ΔO_p = min(A, B / ρ), the largest exchange at the equal-gain rate. Within
+a round a voting position moves in one direction only: an actor whose
+voting position on an issue has moved one way may not supply that issue
+the other way (nor move back beyond its partner).
+
+(E7) Realisation. The exchange with the largest gain G is made first (ties:
+the lowest issue pair, then actor pair, in the order of the ids). The
+outcomes of its two issues move, so every candidate on an issue pair that
+shares an issue with it is recomputed (E2-E6) and kept or dropped; the
+others are unaffected, so every exchange is exact when made. A candidate
+made once is not made again in the same round. The round ends when no
+candidate with a gain above 1e-12 is left. That round's forecast is O of
+the voting positions, ``rounds[t]``.
+
+(E8) Internalisation between rounds (the Decide method's rule, as in its
+documentation): actors come to believe part of what they voted for, those
+that care less more so::
+
+    x_id <- x_id + α_id (y_id - x_id),    α_id = κ + λ (1 - s_id)
+
+with λ = ``salience_weight`` (0.4) and κ = ``fixed_weight`` (0.1); the next
+round starts from y = x. Actors that made no exchange have y = x and stay.
+
+(E9) Random exchange rates (REX). The equal-gain point lies on the frontier
+of the box 0 <= ΔO_p <= A, 0 <= ΔO_q <= B, along which G_i rises as G_j
+falls. With draws u, v, z ~ U(0, 1), u < 1/2 picks i (else j) as the actor
+whose gain varies; it wins (v < 1/2) G = G_eg + p z (G_max - G_eg), where
+G_max is its gain where the partner's gain is 0, or loses (v >= 1/2)
+G = G_eg - p z G_eg. The exchange is the frontier point with that gain.
+p = 0 is equal gain; p = 1 lets one side take anything from nothing to all
+the surplus. The order of realisation stays that of the equal gains; runs
+are repeated ``repetitions`` times from independent streams of ``seed``
+and averaged.
+
+Externalities of an exchange for an actor k not part of it (off the table
+included), with O before and after the exchange::
+
+    e_k = sum_{d in {p, q}} s_kd (|O_d - x_kd| - |O'_d - x_kd|)
+
+summed over all exchanges of all rounds into positive and negative parts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from detente.arrays import FloatArray, ScenarioArrays
+from detente.models.base import Model, Outcome, register
+from detente.models.compromise import weighted_mean
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from detente.forecast import ModelResult
+    from detente.scenario import Scenario
+
+#: An exchange must gain each side more than this (salience x normalised distance).
+GAIN_TOL = 1e-12
+#: An actor this close to an outcome (normalised units) is on neither side of it.
+SIDE_TOL = 1e-12
+#: Candidate arrays are evaluated in blocks of at most this many entries.
+BLOCK = 1 << 20
+
+
+def side(gap: FloatArray) -> FloatArray:
+    """-1, 0 or 1: which side of the outcome a position is on, ``gap`` = x - O (E2).
+
+    A position within ``SIDE_TOL`` of the outcome is on neither side: an
+    exchange capped at the demander's position (E6) leaves the outcome there,
+    up to rounding, and rounding must not decide who may trade next.
+    """
+    return np.where(np.abs(gap) > SIDE_TOL, np.sign(gap), 0.0)
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One exchange made: i supplies issue p to j, j supplies q to i.
+
+    Moves are signed changes of voting positions and gains are changes of
+    utility (E4), both in normalised units; outcomes are (O_p, O_q).
+    """
+
+    round: int
+    i: int
+    j: int
+    p: int
+    q: int
+    i_move: float
+    j_move: float
+    i_gain: float
+    j_gain: float
+    outcome_before: tuple[float, float]
+    outcome_after: tuple[float, float]
+
+
+@dataclass
+class ExchangeRun:
+    """The exchange process over all its rounds (one repetition)."""
+
+    rounds: FloatArray
+    forecasts: FloatArray
+    exchanges: list[Exchange]
+    counts: list[int]
+    externalities: FloatArray
+    converged: bool
+
+
+class _Market:
+    """One round's market of candidate exchanges (E2-E7).
+
+    A candidate is an issue pair k = (p, q) (p < q) with actors a < b, held in
+    arrays of shape (pairs, n, n). Its gain is f min(M_p, |x_jp - O_p|,
+    (min(M_q, |x_iq - O_q|)) / ρ) (E5, E6), where f = (s_iq s_jp - s_ip
+    s_jq) / (s_iq + s_jq) and ρ are fixed within the round and the room
+    terms M change only for the actors an exchange moves. So after each
+    exchange on (p*, q*), the room terms of its two actors and of any actor
+    the outcome crossed (whose side changed) are recomputed, and then the
+    gains of every candidate on an issue pair with p* or q* are updated
+    from the new outcomes in a few array operations: every gain is exact
+    at every step, as if all had been recomputed, at a fraction of the cost.
+    """
+
+    def __init__(
+        self, x: FloatArray, salience: FloatArray, weight: FloatArray, pairs: np.ndarray
+    ) -> None:
+        n, m = x.shape
+        shape = (len(pairs), n, n)
+        self.n = n
+        self.x, self.y, self.s, self.w = x, x.copy(), salience, weight
+        self.total = weight.sum(axis=0)
+        self.outcome = weighted_mean(self.y, weight)
+        self.lock = np.zeros(x.shape)
+        self.pairs = pairs
+        self.pairs_of = [np.flatnonzero((pairs == d).any(axis=1)) for d in range(m)]
+        self.open = np.zeros(shape, dtype=bool)
+        self.done = np.zeros(shape, dtype=bool)
+        # NaN where a candidate is not open, so that no stale number survives.
+        self.cache = {
+            name: np.full(shape, np.nan) for name in ("f", "inv_rho", "xjp", "xiq", "mp", "mq")
+        }
+        self.key = np.full(shape, -np.inf)
+        self.best = np.full(len(pairs), -np.inf)
+        self.buffer = np.zeros((2, n, n))
+        upper_a, upper_b = np.triu_indices(n, 1)
+        step = max(1, BLOCK // max(1, upper_a.size))
+        for start in range(0, len(pairs), step):
+            ks = np.arange(start, min(start + step, len(pairs)))
+            self.evaluate(
+                np.repeat(ks, upper_a.size), np.tile(upper_a, ks.size), np.tile(upper_b, ks.size)
+            )
+            self.update_gains(ks)
+
+    def terms(self, k: np.ndarray, a: np.ndarray, b: np.ndarray) -> dict[str, np.ndarray]:
+        """E2-E6 for candidates (issue pair k, actors a < b), as flat arrays.
+
+        Returns whether each is open (both can trade, on opposite sides of
+        both outcomes), its f and ρ (E5), the demanders' preferences x_jp and
+        x_iq, and the room terms w_ip |x_jp - y_ip| / W_p and w_jq |x_iq -
+        y_jq| / W_q (E6), zero where a voting position is locked the other way.
+        """
+        p, q = self.pairs[k, 0], self.pairs[k, 1]
+        x, y, s, w, lock = self.x, self.y, self.s, self.w, self.lock
+        op, oq = self.outcome[p], self.outcome[q]
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore", under="ignore"):
+            eligible = (w[a, p] > 0) & (w[a, q] > 0) & (w[b, p] > 0) & (w[b, q] > 0)
+            opposite = (side(x[a, p] - op) * side(x[b, p] - op) < 0) & (
+                side(x[a, q] - oq) * side(x[b, q] - oq) < 0
+            )
+            # E3: i cares relatively less about p, so i supplies p and j supplies q.
+            lhs, rhs = s[a, p] * s[b, q], s[a, q] * s[b, p]
+            i, j = np.where(lhs < rhs, a, b), np.where(lhs < rhs, b, a)
+            sip, siq, sjp, sjq = s[i, p], s[i, q], s[j, p], s[j, q]
+            xjp, xiq = x[j, p], x[i, q]
+            dir_p, dir_q = np.sign(xjp - op), np.sign(xiq - oq)
+            free_i = (lock[i, p] == 0) | (lock[i, p] == dir_p)
+            free_j = (lock[j, q] == 0) | (lock[j, q] == dir_q)
+            room_i = np.where(free_i, np.maximum((xjp - y[i, p]) * dir_p, 0.0), 0.0)
+            room_j = np.where(free_j, np.maximum((xiq - y[j, q]) * dir_q, 0.0), 0.0)
+            f = (siq * sjp - sip * sjq) / (siq + sjq)
+            rho = (sip + sjp) / (siq + sjq)
+            usable = (lhs != rhs) & np.isfinite(f) & np.isfinite(rho) & (rho > 0)
+            return {
+                "open": eligible & opposite & usable,
+                "f": f,
+                "rho": rho,
+                "xjp": xjp,
+                "xiq": xiq,
+                "room_p": w[i, p] * room_i / self.total[p],
+                "room_q": w[j, q] * room_j / self.total[q],
+            }
+
+    def evaluate(self, k: np.ndarray, a: np.ndarray, b: np.ndarray) -> None:
+        """Recompute everything but the outcome terms for candidates (k, a, b)."""
+        t = self.terms(k, a, b)
+        at = (k, a, b)
+        self.open[at] = t["open"] & ~self.done[at]
+        c = self.cache
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            c["f"][at], c["inv_rho"][at] = t["f"], 1.0 / t["rho"]
+        c["xjp"][at], c["xiq"][at] = t["xjp"], t["xiq"]
+        c["mp"][at], c["mq"][at] = t["room_p"], t["room_q"]
+
+    def update_gains(self, ks: np.ndarray) -> None:
+        """The gains of every candidate on issue pairs ``ks``, from the current outcomes.
+
+        One pair at a time, on views and preallocated buffers: this runs after
+        every exchange and is the model's inner loop.
+        """
+        c, cap_p, cap_q = self.cache, self.buffer[0], self.buffer[1]
+        # Candidates that are not open hold NaN or inf; they are masked below.
+        with np.errstate(invalid="ignore", over="ignore"):
+            self._update_gains(ks, c, cap_p, cap_q)
+
+    def _update_gains(
+        self, ks: np.ndarray, c: dict[str, FloatArray], cap_p: FloatArray, cap_q: FloatArray
+    ) -> None:
+        for k in ks.tolist():
+            op, oq = self.outcome[self.pairs[k]]
+            np.subtract(c["xjp"][k], op, out=cap_p)
+            np.abs(cap_p, out=cap_p)
+            np.minimum(cap_p, c["mp"][k], out=cap_p)
+            np.subtract(c["xiq"][k], oq, out=cap_q)
+            np.abs(cap_q, out=cap_q)
+            np.minimum(cap_q, c["mq"][k], out=cap_q)
+            np.multiply(cap_q, c["inv_rho"][k], out=cap_q)
+            np.minimum(cap_p, cap_q, out=cap_p)
+            np.multiply(cap_p, c["f"][k], out=cap_p)
+            key = self.key[k]
+            key.fill(-np.inf)
+            np.copyto(key, cap_p, where=self.open[k])
+            self.best[k] = key.max()
+
+    def refresh_actors(self, moved: list[tuple[int, int]]) -> None:
+        """Recompute the candidates of actor t on issue pairs with d, for (t, d) in ``moved``."""
+        others = np.arange(self.n)
+        parts = []
+        for t, d in moved:
+            ks = self.pairs_of[d]
+            lo, hi = np.minimum(others, t), np.maximum(others, t)
+            keep = lo < hi
+            parts.append(
+                (np.repeat(ks, keep.sum()), np.tile(lo[keep], ks.size), np.tile(hi[keep], ks.size))
+            )
+        self.evaluate(*(np.concatenate(part) for part in zip(*parts, strict=True)))
+
+    def trade(
+        self, round_no: int, p_rex: float, rng: np.random.Generator | None
+    ) -> tuple[list[Exchange], FloatArray]:
+        """Make exchanges greedily until none is left (E7); returns them and externalities."""
+        n = self.n
+        made: list[Exchange] = []
+        ext = np.zeros((2, n))
+        known = (self.s > 0) & ~np.isnan(self.x)
+        while self.best.size and self.best.max() > GAIN_TOL:
+            k = int(np.argmax(self.best))
+            a, b = divmod(int(np.argmax(self.key[k])), n)
+            exchange = self.execute(round_no, k, a, b, p_rex, rng)
+            made.append(exchange)
+            p, q = exchange.p, exchange.q
+            before, after = np.array(exchange.outcome_before), np.array(exchange.outcome_after)
+            xd = self.x[:, [p, q]]
+            delta = np.abs(before - xd) - np.abs(after - xd)
+            e = np.where(known[:, [p, q]], self.s[:, [p, q]] * delta, 0.0).sum(axis=1)
+            e[[exchange.i, exchange.j]] = 0.0
+            ext[0] += np.maximum(e, 0.0)
+            ext[1] += np.minimum(e, 0.0)
+        return made, ext
+
+    def execute(
+        self, round_no: int, k: int, a: int, b: int, p_rex: float, rng: np.random.Generator | None
+    ) -> Exchange:
+        """Make candidate (k, a, b), the best, and bring the market up to date (E6-E9)."""
+        p, q = (int(v) for v in self.pairs[k])
+        s = self.s
+        i, j = (a, b) if s[a, p] * s[b, q] < s[a, q] * s[b, p] else (b, a)
+        sal = (float(s[i, p]), float(s[i, q]), float(s[j, p]), float(s[j, q]))
+        c, at = self.cache, (k, a, b)
+        cap_p = min(float(c["mp"][at]), abs(float(c["xjp"][at]) - float(self.outcome[p])))
+        cap_q = min(float(c["mq"][at]), abs(float(c["xiq"][at]) - float(self.outcome[q])))
+        rho = 1.0 / float(c["inv_rho"][at])
+        shift_p = min(cap_p, cap_q / rho)
+        shift_q = rho * shift_p
+        if p_rex > 0 and rng is not None:
+            shift_p, shift_q = rex_split(cap_p, cap_q, shift_p, shift_q, sal, p_rex, rng.random(3))
+        before = self.outcome[[p, q]].copy()
+        i_move = self.move(i, p, self.x[j, p], shift_p)
+        j_move = self.move(j, q, self.x[i, q], shift_q)
+        after = self.outcome[[p, q]].copy()
+        self.done[at] = True
+        self.open[at] = False
+        # The movers' room changed, and actors the outcome crossed changed side.
+        moved = [(i, p), (j, q)]
+        for d, o_before, o_after in ((p, before[0], after[0]), (q, before[1], after[1])):
+            xd = self.x[:, d]
+            crossed = (self.w[:, d] > 0) & (side(xd - o_before) != side(xd - o_after))
+            moved += [(t, d) for t in np.flatnonzero(crossed).tolist()]
+        self.refresh_actors(moved)
+        self.update_gains(np.union1d(self.pairs_of[p], self.pairs_of[q]))
+        sip, siq, sjp, sjq = sal
+        return Exchange(
+            round=round_no,
+            i=i,
+            j=j,
+            p=p,
+            q=q,
+            i_move=i_move,
+            j_move=j_move,
+            i_gain=siq * shift_q - sip * shift_p,
+            j_gain=sjp * shift_p - sjq * shift_q,
+            outcome_before=(float(before[0]), float(before[1])),
+            outcome_after=(float(after[0]), float(after[1])),
+        )
+
+    def move(self, actor: int, issue: int, target: float, shift: float) -> float:
+        """Move a voting position so that O shifts by ``shift`` toward ``target`` (E4, E6)."""
+        old = self.y[actor, issue]
+        direction = np.sign(target - self.outcome[issue])
+        new = old + direction * shift * self.total[issue] / self.w[actor, issue]
+        # Rounding must not carry anyone past the partner's position (E6).
+        if (new - target) * direction > 0:
+            new = target
+        self.y[actor, issue] = new
+        self.lock[actor, issue] = direction
+        self.outcome[issue] = weighted_mean(self.y[:, [issue]], self.w[:, [issue]])[0]
+        return float(new - old)
+
+
+def rex_split(
+    cap_p: float,
+    cap_q: float,
+    shift_p: float,
+    shift_q: float,
+    sal: tuple[float, float, float, float],
+    p: float,
+    draws: FloatArray,
+) -> tuple[float, float]:
+    """The outcome shifts of a random-rate exchange (E9).
+
+    ``sal`` is (s_ip, s_iq, s_jp, s_jq); ``shift_p``, ``shift_q`` the equal-gain
+    shifts; ``draws`` (u, v, z) uniform on [0, 1).
+
+    Equal gain (p = 0), then i taking the whole surplus (p = 1, u, v < 1/2, z = 1)::
+
+    >>> sal = (0.2, 0.8, 0.6, 0.4)
+    >>> dp, dq = rex_split(0.25, 1 / 3, 0.25, 1 / 6, sal, 0.0, np.array([0.1, 0.1, 0.5]))
+    >>> round(dp, 6), round(dq, 6)
+    (0.25, 0.166667)
+    >>> dp, dq = rex_split(0.25, 1 / 3, 0.25, 1 / 6, sal, 1.0, np.array([0.1, 0.1, 1.0]))
+    >>> round(dp, 6), round(dq, 6), abs(0.6 * dp - 0.4 * dq) < 1e-12
+    (0.222222, 0.333333, True)
+    """
+    sip, siq, sjp, sjq = sal
+    u, v, z = (float(d) for d in draws)
+    equal = siq * shift_q - sip * shift_p
+    if u < 0.5:
+        # i's gain varies; G_j = 0 on the ray ΔO_q = (s_jp / s_jq) ΔO_p.
+        dp = min(cap_p, cap_q * sjq / sjp)
+        best = siq * dp * sjp / sjq - sip * dp
+        target = equal + p * z * (best - equal) if v < 0.5 else equal - p * z * equal
+        corner = siq * cap_q - sip * cap_p
+        if target <= corner:
+            return cap_p, min(cap_q, (target + sip * cap_p) / siq)
+        return max(0.0, (siq * cap_q - target) / sip), cap_q
+    # j's gain varies; G_i = 0 on the ray ΔO_q = (s_ip / s_iq) ΔO_p.
+    dp = min(cap_p, cap_q * siq / sip)
+    best = sjp * dp - sjq * dp * sip / siq
+    target = equal + p * z * (best - equal) if v < 0.5 else equal - p * z * equal
+    corner = sjp * cap_p - sjq * cap_q
+    if target <= corner:
+        return min(cap_p, (target + sjq * cap_q) / sjp), cap_q
+    return cap_p, max(0.0, (sjp * cap_p - target) / sjq)
+
+
+def exchange_process(
+    positions: FloatArray,
+    salience: FloatArray,
+    weight: FloatArray,
+    rounds: int,
+    p: float = 0.0,
+    rng: np.random.Generator | None = None,
+    salience_weight: float = 0.4,
+    fixed_weight: float = 0.1,
+) -> ExchangeRun:
+    """Run the exchange model for ``rounds`` rounds (E1-E9); arrays are ``(n, m)``.
+
+    ``weight`` is zero for actors that do not trade (off the table or not
+    involved), whose positions stay as given; it may also be ``(rounds, n,
+    m)``, the weights in force in each round (capability shocks). ``p > 0``
+    needs ``rng``. ``forecasts[t]`` is the outcome of ``rounds[t]``.
+
+    >>> x = np.array([[0.0, 0.0], [1.0, 1.0]])
+    >>> s = np.array([[0.2, 0.8], [0.6, 0.4]])
+    >>> run = exchange_process(x, s, s, rounds=1)
+    >>> [(e.i, e.p, round(e.i_move, 3), round(e.i_gain, 4)) for e in run.exchanges]
+    [(0, 0, 1.0, 0.0833)]
+    """
+    n, m = positions.shape
+    weights = np.broadcast_to(weight, (rounds, n, m))
+    pairs = np.array(list(combinations(range(m), 2)), dtype=int).reshape(-1, 2)
+    alpha = fixed_weight + salience_weight * (1.0 - salience)
+    x = positions.astype(float)
+    history = [x.copy()]
+    made: list[Exchange] = []
+    counts: list[int] = []
+    ext = np.zeros((2, n))
+    for t in range(1, rounds + 1):
+        w = weights[t - 1]
+        if t > 1 and counts[-1] == 0 and np.array_equal(w, weights[t - 2]):
+            # Nothing changed since a round without exchange: the same again.
+            counts.append(0)
+            history.append(history[-1])
+            continue
+        market = _Market(x, salience, w, pairs)
+        exchanges, round_ext = market.trade(t, p, rng)
+        made += exchanges
+        ext += round_ext
+        counts.append(len(exchanges))
+        history.append(market.y.copy())
+        x = np.where(w > 0, x + alpha * (market.y - x), x)
+    voting = np.stack(history)
+    return ExchangeRun(
+        rounds=voting,
+        forecasts=weighted_mean(voting, np.concatenate([weights[:1], weights])),
+        exchanges=made,
+        counts=counts,
+        externalities=ext,
+        converged=counts[-1] == 0,
+    )
+
+
+class ExchangeParams(BaseModel):
+    """Parameters of the exchange model (E8, E9)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    rounds: int = Field(10, ge=1, description="rounds of exchange")
+    p: float = Field(0.0, ge=0.0, le=1.0, description="REX randomness; 0 = equal gain")
+    repetitions: int = Field(100, ge=1, description="REX runs averaged (p > 0 only)")
+    seed: int = Field(0, ge=0, description="seed of the REX draws")
+    salience_weight: float = Field(0.4, ge=0.0, le=1.0, description="λ of E8")
+    fixed_weight: float = Field(0.1, ge=0.0, le=1.0, description="κ of E8")
+
+    @field_validator("fixed_weight")
+    @classmethod
+    def _shift_is_a_share(cls, value: float, info: ValidationInfo) -> float:
+        lam = info.data.get("salience_weight", 0.0)
+        if lam + value > 1.0:
+            raise ValueError(f"salience_weight + fixed_weight must be at most 1 ({lam} + {value})")
+        return value
+
+
+@register
+class ExchangeModel(Model):
+    """Stokman's exchange model (see the module docstring)."""
+
+    name = "exchange"
+    title = "Exchange model (Stokman)"
+    rank = 60
+    Params = ExchangeParams
+    presets: ClassVar[dict[str, dict[str, Any]]] = {
+        "equal-gain": {},
+        "rex": {"p": 0.5, "repetitions": 100},
+    }
+    default_preset = "equal-gain"
+
+    def applies(self, arrays: ScenarioArrays) -> str | None:
+        if arrays.n_issues < 2:
+            return (
+                "the exchange model trades concessions across issues and needs at least "
+                f"two (this scenario has {arrays.n_issues})"
+            )
+        return None
+
+    def run(self, arrays: ScenarioArrays, params: Any) -> Outcome:
+        # Work in the order of the ids, so that listing order changes nothing.
+        ra = np.argsort(np.array(arrays.actor_ids), kind="stable")
+        ri = np.argsort(np.array(arrays.issue_ids), kind="stable")
+        x = arrays.positions[np.ix_(ra, ri)]
+        s = arrays.salience[np.ix_(ra, ri)]
+        # Capability shocks (E1 with the weights in force in each round).
+        if arrays.shocks:
+            by_round = [arrays.weight_at(t) for t in range(1, params.rounds + 1)]
+            w = np.stack([wt[np.ix_(ra, ri)] for wt in by_round])
+        else:
+            w = arrays.weight[np.ix_(ra, ri)]
+        common = {
+            "rounds": params.rounds,
+            "p": params.p,
+            "salience_weight": params.salience_weight,
+            "fixed_weight": params.fixed_weight,
+        }
+        if params.p > 0:
+            streams = np.random.SeedSequence(params.seed).spawn(params.repetitions)
+            runs = [
+                exchange_process(x, s, w, rng=np.random.default_rng(st), **common) for st in streams
+            ]
+        else:
+            runs = [exchange_process(x, s, w, **common)]
+        first = runs[0]
+        back_a, back_i = np.argsort(ra), np.argsort(ri)
+        voting = np.mean([r.rounds for r in runs], axis=0)[:, back_a][:, :, back_i]
+        ext = np.mean([r.externalities for r in runs], axis=0)[:, back_a]
+        converged = all(r.converged for r in runs)
+        forecast = np.mean([r.forecasts[-1] for r in runs], axis=0)[back_i]
+        exchanges = [_exchange_json(e, arrays, ra, ri) for e in first.exchanges]
+        extras: dict[str, Any] = {
+            "exchanges": exchanges,
+            "exchanges_per_round": first.counts,
+            "externalities": {
+                actor: {
+                    "positive": float(ext[0, a]),
+                    "negative": float(ext[1, a]),
+                    "net": float(ext[0, a] + ext[1, a]),
+                }
+                for a, actor in enumerate(arrays.actor_ids)
+            },
+        }
+        if params.p > 0:
+            extras["converged_share"] = float(np.mean([r.converged for r in runs]))
+        notes = _notes(first, exchanges, arrays, params)
+        return Outcome(
+            forecast=forecast, rounds=voting, converged=converged, extras=extras, notes=notes
+        )
+
+    def render(self, result: ModelResult, scenario: Scenario, console: Console) -> None:
+        from rich.table import Table
+
+        made = result.outcome.extras["exchanges"]
+        names = {a.id: a.display_name for a in scenario.actors}
+        issues = {i.id: i.display_name for i in scenario.issues}
+        table = Table(title=f"Exchanges [{result.model}]", title_justify="left")
+        for col in ("round", "i", "concedes on", "move", "j", "concedes on", "move", "gain i / j"):
+            table.add_column(col, justify="right" if col in ("round", "move") else "left")
+        shown = 15
+        for e in made[:shown]:
+            table.add_row(
+                str(e["round"]),
+                names[e["i"]],
+                issues[e["i_supply"]],
+                f"{e['i_move']:+.1f}",
+                names[e["j"]],
+                issues[e["j_supply"]],
+                f"{e['j_move']:+.1f}",
+                f"{e['i_gain']:.3f} / {e['j_gain']:.3f}",
+            )
+        if made:
+            console.print(table)
+            if len(made) > shown:
+                console.print(f"[dim]… and {len(made) - shown} more exchanges (see --json)[/dim]")
+        ext = Table(
+            title=f"Externalities of others' exchanges [{result.model}]", title_justify="left"
+        )
+        for col in ("actor", "positive", "negative", "net"):
+            ext.add_column(col, justify="left" if col == "actor" else "right")
+        rows = sorted(result.outcome.extras["externalities"].items(), key=lambda kv: -kv[1]["net"])
+        for actor, v in rows:
+            ext.add_row(
+                names[actor], f"{v['positive']:.3f}", f"{v['negative']:.3f}", f"{v['net']:+.3f}"
+            )
+        if made:
+            console.print(ext)
+
+
+def _exchange_json(
+    e: Exchange, arrays: ScenarioArrays, ra: np.ndarray, ri: np.ndarray
+) -> dict[str, Any]:
+    """One exchange in scenario terms; ``i`` is the one listed first in the scenario."""
+    width = arrays.scale_high - arrays.scale_low
+    i, j, p, q = int(ra[e.i]), int(ra[e.j]), int(ri[e.p]), int(ri[e.q])
+    sides = [(i, p, e.i_move, e.i_gain), (j, q, e.j_move, e.j_gain)]
+    (ai, pi, mi, gi), (aj, pj, mj, gj) = sorted(sides)
+    return {
+        "round": e.round,
+        "i": arrays.actor_ids[ai],
+        "j": arrays.actor_ids[aj],
+        "i_supply": arrays.issue_ids[pi],
+        "j_supply": arrays.issue_ids[pj],
+        "i_move": float(mi * width[pi]),
+        "j_move": float(mj * width[pj]),
+        "i_gain": float(gi),
+        "j_gain": float(gj),
+    }
+
+
+def _notes(
+    run: ExchangeRun, made: list[dict[str, Any]], arrays: ScenarioArrays, params: Any
+) -> list[str]:
+    traders = int((arrays.weight > 0).any(axis=1).sum())
+    if not made:
+        return [
+            f"exchange: no exchange is possible ({traders} actor(s) at the table); "
+            "the forecast is the compromise (weighted mean)"
+        ]
+    top = max(made, key=lambda e: e["i_gain"] + e["j_gain"])
+    notes = [
+        f"exchange: {len(made)} exchanges in {params.rounds} rounds; the largest: "
+        f"{top['i']} gives ground on {top['i_supply']} ({top['i_move']:+.1f}) and "
+        f"{top['j']} on {top['j_supply']} ({top['j_move']:+.1f}) in round {top['round']}"
+    ]
+    if not run.converged:
+        notes.append(
+            f"exchange: exchanges were still being made in round {params.rounds}; "
+            "positions keep moving (run more --rounds to see where they settle)"
+        )
+    return notes
