@@ -128,22 +128,19 @@ def test_upload_xlsx_and_csv_tables(client: TestClient, tmp_path: Path) -> None:
     expected = load(tmp_path / "book.xlsx").to_tree()
     assert client.get(f"/api/scenarios/{response.json()['name']}").json() == expected
 
-    save(scenario, tmp_path / "t.csv")
-    files = {
-        "file": ("t.csv", (tmp_path / "t.csv").read_bytes()),
-        "issues": ("t.issues.csv", (tmp_path / "t.issues.csv").read_bytes()),
-        "meta": ("t.meta.csv", (tmp_path / "t.meta.csv").read_bytes()),
-    }
-    for sibling in tmp_path.glob("t.*.csv"):
-        if sibling.name not in ("t.issues.csv", "t.meta.csv"):
-            sibling.unlink()  # tables beyond these three are not uploaded
+    written = save(scenario, tmp_path / "t.csv")
+    assert [p.name for p in written] == ["t.csv", "t.issues.csv", "t.meta.csv", "t.variants.csv"]
+    files = {"file": ("t.csv", written[0].read_bytes())}
+    for path in written[1:]:
+        files[path.name.split(".")[1]] = (path.name, path.read_bytes())
     expected = load(tmp_path / "t.csv").to_tree()
+    assert expected == flagship_tree()
     response = upload(client, files)
     assert response.status_code == 201, response.text
     assert client.get(f"/api/scenarios/{response.json()['name']}").json() == expected
 
     # Without its meta table, the title is the file's name.
-    del files["meta"]
+    del files["meta"], files["variants"]
     response = upload(client, files)
     assert response.status_code == 201, response.text
     tree = client.get(f"/api/scenarios/{response.json()['name']}").json()
@@ -202,7 +199,9 @@ def test_upload_of_issues_with_a_yaml_file_is_refused(client: TestClient) -> Non
     files = {"file": ("x.yaml", FLAGSHIP.read_bytes()), "issues": ("x.issues.csv", b"id\nx\n")}
     response = upload(client, files)
     assert response.status_code == 422
-    assert "goes only with a .csv scenario" in response.json()["problems"][0]["text"]
+    assert (
+        "an issues table goes only with a .csv scenario" in response.json()["problems"][0]["text"]
+    )
 
 
 def test_upload_too_large(client: TestClient, library: Path) -> None:

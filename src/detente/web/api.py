@@ -13,6 +13,7 @@ from __future__ import annotations
 import io as bytes_io
 import tempfile
 import zipfile
+from collections import OrderedDict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -131,8 +132,16 @@ def _payload(request: Request, body: ForecastRequest) -> dict[str, Any]:
     return payload
 
 
+#: Briefings kept in memory, by (run, language).
+KEEP_REPORTS = 32
+REPORT_DRAWS = 1000
+
+
 def save_run(app: FastAPI, job: Job) -> None:
     """Keep a finished run in the store (its id goes into the job)."""
+    if job.kind == "report":
+        _keep_report(app, job)
+        return
     payload = job.payload
     store: RunStore = app.state.store
     result = job.result or {}
@@ -149,6 +158,68 @@ def save_run(app: FastAPI, job: Job) -> None:
         source=payload.get("name") or None,
         started_at=datetime.fromtimestamp(job.started, UTC),
     )
+
+
+def _keep_report(app: FastAPI, job: Job) -> None:
+    """Keep the briefing for its page, and save the runs made for it, as the command does."""
+    payload, result = job.payload, job.result or {}
+    run = payload["run"]
+    store: RunStore = app.state.store
+    scenario = Scenario.from_tree(run["scenario"], file=f"run {run['id']}")
+    made = [
+        store.save(
+            m["kind"],
+            m["result"],
+            scenario,
+            model=run["model"],
+            preset=run["preset"],
+            params=run["params"],
+            seed=payload["seed"],
+            options={"draws": payload["draws"], "report": f"run {run['id']}"},
+            source=run["source"],
+            started_at=datetime.fromtimestamp(job.started, UTC),
+        )
+        for m in result.get("made", [])
+    ]
+    reports: OrderedDict[tuple[int, str], str] = app.state.reports
+    reports[(run["id"], payload["lang"])] = result["html"]
+    while len(reports) > KEEP_REPORTS:
+        reports.popitem(last=False)
+    job.result = {"report": report_url(run["id"], payload["lang"]), "runs": made}
+
+
+def report_url(run_id: int, lang: str) -> str:
+    return f"/runs/{run_id}/report?lang={lang}"
+
+
+def report_job(request: Request, run_id: int, lang: str) -> Job:
+    """The run making run ``run_id``'s briefing in ``lang``: the one under way, or a new one."""
+    jobs = _jobs(request)
+    making: dict[tuple[int, str], str] = request.app.state.report_jobs
+    under_way = jobs.get(making.get((run_id, lang), ""))
+    if under_way is not None and under_way.state == "running":
+        return under_way
+    try:
+        run = _store(request).get(run_id)
+    except StoreError as exc:
+        raise HTTPException(404, str(exc)) from None
+    if run.kind not in ("forecast", "compare", "simulate"):
+        raise HTTPException(
+            400,
+            "a briefing is made from a forecast, comparison or simulation; "
+            f"run {run_id} is a {run.kind} run",
+        )
+    payload = {
+        "run": run.to_dict(),
+        "lang": lang,
+        "draws": REPORT_DRAWS,
+        "seed": 0,
+        "scenario": run.scenario,
+        "file": f"run {run_id}",
+    }
+    job = jobs.submit("report", payload)
+    making[(run_id, lang)] = job.id
+    return job
 
 
 def _job_response(job: Job, status: int = 200) -> JSONResponse:
@@ -201,14 +272,14 @@ async def upload_scenario(
     file: Annotated[UploadFile, File(description="YAML, xlsx or CSV scenario")],
     issues: Annotated[UploadFile | None, File(description="a CSV scenario's issues table")] = None,
     meta: Annotated[UploadFile | None, File(description="a CSV scenario's meta table")] = None,
+    variants: Annotated[
+        UploadFile | None, File(description="a CSV scenario's variants table")
+    ] = None,
 ) -> dict[str, str]:
     """Store an uploaded scenario (validated first) and return its name in the library."""
-    name = _library(request).upload(
-        file.filename or "scenario",
-        await file.read(),
-        issues=await issues.read() if issues is not None else None,
-        meta=await meta.read() if meta is not None else None,
-    )
+    given = {"issues": issues, "meta": meta, "variants": variants}
+    tables = {part: await f.read() for part, f in given.items() if f is not None}
+    name = _library(request).upload(file.filename or "scenario", await file.read(), tables)
     return {"name": name}
 
 
@@ -341,6 +412,15 @@ def list_runs(
         {**jsonable_encoder(vars(r)), "seconds": r.seconds}
         for r in _store(request).runs(scenario=scenario, limit=limit)
     ]
+
+
+@router.post("/runs/{run_id}/report", status_code=202)
+def start_report(request: Request, run_id: int, lang: Literal["en", "zh"] = "en") -> Response:
+    """Make the briefing of a saved run (``detente report RUN_ID``) in the background.
+
+    Once the run is done the briefing is at ``/runs/{run_id}/report?lang=...``.
+    """
+    return _job_response(report_job(request, run_id, lang), 202)
 
 
 @router.get("/runs/{run_id}")

@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -96,6 +97,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.store = RunStore(settings.db)
     app.state.jobs = Jobs(max_running=settings.max_running, max_seconds=settings.max_seconds)
     app.state.jobs.on_done.append(lambda job: api.save_run(app, job))
+    app.state.reports = OrderedDict()
+    app.state.report_jobs = {}
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)

@@ -35,6 +35,8 @@ from detente.scenario import Scenario
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,98}[A-Za-z0-9_-])?$")
 PREFERENCE = (".yaml", ".yml", ".xlsx", ".csv", ".decide", ".txt")
+#: The tables beside a CSV scenario ``X.csv`` (``X.issues.csv``...): parts of it.
+SIBLINGS = ("issues", "meta", "variants")
 #: The most an uploaded workbook may unpack to (a guard against zip bombs).
 MAX_UNPACKED = 50_000_000
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -127,7 +129,7 @@ class Library:
     def _is_scenario_file(path: Path) -> bool:
         suffix = path.suffix.lower()
         if suffix == ".csv":
-            return not path.stem.endswith((".issues", ".meta"))
+            return not path.stem.endswith(tuple(f".{part}" for part in SIBLINGS))
         if suffix == ".txt":
             return decide.sniff(path)
         return suffix in PREFERENCE
@@ -184,18 +186,13 @@ class Library:
             name = f"{wanted[:95]}-{n}"
         return name
 
-    def upload(
-        self,
-        filename: str,
-        data: bytes,
-        issues: bytes | None = None,
-        meta: bytes | None = None,
-    ) -> str:
+    def upload(self, filename: str, data: bytes, tables: dict[str, bytes] | None = None) -> str:
         """Validate an uploaded scenario and store it under a new name; returns the name.
 
-        ``issues`` and ``meta`` are a CSV scenario's sibling tables; without
-        ``meta`` the title is the file's name.
+        ``tables`` holds a CSV scenario's sibling tables by part (``issues``,
+        ``meta``, ``variants``); without ``meta`` the title is the file's name.
         """
+        tables = tables or {}
         name = safe_name(filename)
         suffix = Path(filename).suffix.lower()
         if suffix not in io.READERS:
@@ -209,13 +206,13 @@ class Library:
                     )
                 ]
             )
-        if suffix != ".csv" and (issues is not None or meta is not None):
+        if suffix != ".csv" and tables:
             raise ScenarioError(
                 [
                     Problem(
                         filename,
                         "",
-                        "an issues or meta table goes only with a .csv scenario",
+                        f"an {' or '.join(tables)} table goes only with a .csv scenario",
                         "upload the .csv with its issues table, or the file alone",
                     )
                 ]
@@ -227,11 +224,8 @@ class Library:
             path = folder / f"{name}{suffix}"
             path.write_bytes(data)
             if suffix == ".csv" and not decide.sniff(path):
-                if issues is not None:
-                    (folder / f"{name}.issues.csv").write_bytes(issues)
-                (folder / f"{name}.meta.csv").write_bytes(
-                    meta if meta is not None else _meta_csv(name)
-                )
+                for part, table in {"meta": _meta_csv(name), **tables}.items():
+                    (folder / f"{name}.{part}.csv").write_bytes(table)
             try:
                 scenario = io.load(path)
             except ScenarioError as exc:

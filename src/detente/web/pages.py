@@ -7,7 +7,7 @@ to redraw part of a page.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
@@ -15,7 +15,7 @@ from sqlalchemy import make_url
 
 from detente.store import RunStore, StoreError
 from detente.web import charts
-from detente.web.api import TreeRequest, list_models
+from detente.web.api import TreeRequest, list_models, report_job
 from detente.web.jobs import Jobs
 from detente.web.library import Library
 from detente.web.render import VIEWS, editor_view, templates
@@ -159,7 +159,7 @@ def runs(request: Request, scenario: str | None = None) -> HTMLResponse:
         runs=store.runs(scenario=scenario, limit=500),
         scenario=scenario,
         store_url=make_url(store.url).render_as_string(hide_password=True),
-        reports=False,
+        reports=True,
     )
 
 
@@ -177,7 +177,8 @@ def run(request: Request, run_id: int) -> HTMLResponse:
         warnings=[],
         seconds=saved.seconds,
     )
-    return _page(request, "run.html", page="runs", run=saved, reports=False, **context)
+    reports = saved.kind in ("forecast", "compare", "simulate")
+    return _page(request, "run.html", page="runs", run=saved, reports=reports, **context)
 
 
 @router.get("/runs/{run_id}/charts/{kind}.svg")
@@ -199,3 +200,13 @@ def chart(
     return Response(
         svg, media_type="image/svg+xml", headers={"Cache-Control": "private, max-age=86400"}
     )
+
+
+@router.get("/runs/{run_id}/report")
+def report(request: Request, run_id: int, lang: Literal["en", "zh"] = "en") -> Response:
+    """The run's briefing (one self-contained HTML file), made first if need be."""
+    ready = request.app.state.reports.get((run_id, lang))
+    if ready is not None:
+        return HTMLResponse(ready)
+    job = report_job(request, run_id, lang)
+    return _page(request, "report_wait.html", page="runs", run_id=run_id, lang=lang, job=job)

@@ -11,6 +11,7 @@ with the warnings the CLI prints on stderr.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from detente.compare import compare
@@ -94,9 +95,50 @@ def run_compare(payload: dict[str, Any], progress: Progress) -> Result:
     return result.to_dict(), result.warnings
 
 
+def run_report(payload: dict[str, Any], progress: Progress) -> Result:
+    """``detente report RUN_ID --lang L``: the briefing of a saved run, and the runs it made.
+
+    As the command does: the saved run gives the forecast (a comparison also
+    its what-ifs, a simulation its intervals); what the briefing lacks is
+    run now, with the saved run's models, preset and parameters.
+    """
+    from detente.report.html import gather, render
+
+    run = payload["run"]
+    scenario = Scenario.from_tree(run["scenario"], file=f"run {run['id']}")
+    given: dict[str, Any] = {}
+    if run["kind"] == "forecast":
+        given["forecast"] = run["result"]
+    elif run["kind"] == "compare":
+        given["forecast"] = run["result"]["baseline"]
+        given["comparison"] = run["result"]
+    elif run["kind"] == "simulate":
+        given["simulation"] = run["result"]
+    progress(0, 0, "gathering the runs the briefing needs")
+    runs, made = gather(
+        scenario,
+        model=run["model"],
+        preset=run["preset"],
+        params=run["params"],
+        draws=payload["draws"],
+        seed=payload["seed"],
+        **given,
+    )
+    runs.saved_run = {
+        "id": run["id"],
+        "kind": run["kind"],
+        "started_at": datetime.fromisoformat(run["started_at"]),
+    }
+    progress(0, 0, "writing the briefing")
+    html = render(scenario, runs, lang=payload["lang"])
+    done = [{"kind": kind, "result": result.to_dict()} for kind, result in made]
+    return {"html": html, "made": done}, runs.warnings
+
+
 WORK: dict[str, Callable[[dict[str, Any], Progress], Result]] = {
     "forecast": run_forecast,
     "simulate": run_simulate,
     "sensitivity": run_sensitivity,
     "compare": run_compare,
+    "report": run_report,
 }

@@ -6,7 +6,7 @@ document.getElementById("upload-form").addEventListener("submit", async (event) 
   const form = event.target;
   const box = document.getElementById("upload-result");
   const data = new FormData();
-  for (const field of ["file", "issues", "meta"]) {
+  for (const field of ["file", "issues", "meta", "variants"]) {
     const input = form.elements[field];
     if (input.files.length) data.append(field, input.files[0]);
   }
