@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from rich.console import Console
 
 from detente import forecast
 from detente.errors import ParameterError
@@ -153,3 +155,13 @@ def test_over_draws_equals_draw_by_draw(hand: Scenario) -> None:
     for d in range(6):
         single = base.with_values(positions=positions[d])
         assert np.array_equal(batch[d], model.run(single, params).forecast, equal_nan=True)
+
+
+def test_terminal_table_shows_members_and_spread(hand: Scenario) -> None:
+    console = Console(file=io.StringIO(), width=120)
+    result = forecast(hand, model="ensemble", models="median,compromise")["ensemble"]
+    get_model("ensemble").render(result, hand, console)
+    text = console.file.getvalue()  # type: ignore[attr-defined]
+    assert "Members and their forecasts" in text
+    assert "median" in text and "0.50" in text and "46.7" in text
+    assert "spread (sd)" in text and "3.3" in text

@@ -45,7 +45,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -53,6 +53,12 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from detente.arrays import FloatArray, ScenarioArrays
 from detente.errors import ParameterError
 from detente.models.base import REGISTRY, Model, Outcome, register
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from detente.forecast import ModelResult
+    from detente.scenario import Scenario
 
 WEIGHTS_FORMAT = "detente-ensemble-weights"
 WEIGHTS_VERSION = 1
@@ -162,9 +168,13 @@ class EnsembleParams(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _read_weights_file(cls, data: Any) -> Any:
-        """A path in ``weights`` is read here, once: members then see plain numbers."""
+        """A path in ``weights`` is read here, once: members then see plain numbers.
+
+        Problems with the file raise :class:`ParameterError` (which pydantic
+        passes through) so that the message names the file, not a field.
+        """
         if isinstance(data, Mapping) and isinstance(data.get("weights"), str | Path):
-            loaded = _read(data["weights"])
+            loaded = load_weights(data["weights"])
             data = {**data, "weights": loaded.weights}
             data.setdefault("presets", loaded.presets)
             data.setdefault("weights_source", loaded.source)
@@ -172,13 +182,16 @@ class EnsembleParams(BaseModel):
 
     @model_validator(mode="after")
     def _check(self) -> EnsembleParams:
-        if self.models != "all":
-            _check_members(self.member_names(), "models")
-        if self.weights is not None:
-            check_weights(
-                {"format": WEIGHTS_FORMAT, "version": WEIGHTS_VERSION, "weights": self.weights}
-            )
-        _check_members(list(self.presets), "presets")
+        try:
+            if self.models != "all":
+                _check_members(self.member_names(), "models")
+            if self.weights is not None:
+                check_weights(
+                    {"format": WEIGHTS_FORMAT, "version": WEIGHTS_VERSION, "weights": self.weights}
+                )
+            _check_members(list(self.presets), "presets")
+        except ValueError as exc:
+            raise ParameterError(f"ensemble: {exc}") from None
         return self
 
     def member_names(self) -> list[str]:
@@ -218,6 +231,23 @@ class Ensemble(Model):
         if not weights:
             return "no member model applies: " + "; ".join(f"{k}: {v}" for k, v in skipped.items())
         return None
+
+    def render(self, result: ModelResult, scenario: Scenario, console: Console) -> None:
+        """Each member's forecast beside its weight, and the spread per issue."""
+        from rich.table import Table
+
+        extras = result.outcome.extras
+        table = Table(title="Members and their forecasts", title_justify="left")
+        table.add_column("model")
+        table.add_column("weight", justify="right")
+        for issue in scenario.issues:
+            table.add_column(issue.display_name, justify="right")
+        for name, weight in extras["members"].items():
+            row = [extras["by_model"][name][i.id] for i in scenario.issues]
+            table.add_row(name, f"{weight:.2f}", *map(_cell, row))
+        spread = [extras["spread"][i.id]["sd"] for i in scenario.issues]
+        table.add_row("spread (sd)", "", *map(_cell, spread), style="dim")
+        console.print(table)
 
     def run(self, arrays: ScenarioArrays, params: Any) -> Outcome:
         # Imported here: detente.uncertainty needs the whole model registry loaded.
@@ -268,6 +298,10 @@ class Ensemble(Model):
         return Outcome(
             forecast=combined, extras=extras, warnings=list(dict.fromkeys(warnings)), notes=notes
         )
+
+
+def _cell(x: float | None) -> str:
+    return "—" if x is None else f"{x:.1f}"
 
 
 def _unit_or_none(x: float) -> float | None:
