@@ -281,6 +281,11 @@ def _map(fn: Callable[[T], R], items: Sequence[T], pairs: int) -> list[R]:
     return list(_POOL.map(fn, items))
 
 
+def _distinct(xs: FloatArray) -> bool:
+    """Whether no two actors share a position, in any draw (``xs`` sorted)."""
+    return bool((xs[:, 1:] != xs[:, :-1]).all())
+
+
 def _power(base: FloatArray, r: FloatArray) -> FloatArray:
     """base ** r for base in [0, 2] and r > 0, as exp(r log base) (faster than np.power)."""
     with np.errstate(divide="ignore"):
@@ -307,6 +312,7 @@ class _Votes:
     ):
         n_draws, n = xs.shape
         self.xs, self.w, self.span, self.rho, self.normaliser = xs, w, span, rho, normaliser
+        self.distinct = _distinct(xs)
         below_w = np.cumsum(w, axis=-1) - w
         below_wx = np.cumsum(w * xs, axis=-1) - w * xs
         self.w_total = w.sum(axis=-1)
@@ -387,11 +393,11 @@ class _Votes:
             pro = np.where(xi < xj, left, net - left)
         np.maximum(pro, 0.0, out=pro)
         against = np.maximum(pro - net, 0.0)
-        same = xi == xj
+        same = _SamePosition(xi, xj, rsl, self.distinct)
         undecided = None
         if self.normaliser == "pair":
             norm = pro + against
-            norm += same
+            same.add(norm, 1.0)
             if not norm.all():
                 undecided = norm == 0
                 norm += undecided
@@ -402,9 +408,35 @@ class _Votes:
             # Nobody's vote separates i and j: even odds.
             np.putmask(p_ij, undecided, 0.5)
             np.putmask(p_ji, undecided, 0.5)
-        np.putmask(p_ij, same, 0.0)
-        np.putmask(p_ji, same, 0.0)
+        same.set(p_ij, 0.0)
+        same.set(p_ji, 0.0)
         return p_ij, p_ji
+
+
+class _SamePosition:
+    """The pairs of a block whose two actors hold the same position.
+
+    When no two actors share a position (``distinct``), these are the
+    diagonal pairs (i, i) alone, and indexing them is far cheaper than a mask
+    over the block; both ways give the same numbers.
+    """
+
+    def __init__(self, xi: FloatArray, xj: FloatArray, rsl: slice, distinct: bool):
+        rows = np.arange(xi.shape[1])
+        self.diagonal = (slice(None), rows, rows + rsl.start)
+        self.mask = None if distinct else xi == xj
+
+    def set(self, block: NDArray[Any], value: float | bool) -> None:
+        if self.mask is None:
+            block[self.diagonal] = value
+        else:
+            np.putmask(block, self.mask, value)
+
+    def add(self, block: FloatArray, value: float) -> None:
+        if self.mask is None:
+            block[self.diagonal] += value
+        else:
+            block += self.mask * value
 
 
 def _stakes(d: FloatArray, r: FloatArray | None, q: float) -> tuple[FloatArray, FloatArray]:
@@ -496,6 +528,7 @@ def bargain(
         return d, (e_self, t_self), (e_rival, t_rival)
 
     votes = _Votes(xs, w, span, None, params.probability)
+    distinct = votes.distinct
     pairs = n_draws * n * n
 
     def challenge_neutrally(block: tuple[slice, slice]) -> tuple[FloatArray, Any]:
@@ -542,7 +575,8 @@ def bargain(
         if drift_self is not None and drift_rival is not None:
             a -= _drift(*drift_self, r_i, q)
             b -= _drift(*drift_rival, r_b, q)
-        return _move(xs[dsl, rsl], xs[dsl], a, b, params), p_ij, a, b
+        same = _SamePosition(xs[dsl, rsl, None], xs[dsl, None, :], rsl, distinct)
+        return _move(xs[dsl, rsl], xs[dsl], a, b, same, params), p_ij, a, b
 
     new = np.empty_like(xs)
     shape = (n_draws, n, n) if detail else (n_draws, 0, 0)
@@ -572,7 +606,12 @@ def bargain(
 
 
 def _move(
-    x_rows: FloatArray, x: FloatArray, a: FloatArray, b: FloatArray, params: EUParams
+    x_rows: FloatArray,
+    x: FloatArray,
+    a: FloatArray,
+    b: FloatArray,
+    same: _SamePosition,
+    params: EUParams,
 ) -> FloatArray:
     """The positions after the round of the actors in ``x_rows``, each taking its best offer.
 
@@ -582,9 +621,10 @@ def _move(
     average), then the lowest resulting position.
     """
     xi, xj = x_rows[:, :, None], x[:, None, :]
-    contest = xi != xj
-    lost = (a > 0) & (b > a) & contest
-    theirs = (a < 0) & (b > 0) & contest
+    lost = (a > 0) & (b > a)
+    theirs = (a < 0) & (b > 0)
+    same.set(lost, False)
+    same.set(theirs, False)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = -a / b
     compromise = theirs & (share < 1.0)
