@@ -103,9 +103,10 @@ def page(browser: Browser, server: tuple[str, Path]) -> Iterator[Page]:
     assert errors == []
 
 
-def shot(page: Page, name: str) -> None:
+def shot(page: Page, name: str, full_page: bool = True) -> None:
     SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
+    page.evaluate("window.scrollTo(0, 0)")  # the editor's bar sticks to the top
+    page.screenshot(path=SHOTS / f"{name}.png", full_page=full_page)
 
 
 def charts_loaded(page: Page, chart: str = "") -> None:
@@ -296,6 +297,7 @@ def test_cancel_a_long_run(page: Page) -> None:
     page.fill("#run-draws", "200000")
     page.click("#run")
     expect(page.locator("#progress-text")).to_contain_text("of 200,000 draws")
+    expect(page.locator(".run-form .cmp")).to_be_hidden()  # compare's fields
     shot(page, "editor-progress")
     page.click("#cancel")
     expect(page.locator("#run-errors")).to_have_text("run cancelled")
@@ -323,7 +325,7 @@ def test_history_and_run_pages(page: Page) -> None:
     page.click("text=中文")
     page.wait_for_url(f"**/runs/{run_id}/report?lang=zh")
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hans", timeout=60_000)
-    shot(page, "report-zh")
+    shot(page, "report-zh", full_page=False)  # the whole briefing is pages long
     page.go_back()
     page.click("text=Open its scenario in the editor")
     expect(page.locator("#status")).to_have_text("valid: 5 actors, 5 issues")

@@ -148,7 +148,8 @@ def _context() -> Any:
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if "forkserver" in methods:
-        ctx.set_forkserver_preload(["detente", "detente.web.work"])
+        # Briefings draw charts in the worker: matplotlib is worth importing once too.
+        ctx.set_forkserver_preload(["detente", "detente.web.work", "detente.report.charts"])
     return ctx
 
 

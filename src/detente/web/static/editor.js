@@ -100,7 +100,8 @@ function markProblems(problems) {
   list.className = "problems";
   for (const p of problems) {
     const li = document.createElement("li");
-    li.textContent = p.text;
+    // Problems about the grid need no file name; others (a save refused) keep theirs.
+    li.textContent = p.key !== undefined && p.where ? `${p.where}: ${p.message}${p.fix ? " (fix: " + p.fix + ")" : ""}` : p.text;
     list.append(li);
     if (!p.key) continue;
     document.querySelectorAll(`[data-key="${p.key}"]`).forEach((el) => {
