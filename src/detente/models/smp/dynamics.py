@@ -252,18 +252,24 @@ def challenge_gains(
 
     def block(task: tuple[int, int]) -> None:
         i0, j0 = task
-        h, j = idx[i0 : i0 + rows], idx[j0 : j0 + cols]
+        rh, rj = slice(i0, i0 + rows), slice(j0, j0 + cols)  # views, not copies
+        h, j = idx[rh], idx[rj]
         hb, jb = np.arange(h.size), np.arange(j.size)
         r = view.estimates(opt.big_r_adjust, h)  # (b, n): h's estimate of each R
-        a = utility(d[:, h].T, r)  # U^h_ni
+        a = slope[rh] * r  # U^h_ni
+        a += far[rh]
         e = utility(np.diagonal(d)[None, :], r)  # U^h_nn
         u_ii = a[hb, h]
-        u_ij = utility(d[h][:, j], r[hb, h][:, None])  # U^h_ij
+        u_ij = utility(d[rh, rj], r[hb, h][:, None])  # U^h_ij
         c_i, c_j = _principals(
-            opt, strength[h][:, None], strength[j][None, :], u_ii[:, None] - u_ij, a[:, j] - e[:, j]
+            opt,
+            strength[h][:, None],
+            strength[rj][None, :],
+            u_ii[:, None] - u_ij,
+            a[:, rj] - e[:, rj],
         )
-        b = slope[j] * r[:, None, :]  # U^h_nj as (h, j, n)
-        b += far[j]
+        b = slope[rj] * r[:, None, :]  # U^h_nj as (h, j, n)
+        b += far[rj]
         # Third parties exclude i and j themselves.
         skip = ((hb, slice(None), h), (slice(None), jb, j))
         cij, cji = contest_odds(opt, strength, a[:, None, :], e[:, None, :], b, c_i, c_j, skip)
