@@ -4,13 +4,17 @@ Stokman & Van Oosten (1994, "The exchange of voting positions: an
 object-oriented model of policy networks", in Bueno de Mesquita & Stokman,
 eds., *European Community Decision Making*, Yale UP, 105-127) model
 collective decisions as vote trading: an actor gives ground on an issue it
-cares little about in return for ground on an issue it cares much about.
-Dijkstra, Van Assen & Stokman (2008, "Outcomes of collective decisions with
-externalities predicted", *Journal of Theoretical Politics* 20(4)) refine the
-realisation of exchanges and study their externalities; the random exchange
-rate (REX) variant is that of Dijkstra, Van Assen, Stokman & Draaijer's
-technical report on the Decide method. Below, (E1)-(E9) number this module's
-formulas. All positions are normalised to [0, 1] (see :mod:`detente.arrays`).
+cares little about in return for ground on an issue it cares much about, at
+the rate that makes both gain equally. Dijkstra, Van Assen & Stokman (2008,
+"Outcomes of collective decisions with externalities predicted", *Journal of
+Theoretical Politics* 20(4)) refine how exchanges are made one after another
+and study the externalities they impose on others; the random exchange rate
+(REX) variant comes from the technical report of Dijkstra, Van Assen,
+Stokman & Draaijer on the Decide method, which applied the model to the
+Copenhagen and Paris climate talks. Below, (E1)-(E9) number this module's
+formulas; where the sources leave a choice open, the choice is said
+(``docs/models/exchange.md`` lists them). All positions are normalised to
+[0, 1] (see :mod:`detente.arrays`).
 
 Actors at the table and involved in issue d have weight w_id = c_i s_id;
 everyone else has w_id = 0 and never trades. Each round t keeps two positions
@@ -46,7 +50,7 @@ rate ΔO_q = ρ ΔO_p with ρ = (s_ip + s_jp) / (s_iq + s_jq), and the gain::
 
     G = ΔO_p (s_iq s_jp - s_ip s_jq) / (s_iq + s_jq)   (> 0 by E3)
 
-(E6) Caps (Dijkstra et al. 2008). Nobody moves past the other's position:
+(E6) Caps (as in the Decide method). Nobody moves past the other's position:
 i moves y_ip at most to x_jp, and the outcome does not pass the demander's
 preference. Since both bounds lie on the scale, no move leaves [0, 1]::
 
@@ -59,22 +63,26 @@ voting position on an issue has moved one way may not supply that issue
 the other way (nor move back beyond its partner).
 
 (E7) Realisation. The exchange with the largest gain G is made first (ties:
-the lowest issue pair, then actor pair, in the order of the ids). The
-outcomes of its two issues move, so every candidate on an issue pair that
-shares an issue with it is recomputed (E2-E6) and kept or dropped; the
-others are unaffected, so every exchange is exact when made. A candidate
-made once is not made again in the same round. The round ends when no
-candidate with a gain above 1e-12 is left. That round's forecast is O of
-the voting positions, ``rounds[t]``.
+the lowest issue pair, then actor pair, in the order of the ids). It moves
+the outcomes of its two issues, so every candidate on an issue pair that
+shares an issue with it is recomputed (E2-E6), gaining, losing or keeping
+its exchange; the others are unaffected. Every exchange is thus exact when
+it is made, as if all candidates were recomputed after each (the loop
+transcription in the tests does just that); :class:`_Market` says how this
+is done cheaply. A candidate made once is not made again in the same round.
+The round ends when no candidate with a gain above 1e-12 is left. Round t's
+forecast is O of the voting positions then, ``rounds[t]``.
 
-(E8) Internalisation between rounds (the Decide method's rule, as in its
-documentation): actors come to believe part of what they voted for, those
-that care less more so::
+(E8) Internalisation between rounds (the Decide method's rule and
+constants): actors come to hold part of what they voted for, those that
+care less more so::
 
     x_id <- x_id + α_id (y_id - x_id),    α_id = κ + λ (1 - s_id)
 
 with λ = ``salience_weight`` (0.4) and κ = ``fixed_weight`` (0.1); the next
 round starts from y = x. Actors that made no exchange have y = x and stay.
+Capability shocks (:meth:`detente.arrays.ScenarioArrays.weight_at`) change
+w_id from the round they name.
 
 (E9) Random exchange rates (REX). The equal-gain point lies on the frontier
 of the box 0 <= ΔO_p <= A, 0 <= ΔO_q <= B, along which G_i rises as G_j
@@ -93,11 +101,14 @@ included), with O before and after the exchange::
     e_k = sum_{d in {p, q}} s_kd (|O_d - x_kd| - |O'_d - x_kd|)
 
 summed over all exchanges of all rounds into positive and negative parts.
+Between rounds the outcome falls back part of the way (E8), so these sums
+can exceed the net change from the first outcome to the last.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -120,6 +131,8 @@ GAIN_TOL = 1e-12
 SIDE_TOL = 1e-12
 #: Candidate arrays are evaluated in blocks of at most this many entries.
 BLOCK = 1 << 20
+#: Gains of at most this many candidates are updated in one go, more pair by pair.
+BATCH = 1 << 15
 
 
 def side(gap: FloatArray) -> FloatArray:
@@ -194,7 +207,7 @@ class _Market:
         self.pairs_of = [np.flatnonzero((pairs == d).any(axis=1)) for d in range(m)]
         self.open = np.zeros(shape, dtype=bool)
         self.done = np.zeros(shape, dtype=bool)
-        # NaN where a candidate is not open, so that no stale number survives.
+        # Kept for every candidate; the gains of those not open are masked.
         self.cache = {
             name: np.full(shape, np.nan) for name in ("f", "inv_rho", "xjp", "xiq", "mp", "mq")
         }
@@ -263,44 +276,33 @@ class _Market:
     def update_gains(self, ks: np.ndarray) -> None:
         """The gains of every candidate on issue pairs ``ks``, from the current outcomes.
 
-        One pair at a time, on views and preallocated buffers: this runs after
-        every exchange and is the model's inner loop.
+        This runs after every exchange and is the model's inner loop. Small
+        markets take all pairs at once; large ones one pair at a time, on
+        views and preallocated buffers, where fresh copies of the candidate
+        arrays would cost more than the arithmetic.
         """
-        c, cap_p, cap_q = self.cache, self.buffer[0], self.buffer[1]
+        c = self.cache
         # Candidates that are not open hold NaN or inf; they are masked below.
         with np.errstate(invalid="ignore", over="ignore"):
-            self._update_gains(ks, c, cap_p, cap_q)
-
-    def _update_gains(
-        self, ks: np.ndarray, c: dict[str, FloatArray], cap_p: FloatArray, cap_q: FloatArray
-    ) -> None:
-        for k in ks.tolist():
-            op, oq = self.outcome[self.pairs[k]]
-            np.subtract(c["xjp"][k], op, out=cap_p)
-            np.abs(cap_p, out=cap_p)
-            np.minimum(cap_p, c["mp"][k], out=cap_p)
-            np.subtract(c["xiq"][k], oq, out=cap_q)
-            np.abs(cap_q, out=cap_q)
-            np.minimum(cap_q, c["mq"][k], out=cap_q)
-            np.multiply(cap_q, c["inv_rho"][k], out=cap_q)
-            np.minimum(cap_p, cap_q, out=cap_p)
-            np.multiply(cap_p, c["f"][k], out=cap_p)
-            key = self.key[k]
-            key.fill(-np.inf)
-            np.copyto(key, cap_p, where=self.open[k])
-            self.best[k] = key.max()
+            if ks.size * self.n * self.n <= BATCH:
+                op = self.outcome[self.pairs[ks, 0]][:, None, None]
+                oq = self.outcome[self.pairs[ks, 1]][:, None, None]
+                part = {name: v[ks] for name, v in c.items()}
+                gain = _gain(part, op, oq, np.empty(part["f"].shape), np.empty(part["f"].shape))
+                self.key[ks] = np.where(self.open[ks], gain, -np.inf)
+                self.best[ks] = self.key[ks].reshape(ks.size, -1).max(axis=1)
+                return
+            for k in ks.tolist():
+                op, oq = self.outcome[self.pairs[k]]
+                gain = _gain({name: v[k] for name, v in c.items()}, op, oq, *self.buffer)
+                key = self.key[k]
+                key.fill(-np.inf)
+                np.copyto(key, gain, where=self.open[k])
+                self.best[k] = key.max()
 
     def refresh_actors(self, moved: list[tuple[int, int]]) -> None:
         """Recompute the candidates of actor t on issue pairs with d, for (t, d) in ``moved``."""
-        others = np.arange(self.n)
-        parts = []
-        for t, d in moved:
-            ks = self.pairs_of[d]
-            lo, hi = np.minimum(others, t), np.maximum(others, t)
-            keep = lo < hi
-            parts.append(
-                (np.repeat(ks, keep.sum()), np.tile(lo[keep], ks.size), np.tile(hi[keep], ks.size))
-            )
+        parts = [_candidates_of(self.n, len(self.pairs_of), t, d) for t, d in moved]
         self.evaluate(*(np.concatenate(part) for part in zip(*parts, strict=True)))
 
     def trade(
@@ -380,9 +382,36 @@ class _Market:
         if (new - target) * direction > 0:
             new = target
         self.y[actor, issue] = new
-        self.lock[actor, issue] = direction
+        if new != old:
+            self.lock[actor, issue] = direction
         self.outcome[issue] = weighted_mean(self.y[:, [issue]], self.w[:, [issue]])[0]
         return float(new - old)
+
+
+@lru_cache(maxsize=4096)
+def _candidates_of(n: int, m: int, t: int, d: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Indices (k, a, b) of every candidate of actor t on an issue pair with issue d."""
+    pairs = np.array(list(combinations(range(m), 2)), dtype=int).reshape(-1, 2)
+    ks = np.flatnonzero((pairs == d).any(axis=1))
+    others = np.delete(np.arange(n), t)
+    lo, hi = np.minimum(others, t), np.maximum(others, t)
+    return np.repeat(ks, others.size), np.tile(lo, ks.size), np.tile(hi, ks.size)
+
+
+def _gain(
+    c: dict[str, FloatArray], op: Any, oq: Any, cap_p: FloatArray, cap_q: FloatArray
+) -> FloatArray:
+    """f min(min(M_p, |x_jp - O_p|), min(M_q, |x_iq - O_q|) / ρ) (E5, E6), into ``cap_p``."""
+    np.subtract(c["xjp"], op, out=cap_p)
+    np.abs(cap_p, out=cap_p)
+    np.minimum(cap_p, c["mp"], out=cap_p)
+    np.subtract(c["xiq"], oq, out=cap_q)
+    np.abs(cap_q, out=cap_q)
+    np.minimum(cap_q, c["mq"], out=cap_q)
+    np.multiply(cap_q, c["inv_rho"], out=cap_q)
+    np.minimum(cap_p, cap_q, out=cap_p)
+    np.multiply(cap_p, c["f"], out=cap_p)
+    return cap_p
 
 
 def rex_split(
@@ -583,30 +612,29 @@ class ExchangeModel(Model):
         )
 
     def render(self, result: ModelResult, scenario: Scenario, console: Console) -> None:
+        """The first exchanges (who gives ground where, in the issues' units) and externalities."""
         from rich.table import Table
 
         made = result.outcome.extras["exchanges"]
+        if not made:
+            return
         names = {a.id: a.display_name for a in scenario.actors}
-        issues = {i.id: i.display_name for i in scenario.issues}
         table = Table(title=f"Exchanges [{result.model}]", title_justify="left")
-        for col in ("round", "i", "concedes on", "move", "j", "concedes on", "move", "gain i / j"):
-            table.add_column(col, justify="right" if col in ("round", "move") else "left")
-        shown = 15
+        table.add_column("round", justify="right")
+        table.add_column("gives ground")
+        table.add_column("in return")
+        table.add_column("gains", justify="right")
+        shown = 12
         for e in made[:shown]:
             table.add_row(
                 str(e["round"]),
-                names[e["i"]],
-                issues[e["i_supply"]],
-                f"{e['i_move']:+.1f}",
-                names[e["j"]],
-                issues[e["j_supply"]],
-                f"{e['j_move']:+.1f}",
-                f"{e['i_gain']:.3f} / {e['j_gain']:.3f}",
+                f"{names[e['i']]}: {e['i_supply']} {e['i_move']:+.1f}",
+                f"{names[e['j']]}: {e['j_supply']} {e['j_move']:+.1f}",
+                f"{e['i_gain']:.4f} / {e['j_gain']:.4f}",
             )
-        if made:
-            console.print(table)
-            if len(made) > shown:
-                console.print(f"[dim]… and {len(made) - shown} more exchanges (see --json)[/dim]")
+        console.print(table)
+        if len(made) > shown:
+            console.print(f"[dim]… and {len(made) - shown} more exchanges (see --json)[/dim]")
         ext = Table(
             title=f"Externalities of others' exchanges [{result.model}]", title_justify="left"
         )
@@ -617,8 +645,7 @@ class ExchangeModel(Model):
             ext.add_row(
                 names[actor], f"{v['positive']:.3f}", f"{v['negative']:.3f}", f"{v['net']:+.3f}"
             )
-        if made:
-            console.print(ext)
+        console.print(ext)
 
 
 def _exchange_json(
