@@ -287,9 +287,14 @@ def _distinct(xs: FloatArray) -> bool:
 
 
 def _power(base: FloatArray, r: FloatArray) -> FloatArray:
-    """base ** r for base in [0, 2] and r > 0, as exp(r log base) (faster than np.power)."""
+    """base ** r for base in [0, 2] and r > 0, as exp(r log base), in place of ``base``.
+
+    Faster than np.power; ``r`` must broadcast to the shape of ``base``.
+    """
     with np.errstate(divide="ignore"):
-        return np.exp(r * np.log(base))
+        np.log(base, out=base)
+    base *= r
+    return np.exp(base, out=base)
 
 
 class _Votes:
