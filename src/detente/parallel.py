@@ -198,6 +198,9 @@ class Executor:
                 threads_per_worker=1,
                 processes=self.processes,
                 dashboard_address=None,
+                # No dashboard, and the scheduler's HTTP endpoint on a free port:
+                # its default (8787) may belong to another cluster on the machine.
+                scheduler_kwargs={"dashboard_address": ":0"},
                 silence_logs=logging.ERROR,
             )
             self.client = distributed.Client(self._cluster)
