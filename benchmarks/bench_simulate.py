@@ -114,8 +114,8 @@ def main() -> None:
         seconds = timed(
             lambda n=name, d=draws: simulate(FLAGSHIP, model=n, draws=d), 1 if slow else 3
         )
-        naive_draws = min(draws, 1000 // scale)
-        naive = one_at_a_time(name, naive_draws) if not model.combines_models else float("nan")
+        naive_draws = min(draws, (100 if slow else 1000) // scale)
+        naive = one_at_a_time(name, naive_draws)
         rate, naive_rate = draws / seconds, naive_draws / naive
         rates[name] = rate
         target = ""
