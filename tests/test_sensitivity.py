@@ -8,10 +8,10 @@ from typing import Any
 
 import numpy as np
 import pytest
-from distributed import Client, LocalCluster
 
 from detente import parallel
 from detente.io import load
+from detente.parallel import Executor
 from detente.scenario import Scenario
 from detente.sensitivity import sensitivity, sobol_indices
 
@@ -126,10 +126,9 @@ def test_same_indices_whatever_the_workers_or_chunks(
     flagship: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     reference = sensitivity(flagship, model="compromise,nbs", draws=2100, seed=3).to_json()
-    with (
-        LocalCluster(n_workers=2, threads_per_worker=1, processes=False) as cluster,
-        Client(cluster) as client,
-    ):
+    # A real LocalCluster of 2 workers (threads: quick to start on a 2-core box).
+    with Executor(workers=2, processes=False) as ex:
+        client = ex.client
         for per_thread in (1, 5):
             monkeypatch.setattr(parallel, "CHUNKS_PER_THREAD", per_thread)
             got = sensitivity(

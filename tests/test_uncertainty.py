@@ -10,7 +10,6 @@ from typing import Any, ClassVar
 
 import numpy as np
 import pytest
-from distributed import Client, LocalCluster
 from hypothesis import given
 from scipy import special, stats
 
@@ -20,6 +19,7 @@ from detente.errors import ParameterError, ScenarioError
 from detente.io import load
 from detente.models import REGISTRY, get_model
 from detente.models.base import Model, Outcome
+from detente.parallel import Executor
 from detente.scenario import Estimate, Scenario
 from detente.uncertainty import (
     Input,
@@ -246,10 +246,9 @@ def test_same_numbers_whatever_the_workers_or_chunks(
     flagship: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     reference = simulate(flagship, model="median,compromise,nbs", draws=4500, seed=9).to_json()
-    with (
-        LocalCluster(n_workers=2, threads_per_worker=1, processes=False) as cluster,
-        Client(cluster) as client,
-    ):
+    # A real LocalCluster of 2 workers (threads: quick to start on a 2-core box).
+    with Executor(workers=2, processes=False) as ex:
+        client = ex.client
         for per_thread in (1, 2, 9):
             monkeypatch.setattr(parallel, "CHUNKS_PER_THREAD", per_thread)
             got = simulate(
