@@ -52,3 +52,27 @@ def test_refusals_exit_2(tmp_path: Path) -> None:
     assert code == 2 and "no such file" in err
     code, _, err = invoke("backtest", "deu", SHARED, "--workers", "2", "--scheduler", "x")
     assert code == 2 and "either --workers or --scheduler" in err
+
+
+def test_tuned_ensemble_weights_file(tmp_path: Path) -> None:
+    path = tmp_path / "deu.csv"
+    path.write_text(CORA, encoding="utf-8")
+    weights = tmp_path / "weights.json"
+    code, out, err = invoke(
+        "backtest",
+        "deu",
+        str(path),
+        "-m",
+        "compromise,ensemble-cv",
+        "--draws",
+        "0",
+        "--bootstrap",
+        "100",
+        "--save-weights",
+        str(weights),
+        "--json",
+    )
+    assert code == 0, err
+    assert json.loads(out)["models"]["ensemble-cv"]["n"] == 4
+    saved = json.loads(weights.read_text())
+    assert saved["format"] == "detente-ensemble-weights" and "compromise" in saved["weights"]
