@@ -50,6 +50,10 @@ def loop_round(
     def dist(i: int, j: int) -> float:
         return abs(x[i] - x[j]) / span
 
+    def same(i: int, j: int) -> bool:
+        # Closer than 1e-12 of the range: one position (detente.models.eu._SAME).
+        return dist(i, j) <= 1e-12
+
     def vote(k: int, i: int, j: int, rho: float) -> float:
         # v_k(i, j) = w_k (d_kj^rho - d_ki^rho): positive when k prefers i.
         return w[k] * (dist(k, j) ** rho - dist(k, i) ** rho)
@@ -63,7 +67,7 @@ def loop_round(
         p = [[0.0] * n for _ in range(n)]
         for i in range(n):
             for j in range(n):
-                if x[i] == x[j]:
+                if same(i, j):
                     continue
                 votes = [vote(k, i, j, rho[k]) for k in range(n)]
                 pro = sum(v for v in votes if v > 0)
@@ -117,7 +121,7 @@ def loop_round(
     for i in range(n):
         offers = []  # (kind, key, position)
         for j in range(n):
-            if x[i] == x[j]:
+            if same(i, j):
                 continue
             aij, bij = a[i][j], b[i][j]
             weighted = (-aij * x[i] + bij * x[j]) / (bij - aij) if bij != aij else x[i]

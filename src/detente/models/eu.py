@@ -34,7 +34,8 @@ risk exponent (``vote_risk=True``, as Scholz et al.'s code does), and the
 normaliser N_ij = Σ_k |v_k(i, j)| (``probability="pair"``, as printed, so that
 P_ij + P_ji = 1) or N = Σ_k Σ_a Σ_b |v_k(a, b)| over all triples
 (``probability="triples"``, what Scholz et al.'s code does). P_ij = 0 when x_i
-= x_j; with ``"pair"``, P_ij = 1/2 when nobody's vote separates i and j.
+= x_j (to 1e-12 Δ: actors that close do not contest each other); with
+``"pair"``, P_ij = 1/2 when nobody's vote separates i and j.
 
 Expected utility of i challenging j, as i sees it (eq. 25a), with s_j read as
 the probability that j resists, Q the probability that the status quo holds
@@ -158,6 +159,11 @@ KIND_NAMES = (
     "stalemate",
 )
 
+#: Actors closer than this share of Δ hold the same position: they do not
+#: contest each other. Positions reached by different sums of the same moves
+#: may differ in their last bits, and a challenge across such a gap has an
+#: expected utility of rounding noise.
+_SAME = 1e-12
 #: Pairs per work block: small enough for the CPU cache.
 _BLOCK = 1 << 14
 #: Up to this many actors, sums over voters are formed by broadcasting (n^3
@@ -198,12 +204,13 @@ class Round:
     """One round on one issue, for the actors taking part; draws on the first axis.
 
     ``start`` and ``positions`` are the positions ``(D, n)`` before and after
-    the round, ``risk[d, i]`` is r_i (eq. 33), ``probability[d, i, j]`` is
+    the round, ``span`` is Δ ``(D,)``, ``risk[d, i]`` is r_i (eq. 33), ``probability[d, i, j]`` is
     P_ij (eq. 30), ``eu_challenge[d, i, j]`` is E^i(U_ij) (eq. 25a) and
     ``eu_rival[d, i, j]`` is E^i(U_ji) (eq. 25b).
     """
 
     start: FloatArray
+    span: FloatArray
     risk: FloatArray
     probability: FloatArray
     eu_challenge: FloatArray
@@ -213,12 +220,15 @@ class Round:
     @property
     def kinds(self) -> NDArray[np.int8]:
         """How each i sees each j: one of the module's quadrant codes."""
-        return offer_kinds(self.eu_challenge, self.eu_rival, self.start)
+        return offer_kinds(self.eu_challenge, self.eu_rival, self.start, self.span)
 
 
-def offer_kinds(a: FloatArray, b: FloatArray, x: FloatArray) -> NDArray[np.int8]:
-    """Quadrant codes (module constants) of every pair, from E^i(U_ij) = a and E^i(U_ji) = b."""
-    contest = x[..., :, None] != x[..., None, :]
+def offer_kinds(a: FloatArray, b: FloatArray, x: FloatArray, span: FloatArray) -> NDArray[np.int8]:
+    """Quadrant codes (module constants) of every pair, from E^i(U_ij) = a and E^i(U_ji) = b.
+
+    ``x`` are the positions ``(D, n)`` and ``span`` Δ ``(D,)``.
+    """
+    contest = np.abs(x[..., :, None] - x[..., None, :]) > _SAME * span[..., None, None]
     kind = np.full(a.shape, STALEMATE, dtype=np.int8)
     mine = (a > 0) & (b <= 0)
     kind[mine & (a >= -b)] = COMPELS
@@ -281,9 +291,9 @@ def _map(fn: Callable[[T], R], items: Sequence[T], pairs: int) -> list[R]:
     return list(_POOL.map(fn, items))
 
 
-def _distinct(xs: FloatArray) -> bool:
+def _distinct(xs: FloatArray, span: FloatArray) -> bool:
     """Whether no two actors share a position, in any draw (``xs`` sorted)."""
-    return bool((xs[:, 1:] != xs[:, :-1]).all())
+    return bool((xs[:, 1:] - xs[:, :-1] > _SAME * span[:, None]).all())
 
 
 def _power(base: FloatArray, r: FloatArray) -> FloatArray:
@@ -317,7 +327,7 @@ class _Votes:
     ):
         n_draws, n = xs.shape
         self.xs, self.w, self.span, self.rho, self.normaliser = xs, w, span, rho, normaliser
-        self.distinct = _distinct(xs)
+        self.distinct = _distinct(xs, span)
         below_w = np.cumsum(w, axis=-1) - w
         below_wx = np.cumsum(w * xs, axis=-1) - w * xs
         self.w_total = w.sum(axis=-1)
@@ -398,7 +408,7 @@ class _Votes:
             pro = np.where(xi < xj, left, net - left)
         np.maximum(pro, 0.0, out=pro)
         against = np.maximum(pro - net, 0.0)
-        same = _SamePosition(xi, xj, rsl, self.distinct)
+        same = _SamePosition(xi, xj, span, rsl, self.distinct)
         undecided = None
         if self.normaliser == "pair":
             norm = pro + against
@@ -426,10 +436,12 @@ class _SamePosition:
     over the block; both ways give the same numbers.
     """
 
-    def __init__(self, xi: FloatArray, xj: FloatArray, rsl: slice, distinct: bool):
+    def __init__(
+        self, xi: FloatArray, xj: FloatArray, span: FloatArray, rsl: slice, distinct: bool
+    ):
         rows = np.arange(xi.shape[1])
         self.diagonal = (slice(None), rows, rows + rsl.start)
-        self.mask = None if distinct else xi == xj
+        self.mask = None if distinct else np.abs(xi - xj) <= _SAME * span
 
     def set(self, block: NDArray[Any], value: float | bool) -> None:
         if self.mask is None:
@@ -580,7 +592,9 @@ def bargain(
         if drift_self is not None and drift_rival is not None:
             a -= _drift(*drift_self, r_i, q)
             b -= _drift(*drift_rival, r_b, q)
-        same = _SamePosition(xs[dsl, rsl, None], xs[dsl, None, :], rsl, distinct)
+        same = _SamePosition(
+            xs[dsl, rsl, None], xs[dsl, None, :], span[dsl, None, None], rsl, distinct
+        )
         return _move(xs[dsl, rsl], xs[dsl], a, b, same, params), p_ij, a, b
 
     new = np.empty_like(xs)
@@ -602,6 +616,7 @@ def bargain(
 
     return Round(
         start=x,
+        span=span,
         risk=np.take_along_axis(r, inverse, -1),
         probability=unsort(prob),
         eu_challenge=unsort(eu_a),
