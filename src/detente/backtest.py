@@ -73,8 +73,8 @@ DEFAULT_BOOTSTRAP = 2000
 DEFAULT_DRAWS = 200
 #: Input ranges for the calibration runs: +-10 points of position (on 0-100),
 #: +-0.1 of salience (on 0-1), +-20% of capability; triangular, clipped to
-#: the valid range. DEU's coders placed positions on scales of 0, 25, 50, ...
-#: 100 in most issues, so 10 points is less than half a step.
+#: the valid range. 92% of DEU's positions are multiples of 10 (two thirds
+#: sit at 0 or 100), so 10 points is one step of the coders' usual grid.
 DEFAULT_UNCERTAINTY = {"position": 10.0, "salience": 0.1, "capability": 0.2}
 INTERVALS = {"p50": (25.0, 75.0), "p90": (5.0, 95.0)}
 
