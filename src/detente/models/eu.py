@@ -648,26 +648,27 @@ def _move(
     with np.errstate(divide="ignore", invalid="ignore"):
         share = -a / b
     compromise = theirs & (share < 1.0)
-    capitulation = theirs & ~compromise
     has_lost = lost.any(axis=-1, keepdims=True)
     has_compromise = compromise.any(axis=-1, keepdims=True)
-    offers = lost | (~has_lost & (compromise | (~has_compromise & capitulation)))
+    # Where a row has no compromise, all its offers from j are capitulations.
+    offers = lost | (~has_lost & (compromise | (~has_compromise & theirs)))
     gap = xj - xi
-    with np.errstate(divide="ignore", invalid="ignore"):
-        weighted = b * gap / (b - a)
-        if params.compromise == "weighted":
-            share = weighted
-        else:
-            share *= gap
+    weighted = None
+    if params.compromise == "weighted" or params.offer_choice == "scholz_code":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            weighted = b * gap / (b - a)
     step = np.broadcast_to(gap, a.shape).copy()
-    np.putmask(step, compromise, share)
+    with np.errstate(invalid="ignore"):
+        partial = share * gap if weighted is None or params.compromise == "partial" else weighted
+    np.putmask(step, compromise, partial)
     key = np.abs(step)
-    if params.offer_choice == "scholz_code":
+    if weighted is not None and params.offer_choice == "scholz_code":
         np.putmask(key, compromise, xi + weighted)
-    np.putmask(key, ~offers, np.inf)
-    offers &= key == key.min(axis=-1, keepdims=True)
+    refused = ~offers
+    np.putmask(key, refused, np.inf)
+    refused |= key != key.min(axis=-1, keepdims=True)
     step += xi
-    np.putmask(step, ~offers, np.inf)
+    np.putmask(step, refused, np.inf)
     chosen = step.min(axis=-1)
     return np.where(np.isfinite(chosen), chosen, x_rows)
 
