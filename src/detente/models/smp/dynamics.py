@@ -53,6 +53,8 @@ initiator, after the status quo.
 
 from __future__ import annotations
 
+import math
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -170,6 +172,7 @@ def contest_odds(
     c_i: FloatArray,
     c_j: FloatArray,
     skip: Sequence[tuple[Any, ...]] = (),
+    scratch: tuple[FloatArray, FloatArray] | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """h's estimate of the coalitions for and against i in a challenge of j.
 
@@ -177,7 +180,8 @@ def contest_odds(
     strengths, ``a = U^h_ni``, ``e = U^h_nn`` and ``b = U^h_nj`` (``b`` has
     the full shape and is overwritten); ``c_i`` and ``c_j`` are the
     principals' coalitions and ``skip`` holds indices of the entries that
-    are i or j themselves. Returns ``(C_ij, C_ji)`` [``probEduChlg``,
+    are i or j themselves; ``scratch`` may lend two arrays of ``b``'s shape
+    to work in. Returns ``(C_ij, C_ji)`` [``probEduChlg``,
     ``vProbLittle``, ``thirdPartyVoteSU``]. Under NoCommit and FullCommit a
     third party's two sums are equal, so it never votes (as in KTAB).
     Every voting rule is ``w f(du)``, so the final sums over n are dot
@@ -189,12 +193,13 @@ def contest_odds(
     ci, cj = c_i[..., None], c_j[..., None]
     # The little contest: v_n = vote(w_n, U_ni - U_nj) joins i's or j's side,
     # p_n = (C_i + max(v_n, 0)) / (C_i + C_j + |v_n|).
-    v = np.subtract(a, b)
+    first, second = scratch if scratch is not None else (None, None)
+    v = np.subtract(a, b, out=first)
     if rule == "Prop":
         v *= w
     else:
         v = vote(rule, w, v)
-    den = np.abs(v)
+    den = np.abs(v, out=second)
     den += ci + cj
     p = np.maximum(v, 0.0, out=v)
     p += ci
@@ -212,6 +217,20 @@ def contest_odds(
     np.maximum(gap, 0.0, out=gap)
     pro = np.einsum("...n,n->...", gap, w)
     return c_i + pro, c_j + (pro - total)
+
+
+def _scratch(local: threading.local, shape: tuple[int, ...]) -> list[FloatArray]:
+    """Three work arrays of ``shape``, one set per thread, reused block after block.
+
+    Fresh large arrays cost page faults, which threads take in turn; reused
+    ones let the threads of a turn run side by side.
+    """
+    size = math.prod(shape)
+    arrays: list[FloatArray] | None = getattr(local, "arrays", None)
+    if arrays is None or arrays[0].size < size:
+        arrays = [np.empty(size) for _ in range(3)]
+        local.arrays = arrays
+    return [x[:size].reshape(shape) for x in arrays]
 
 
 def _principals(
@@ -249,6 +268,7 @@ def challenge_gains(
     idx = np.arange(n)
     rows = max(1, min(n, BLOCK_ELEMENTS // max(1, n * n)))
     cols = n if rows > 1 else max(1, min(n, BLOCK_ELEMENTS // max(1, n)))
+    local = threading.local()
 
     def block(task: tuple[int, int]) -> None:
         i0, j0 = task
@@ -268,11 +288,14 @@ def challenge_gains(
             u_ii[:, None] - u_ij,
             a[:, rj] - e[:, rj],
         )
-        b = slope[rj] * r[:, None, :]  # U^h_nj as (h, j, n)
+        b, first, second = _scratch(local, (h.size, j.size, n))
+        np.multiply(slope[rj], r[:, None, :], out=b)  # U^h_nj as (h, j, n)
         b += far[rj]
         # Third parties exclude i and j themselves.
         skip = ((hb, slice(None), h), (slice(None), jb, j))
-        cij, cji = contest_odds(opt, strength, a[:, None, :], e[:, None, :], b, c_i, c_j, skip)
+        cij, cji = contest_odds(
+            opt, strength, a[:, None, :], e[:, None, :], b, c_i, c_j, skip, (first, second)
+        )
         p = cij / (cij + cji)
         q = cji / (cij + cji)
         uii = u_ii[:, None]
