@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from pydantic import BaseModel
 
 from detente.arrays import ScenarioArrays
 from detente.errors import ParameterError
@@ -121,6 +122,12 @@ def run_model(
 ) -> ModelResult:
     """Run one model and translate its outcome into scenario units."""
     resolved = model.resolve(preset, params)
+    return run_planned(model, arrays, Planned(model.name, preset or model.default_preset, resolved))
+
+
+def run_planned(model: Model, arrays: ScenarioArrays, plan: Planned) -> ModelResult:
+    """Run a planned model (parameters resolved) and put its outcome in scenario units."""
+    resolved = plan.params
     outcome = model.run(arrays, resolved)
     if arrays.shocks and "rounds" not in model.Params.model_fields:
         outcome.warnings.append(
@@ -143,7 +150,7 @@ def run_model(
     return ModelResult(
         model=model.name,
         title=model.title,
-        preset=preset or model.default_preset,
+        preset=plan.preset,
         params=resolved.model_dump(mode="json"),
         forecasts={i: _num(v) for i, v in zip(arrays.issue_ids, in_units, strict=True)},
         gains={a: _num(v) for a, v in zip(arrays.actor_ids, gain, strict=True)},
@@ -188,9 +195,41 @@ def forecast(
     from detente.io import load
 
     scn = scenario if isinstance(scenario, Scenario) else load(scenario)
+    planned, skipped = plan_models(scn, model, preset, {**(params or {}), **kwparams}, rounds, seed)
+    arrays = scn.to_arrays()
+    result = Forecast(scenario=scn, skipped=skipped)
+    for plan in planned:
+        result.models[plan.name] = run_planned(get_model(plan.name), arrays, plan)
+    return result
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A model to run, with its resolved parameters."""
+
+    name: str
+    preset: str
+    params: BaseModel
+
+
+def plan_models(
+    scenario: Scenario,
+    model: str,
+    preset: str | None,
+    params: Mapping[str, Any],
+    rounds: int | None,
+    seed: int | None = None,
+) -> tuple[list[Planned], dict[str, str]]:
+    """Which models run, with which parameters, and which are skipped (and why).
+
+    The rules every entry point shares (forecast, simulate, sensitivity):
+    parameters the scenario file sets come first, ``MODEL.NAME`` parameters with several
+    models, a preset applies to the models that define it, ``rounds`` to the
+    dynamic ones.
+    """
     names = model_names(model)
-    per_model = split_params(names, {**(params or {}), **kwparams})
-    for name, given in (scn.model_params or {}).items():
+    per_model = split_params(names, params)
+    for name, given in (scenario.model_params or {}).items():
         if name in per_model:
             per_model[name] = {**given, **per_model[name]}
     if (
@@ -211,16 +250,17 @@ def forecast(
             raise ParameterError(f"--seed applies to models with random draws only, not {model!r}")
         for name in seeded:
             per_model[name].setdefault("seed", seed)
-    arrays = scn.to_arrays()
-    result = Forecast(scenario=scn)
+    arrays = scenario.to_arrays()
+    planned, skipped = [], {}
     for name in names:
         m = get_model(name)
         reason = m.applies(arrays)
         if reason is not None:
             if len(names) == 1:
                 raise ParameterError(f"model {name!r} cannot run on this scenario: {reason}")
-            result.skipped[name] = reason
+            skipped[name] = reason
             continue
         chosen = preset if preset is None or preset in m.presets or len(names) == 1 else None
-        result.models[name] = run_model(m, arrays, chosen, per_model[name])
-    return result
+        resolved = m.resolve(chosen, per_model[name])
+        planned.append(Planned(name, chosen or m.default_preset, resolved))
+    return planned, skipped

@@ -56,6 +56,7 @@ from scipy import optimize, special
 
 from detente.arrays import BoolArray, FloatArray, ScenarioArrays
 from detente.errors import ParameterError, Problem, ScenarioError
+from detente.forecast import Planned, plan_models
 from detente.gains import gains
 from detente.models.base import REGISTRY, Model, get_model
 from detente.parallel import Block, Executor, Seed, seed_sequence
@@ -319,64 +320,6 @@ def run_batch(model: Model, arrays: ScenarioArrays, params: BaseModel) -> Batch:
     elif flags is not None:
         converged = np.broadcast_to(np.asarray(flags, dtype=bool), (d,))
     return Batch(forecast, converged, by_issue, warnings)
-
-
-@dataclass(frozen=True)
-class Planned:
-    """A model to run, with its resolved parameters."""
-
-    name: str
-    preset: str
-    params: BaseModel
-
-
-def plan_models(
-    scenario: Scenario,
-    model: str,
-    preset: str | None,
-    params: Mapping[str, Any],
-    rounds: int | None,
-) -> tuple[list[Planned], dict[str, str]]:
-    """Which models run, with which parameters, and which are skipped (and why).
-
-    The same rules as :func:`detente.forecast.forecast`: parameters the
-    scenario file sets come first, ``MODEL.NAME`` parameters with several
-    models, a preset applies to the models that define it, ``rounds`` to the
-    dynamic ones.
-    """
-    from detente.forecast import model_names, split_params
-
-    names = model_names(model)
-    per_model = split_params(names, params)
-    for name, given in (scenario.model_params or {}).items():
-        if name in per_model:
-            per_model[name] = {**given, **per_model[name]}
-    if (
-        preset is not None
-        and len(names) > 1
-        and not any(preset in get_model(n).presets for n in names)
-    ):
-        raise ParameterError(f"no model being run has a preset {preset!r}")
-    if rounds is not None:
-        dynamic = [n for n in names if "rounds" in get_model(n).Params.model_fields]
-        if not dynamic:
-            raise ParameterError(f"--rounds applies to dynamic models only, not {model!r}")
-        for name in dynamic:
-            per_model[name].setdefault("rounds", rounds)
-    arrays = scenario.to_arrays()
-    planned, skipped = [], {}
-    for name in names:
-        m = get_model(name)
-        reason = m.applies(arrays)
-        if reason is not None:
-            if len(names) == 1:
-                raise ParameterError(f"model {name!r} cannot run on this scenario: {reason}")
-            skipped[name] = reason
-            continue
-        chosen = preset if preset is None or preset in m.presets or len(names) == 1 else None
-        resolved = m.resolve(chosen, per_model[name])
-        planned.append(Planned(name, chosen or m.default_preset, resolved))
-    return planned, skipped
 
 
 def _num(x: float) -> float | None:
