@@ -150,3 +150,14 @@ def test_convert_round_trip(flagship: Path, tmp_path: Path) -> None:
     code, _, _ = invoke("convert", str(tmp_path / "s.csv"), str(tmp_path / "back.yaml"))
     assert code == 0
     assert load(tmp_path / "back.yaml") == load(flagship)
+
+
+def test_python_warnings_print_as_warnings(tmp_path: Path) -> None:
+    # A KTAB file with 2 actors: KTAB refuses it, detente runs it and says so.
+    lines = Path("tests/data/ktab/dummyData_3Dim.csv").read_text().splitlines()
+    lines[0] = lines[0].replace(",7,3,", ",2,3,")
+    path = tmp_path / "two.csv"
+    path.write_text("\n".join(lines[:4]) + "\n")
+    code, _, err = invoke("forecast", str(path), "--model", "compromise", "--no-save")
+    assert code == 0
+    assert err.startswith("warning:") and "2 actors" in err and "KTABWarning" not in err

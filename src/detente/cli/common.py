@@ -6,6 +6,7 @@ per problem on stderr and exits with status 2, never with a traceback.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
@@ -29,9 +30,24 @@ T = TypeVar("T")
 
 
 def guarded(action: Callable[[], T]) -> T:
-    """Run ``action``; refused input becomes messages and exit status 2."""
+    """Run ``action``; refused input becomes messages and exit status 2.
+
+    Python warnings raised on the way (a KTAB file with an unusual number of
+    actors, a missing CJK font) are printed like every other warning.
+    """
     try:
-        return action()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", UserWarning)
+            try:
+                return action()
+            finally:
+                for item in caught:
+                    if issubclass(item.category, UserWarning):
+                        warn(str(item.message))
+                    else:
+                        warnings.warn_explicit(
+                            item.message, item.category, item.filename, item.lineno
+                        )
     except ScenarioError as exc:
         for problem in exc.problems:
             err.print(f"[red]error:[/red] {escape(str(problem))}", highlight=False, soft_wrap=True)
