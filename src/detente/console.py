@@ -7,6 +7,7 @@ The CLI only calls these; each model may add its own tables through
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from detente.forecast import Forecast, ModelResult
@@ -37,7 +38,7 @@ def _fmt(x: float | None, digits: int = 1) -> str:
 
 
 def forecast_table(result: ModelResult, scenario: Scenario) -> Table:
-    table = Table(title=f"{result.title} [{result.model}]", title_justify="left")
+    table = Table(title=escape(f"{result.title} [{result.model}]"), title_justify="left")
     table.add_column("issue")
     table.add_column("status quo", justify="right")
     table.add_column("forecast", justify="right", style="bold")
@@ -57,7 +58,9 @@ def forecast_table(result: ModelResult, scenario: Scenario) -> Table:
 
 
 def gains_table(result: ModelResult, scenario: Scenario) -> Table:
-    table = Table(title=f"Gains against the status quo [{result.model}]", title_justify="left")
+    table = Table(
+        title=escape(f"Gains against the status quo [{result.model}]"), title_justify="left"
+    )
     table.add_column("actor")
     table.add_column("at table")
     table.add_column("gain", justify="right", style="bold")

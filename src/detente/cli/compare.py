@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from detente.cli.common import (
@@ -40,7 +41,7 @@ def print_comparison(result: Comparison) -> None:
         out.print(f"[dim]{name}: {text}[/dim]", highlight=False)
     delta = result.delta()
     for model, base in result.baseline.models.items():
-        table = Table(title=f"What-ifs: forecasts [{model}]", title_justify="left")
+        table = Table(title=escape(f"What-ifs: forecasts [{model}]"), title_justify="left")
         table.add_column("issue")
         table.add_column("baseline", justify="right", style="bold")
         for name in result.variants:
@@ -57,7 +58,7 @@ def print_comparison(result: Comparison) -> None:
             table.add_row(issue.display_name, _fmt(base.forecasts.get(issue.id)), *cells)
         out.print(table)
         gains = Table(
-            title=f"What-ifs: change of each actor's gain [{model}]", title_justify="left"
+            title=escape(f"What-ifs: change of each actor's gain [{model}]"), title_justify="left"
         )
         gains.add_column("actor")
         gains.add_column("baseline gain", justify="right")

@@ -613,13 +613,14 @@ class ExchangeModel(Model):
 
     def render(self, result: ModelResult, scenario: Scenario, console: Console) -> None:
         """The first exchanges (who gives ground where, in the issues' units) and externalities."""
+        from rich.markup import escape
         from rich.table import Table
 
         made = result.outcome.extras["exchanges"]
         if not made:
             return
         names = {a.id: a.display_name for a in scenario.actors}
-        table = Table(title=f"Exchanges [{result.model}]", title_justify="left")
+        table = Table(title=escape(f"Exchanges [{result.model}]"), title_justify="left")
         table.add_column("round", justify="right")
         table.add_column("gives ground")
         table.add_column("in return")
@@ -636,7 +637,8 @@ class ExchangeModel(Model):
         if len(made) > shown:
             console.print(f"[dim]… and {len(made) - shown} more exchanges (see --json)[/dim]")
         ext = Table(
-            title=f"Externalities of others' exchanges [{result.model}]", title_justify="left"
+            title=escape(f"Externalities of others' exchanges [{result.model}]"),
+            title_justify="left",
         )
         for col in ("actor", "positive", "negative", "net"):
             ext.add_column(col, justify="left" if col == "actor" else "right")

@@ -273,12 +273,13 @@ class SpatialModelOfPolitics(Model):
         )
 
     def render(self, result: ModelResult, scenario: Scenario, console: Console) -> None:
+        from rich.markup import escape
         from rich.table import Table
 
         probs: dict[str, float | None] = result.outcome.extras.get("probabilities", {})
         final = result.rounds[-1] if result.rounds else {}
         table = Table(
-            title=f"Final positions and their probabilities [{result.model}]",
+            title=escape(f"Final positions and their probabilities [{result.model}]"),
             title_justify="left",
         )
         table.add_column("actor")
