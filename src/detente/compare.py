@@ -175,9 +175,9 @@ def compare(
     >>> sorted(c.delta()["sanctions-bite"]["median"])
     ['forecasts', 'gains']
     """
-    from detente.io import load
+    from detente.io import as_scenario
 
-    scn = scenario if isinstance(scenario, Scenario) else load(scenario)
+    scn = as_scenario(scenario)
     names = list(variants) if variants is not None else ([] if what_ifs else list(scn.variants))
     built: dict[str, Scenario] = {}
     descriptions: dict[str, str] = {}

@@ -25,7 +25,8 @@ from detente.models import REGISTRY, Model, Outcome, get_model
 from detente.scenario import Scenario
 
 
-def _num(x: float) -> float | None:
+def json_number(x: float | None) -> float | None:
+    """A float for JSON: NaN (no value) becomes null."""
     return None if x is None or math.isnan(x) else float(x)
 
 
@@ -142,7 +143,7 @@ def run_planned(model: Model, arrays: ScenarioArrays, plan: Planned) -> ModelRes
         scaled = arrays.to_scale(outcome.rounds)
         rounds = [
             {
-                issue: {actor: _num(step[a, k]) for a, actor in enumerate(arrays.actor_ids)}
+                issue: {actor: json_number(step[a, k]) for a, actor in enumerate(arrays.actor_ids)}
                 for k, issue in enumerate(arrays.issue_ids)
             }
             for step in scaled
@@ -152,8 +153,8 @@ def run_planned(model: Model, arrays: ScenarioArrays, plan: Planned) -> ModelRes
         title=model.title,
         preset=plan.preset,
         params=resolved.model_dump(mode="json"),
-        forecasts={i: _num(v) for i, v in zip(arrays.issue_ids, in_units, strict=True)},
-        gains={a: _num(v) for a, v in zip(arrays.actor_ids, gain, strict=True)},
+        forecasts={i: json_number(v) for i, v in zip(arrays.issue_ids, in_units, strict=True)},
+        gains={a: json_number(v) for a, v in zip(arrays.actor_ids, gain, strict=True)},
         outcome=outcome,
         rounds=rounds,
     )
@@ -192,9 +193,9 @@ def forecast(
     >>> sorted(f["compromise"].forecasts) == sorted(f.scenario.issue_ids)
     True
     """
-    from detente.io import load
+    from detente.io import as_scenario
 
-    scn = scenario if isinstance(scenario, Scenario) else load(scenario)
+    scn = as_scenario(scenario)
     planned, skipped = plan_models(scn, model, preset, {**(params or {}), **kwparams}, rounds, seed)
     arrays = scn.to_arrays()
     result = Forecast(scenario=scn, skipped=skipped)

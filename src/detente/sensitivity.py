@@ -44,6 +44,7 @@ from typing import Any
 import numpy as np
 
 from detente.arrays import FloatArray, ScenarioArrays
+from detente.forecast import json_number
 from detente.models.base import REGISTRY, get_model
 from detente.parallel import Block, Executor, Seed, seed_sequence
 from detente.scenario import Scenario
@@ -53,7 +54,6 @@ from detente.uncertainty import (
     apply_values,
     draw_values,
     entropy,
-    load_scenario,
     plan_models,
     run_batch,
     truncation_notes,
@@ -225,10 +225,6 @@ def _tornado(base: ScenarioArrays, inputs: Sequence[Input], plan: Planned) -> Fl
     return base.to_scale(forecast).reshape(2, k, base.n_issues)
 
 
-def _num(x: float) -> float | None:
-    return None if np.isnan(x) else float(x)
-
-
 def sensitivity(
     scenario: Scenario | str | Path,
     model: str = "all",
@@ -252,7 +248,9 @@ def sensitivity(
     >>> s["compromise"].top("territory")
     ['US.position.territory', 'US.salience.territory', 'RU.capability']
     """
-    scn = load_scenario(scenario)
+    from detente.io import as_scenario
+
+    scn = as_scenario(scenario)
     planned, skipped = plan_models(scn, model, preset, {**(params or {}), **kwparams}, rounds)
     inputs = uncertain_inputs(scn)
     base = scn.to_arrays()
@@ -280,11 +278,11 @@ def sensitivity(
             rows = [
                 Ranked(
                     inp.name,
-                    _num(total[j, k]),
-                    _num(first[j, k]),
-                    _num(se[j, k]),
-                    _num(ends[0, j, k]),
-                    _num(ends[1, j, k]),
+                    json_number(total[j, k]),
+                    json_number(first[j, k]),
+                    json_number(se[j, k]),
+                    json_number(ends[0, j, k]),
+                    json_number(ends[1, j, k]),
                 )
                 for j, inp in enumerate(inputs)
             ]
@@ -299,7 +297,7 @@ def sensitivity(
             title=m.title,
             preset=plan.preset,
             params=plan.params.model_dump(mode="json"),
-            point={i: _num(v) for i, v in zip(base.issue_ids, point, strict=True)},
+            point={i: json_number(v) for i, v in zip(base.issue_ids, point, strict=True)},
             ranking=ranking,
         )
     return result

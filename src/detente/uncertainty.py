@@ -56,7 +56,7 @@ from scipy import optimize, special
 
 from detente.arrays import BoolArray, FloatArray, ScenarioArrays
 from detente.errors import ParameterError, Problem, ScenarioError
-from detente.forecast import Planned, plan_models
+from detente.forecast import Planned, json_number, plan_models
 from detente.gains import gains
 from detente.models.base import REGISTRY, Model, get_model
 from detente.parallel import Block, Executor, Seed, seed_sequence
@@ -322,10 +322,6 @@ def run_batch(model: Model, arrays: ScenarioArrays, params: BaseModel) -> Batch:
     return Batch(forecast, converged, by_issue, warnings)
 
 
-def _num(x: float) -> float | None:
-    return None if np.isnan(x) else float(x)
-
-
 def describe(x: FloatArray) -> dict[str, float | None]:
     """Mean and 5/25/50/75/95th percentiles (linear interpolation) of the non-NaN draws."""
     kept = x[~np.isnan(x)]
@@ -497,12 +493,6 @@ def truncation_notes(inputs: Sequence[Input]) -> list[str]:
     ]
 
 
-def load_scenario(scenario: Scenario | str | Path) -> Scenario:
-    from detente.io import load
-
-    return scenario if isinstance(scenario, Scenario) else load(scenario)
-
-
 def simulate(
     scenario: Scenario | str | Path,
     model: str = "all",
@@ -530,7 +520,9 @@ def simulate(
     >>> stats["p05"] < stats["p50"] < stats["p95"]
     True
     """
-    scn = load_scenario(scenario)
+    from detente.io import as_scenario
+
+    scn = as_scenario(scenario)
     planned, skipped = plan_models(scn, model, preset, {**(params or {}), **kwparams}, rounds)
     inputs = uncertain_inputs(scn)
     base = scn.to_arrays()
@@ -557,7 +549,9 @@ def simulate(
                 (float(lo), float(hi))
                 for lo, hi in zip(base.scale_low, base.scale_high, strict=True)
             ],
-            point={i: _num(v) for i, v in zip(base.issue_ids, base.to_scale(point), strict=True)},
+            point={
+                i: json_number(v) for i, v in zip(base.issue_ids, base.to_scale(point), strict=True)
+            },
             forecasts=base.to_scale(np.concatenate([r.forecast for r in rows])),
             gains=np.concatenate([r.gains for r in rows]),
             converged=_join([r.converged for r in rows]),

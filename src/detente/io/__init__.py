@@ -56,6 +56,11 @@ def load(path: str | Path) -> Scenario:
     return reader(path)
 
 
+def as_scenario(scenario: Scenario | str | Path) -> Scenario:
+    """The scenario itself, or the one a path names (read and validated)."""
+    return scenario if isinstance(scenario, Scenario) else load(scenario)
+
+
 def save(scenario: Scenario, path: str | Path) -> list[Path]:
     """Write ``scenario`` in the format of ``path``'s extension; returns files written."""
     path = Path(path)
