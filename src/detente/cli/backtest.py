@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -13,7 +12,7 @@ from rich.table import Table
 
 from detente.backtest import DEFAULT_BOOTSTRAP, DEFAULT_DRAWS, DEFAULT_UNCERTAINTY, Backtest
 from detente.backtest import backtest as run_backtest
-from detente.cli.common import JsonOpt, app, err, guarded, out
+from detente.cli.common import JsonOpt, app, emit, err, guarded, out
 
 backtest_app = typer.Typer(
     help="Score the models against negotiations whose outcomes are known.",
@@ -190,9 +189,6 @@ def deu(
             )
         if save_weights is not None:
             err.print(f"wrote {result.save_weights(save_weights)}", highlight=False)
-        if json:
-            sys.stdout.write(result.to_json() + "\n")
-        else:
-            print_backtest(result, out)
+        emit(result, json, lambda: print_backtest(result, out))
 
     guarded(act)

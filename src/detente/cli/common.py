@@ -6,9 +6,10 @@ per problem on stderr and exits with status 2, never with a traceback.
 
 from __future__ import annotations
 
+import sys
 import warnings
 from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Protocol, TypeVar
 
 import typer
 import yaml
@@ -56,6 +57,18 @@ def guarded(action: Callable[[], T]) -> T:
         # Escaped: messages quote user input and commands such as 'detente[dask]'.
         err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
+
+
+class JsonResult(Protocol):
+    def to_json(self) -> str: ...
+
+
+def emit(result: JsonResult, as_json: bool, show: Callable[[], None]) -> None:
+    """Print a command's result: its JSON alone on stdout, or the tables ``show`` draws."""
+    if as_json:
+        sys.stdout.write(result.to_json() + "\n")
+    else:
+        show()
 
 
 def warn(message: str) -> None:

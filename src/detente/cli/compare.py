@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -17,6 +16,7 @@ from detente.cli.common import (
     ParamOpt,
     PresetOpt,
     app,
+    emit,
     guarded,
     out,
     parse_params,
@@ -124,10 +124,7 @@ def compare(
         )
         for warning in result.warnings:
             warn(warning)
-        if json:
-            sys.stdout.write(result.to_json() + "\n")
-        else:
-            print_comparison(result)
+        emit(result, json, lambda: print_comparison(result))
         record(
             "compare",
             result,

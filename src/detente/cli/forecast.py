@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -16,6 +15,7 @@ from detente.cli.common import (
     ParamOpt,
     PresetOpt,
     app,
+    emit,
     guarded,
     out,
     parse_params,
@@ -52,10 +52,7 @@ def forecast(
         )
         for warning in result.warnings:
             warn(warning)
-        if json:
-            sys.stdout.write(result.to_json() + "\n")
-        else:
-            print_forecast(result, out)
+        emit(result, json, lambda: print_forecast(result, out))
         record(
             "forecast",
             result,

@@ -7,7 +7,6 @@ progress bar shows on a terminal, never when output is piped or with
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -33,6 +32,7 @@ from detente.cli.common import (
     ParamOpt,
     PresetOpt,
     app,
+    emit,
     err,
     guarded,
     out,
@@ -239,10 +239,7 @@ def simulate(
             )
         for warning in result.warnings:
             warn(warning)
-        if json:
-            sys.stdout.write(result.to_json() + "\n")
-        else:
-            print_simulation(result, out)
+        emit(result, json, lambda: print_simulation(result, out))
         record(
             "simulate",
             result,
@@ -294,10 +291,7 @@ def sensitivity(
                 scheduler=scheduler,
                 progress=advance,
             )
-        if json:
-            sys.stdout.write(result.to_json() + "\n")
-        else:
-            print_sensitivity(result, out)
+        emit(result, json, lambda: print_sensitivity(result, out))
         record(
             "sensitivity",
             result,
