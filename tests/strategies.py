@@ -15,6 +15,9 @@ from detente.arrays import ScenarioArrays
 from detente.scenario import Scenario
 
 unit = st.floats(min_value=0.0, max_value=1.0, allow_nan=False)
+# Saliences are 0 or normal floats: a subnormal one (5e-324) times a capability scaled
+# by 0.5 underflows to 0, and an actor of zero weight rightly drops out of the models.
+salience_value = st.floats(min_value=0.0, max_value=1.0, allow_nan=False, allow_subnormal=False)
 positive = st.floats(min_value=0.05, max_value=100.0, allow_nan=False)
 
 
@@ -51,7 +54,7 @@ def scenario_trees(
             if involved:
                 positions[f"i{k}"] = lo + (hi - lo) * draw(unit)
                 # Actor 0 keeps every issue's weight positive.
-                salience[f"i{k}"] = draw(st.floats(0.1, 1.0)) if a == 0 else draw(unit)
+                salience[f"i{k}"] = draw(st.floats(0.1, 1.0)) if a == 0 else draw(salience_value)
             else:
                 positions[f"i{k}"] = None
                 salience[f"i{k}"] = None
