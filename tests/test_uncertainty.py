@@ -304,9 +304,11 @@ def test_batched_and_draw_by_draw_agree(scenario: Scenario) -> None:
         salience=np.repeat(base.salience[None], 4, axis=0),
         capability=cap,
     )
-    for name in ("median", "compromise", "nbs"):
+    for name in ("median", "compromise", "nbs", "eu", "exchange"):
         model = get_model(name)
-        params = model.resolve(None, {})
+        if model.applies(base) is not None:
+            continue
+        params = model.resolve(None, {"rounds": 3} if name in ("eu", "exchange") else {})
         batched = run_batch(model, arrays, params).forecast
         singles = [model.run(apply_draw(arrays, d), params).forecast for d in range(4)]
         assert np.array_equal(batched, np.array(singles), equal_nan=True)

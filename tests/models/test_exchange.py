@@ -13,13 +13,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from detente import forecast
+from detente import forecast, load
 from detente.arrays import ScenarioArrays
 from detente.cli import app
 from detente.errors import ParameterError
-from detente.models import REGISTRY, exchange
+from detente.models import REGISTRY, exchange, exchange_draws
 from detente.models.compromise import weighted_mean
 from detente.models.exchange import GAIN_TOL, exchange_process, rex_split
+from detente.models.exchange_draws import equal_gain_over_draws
 from detente.scenario import Scenario
 from tests.models.exchange_loops import loop_process
 from tests.strategies import arrays, permute_actors
@@ -411,5 +412,72 @@ def test_flagship_trades_security_against_sanctions_and_minerals(flagship: Path)
     assert out["externalities"]["UA"]["net"] < 0
 
 
+def random_draws(seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Draws of random markets: ties (quarter steps) in every third, zero weights, NaNs."""
+    rng = np.random.default_rng(seed)
+    n, m, d = int(rng.integers(1, 12)), int(rng.integers(2, 6)), int(rng.integers(1, 6))
+    x, s = rng.random((d, n, m)), rng.random((d, n, m))
+    if seed % 3 == 0:
+        x, s = np.round(x * 4) / 4, np.round(s * 4) / 4
+    w = (0.5 + 5 * rng.random((d, n)))[..., None] * s
+    w[rng.random((d, n, m)) < 0.15] = 0.0
+    x = np.where((w == 0) & (rng.random((d, n, m)) < 0.5), np.nan, x)
+    return x, s, w, int(rng.integers(1, 6))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_draws_at_once_match_draw_by_draw_to_the_bit(seed: int) -> None:
+    x, s, w, rounds = random_draws(seed)
+    with np.errstate(invalid="ignore"):  # an issue may lose all its weight
+        runs = equal_gain_over_draws(x, s, w, rounds)
+        for d in range(x.shape[0]):
+            one = exchange_process(x[d], s[d], w[d], rounds)
+            np.testing.assert_array_equal(runs.rounds[:, d], one.rounds)
+            np.testing.assert_array_equal(runs.forecasts[:, d], one.forecasts)
+            assert runs.counts[d].tolist() == one.counts
+            assert runs.converged[d] == one.converged
+
+
+def test_draws_at_once_follow_shocks() -> None:
+    x, s, w, _ = random_draws(7)
+    by_round = np.stack([w, w, 0.3 * w])  # one actor's clout cut from round 3 on
+    by_round[2, :, 1:] = w[:, 1:]
+    with np.errstate(invalid="ignore"):
+        runs = equal_gain_over_draws(x, s, by_round, 3)
+        for d in range(x.shape[0]):
+            one = exchange_process(x[d], s[d], by_round[:, d], 3)
+            np.testing.assert_array_equal(runs.rounds[:, d], one.rounds)
+
+
+@pytest.mark.parametrize("preset", ["equal-gain", "rex"])
+def test_the_model_takes_draws(flagship: Path, preset: str) -> None:
+    # simulate hands the model a leading draw axis: each draw's forecast is its own run's.
+    model = REGISTRY["exchange"]
+    base = load(flagship).to_arrays()
+    rng = np.random.default_rng(5)
+    arrays = base.with_values(
+        positions=np.clip(base.positions + rng.normal(0, 0.1, (3, *base.positions.shape)), 0, 1),
+        salience=np.repeat(base.salience[None], 3, axis=0),
+        capability=base.capability * rng.uniform(0.5, 1.5, (3, base.n_actors)),
+    )
+    params = model.resolve(preset, {"rounds": 4, "repetitions": 3})
+    both = model.run(arrays, params)
+    assert np.shape(both.converged) == (3,)
+    for d in range(3):
+        one = model.run(
+            arrays.with_values(
+                positions=arrays.positions[d],
+                salience=arrays.salience[d],
+                capability=arrays.capability[d],
+            ),
+            params,
+        )
+        np.testing.assert_array_equal(both.forecast[d], one.forecast)
+        assert both.rounds is not None and one.rounds is not None
+        np.testing.assert_array_equal(both.rounds[:, d], one.rounds)
+        assert both.converged[d] == one.converged  # type: ignore[index]
+
+
 def test_doctests() -> None:
     assert doctest.testmod(exchange).failed == 0
+    assert doctest.testmod(exchange_draws).failed == 0

@@ -43,13 +43,14 @@ class Outcome:
     ``forecast`` has one entry per issue (NaN where the model gives no
     forecast). Dynamic models add ``rounds`` (positions after each round,
     ``rounds[0]`` the input, shape ``(T + 1, n_actors, n_issues)``) and
-    ``converged``. ``extras`` holds further JSON-ready results in scenario
-    terms (keyed by issue or actor ids); ``warnings`` are printed on stderr.
+    ``converged`` (over draws: one flag per draw, or one for all).
+    ``extras`` holds further JSON-ready results in scenario terms (keyed by
+    issue or actor ids); ``warnings`` are printed on stderr.
     """
 
     forecast: FloatArray
     rounds: FloatArray | None = None
-    converged: bool | None = None
+    converged: bool | BoolArray | None = None
     converged_by_issue: BoolArray | None = None
     extras: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)

@@ -545,6 +545,7 @@ class ExchangeModel(Model):
     name = "exchange"
     title = "Exchange model (Stokman)"
     rank = 60
+    batched = True
     Params = ExchangeParams
     presets: ClassVar[dict[str, dict[str, Any]]] = {
         "equal-gain": {},
@@ -564,14 +565,16 @@ class ExchangeModel(Model):
         # Work in the order of the ids, so that listing order changes nothing.
         ra = np.argsort(np.array(arrays.actor_ids), kind="stable")
         ri = np.argsort(np.array(arrays.issue_ids), kind="stable")
-        x = arrays.positions[np.ix_(ra, ri)]
-        s = arrays.salience[np.ix_(ra, ri)]
+        x = arrays.positions[..., ra, :][..., ri]
+        s = arrays.salience[..., ra, :][..., ri]
         # Capability shocks (E1 with the weights in force in each round).
         if arrays.shocks:
             by_round = [arrays.weight_at(t) for t in range(1, params.rounds + 1)]
-            w = np.stack([wt[np.ix_(ra, ri)] for wt in by_round])
+            w = np.stack([wt[..., ra, :][..., ri] for wt in by_round])
         else:
-            w = arrays.weight[np.ix_(ra, ri)]
+            w = arrays.weight[..., ra, :][..., ri]
+        if arrays.positions.ndim == 3:
+            return self._run_draws(arrays, params, x, s, w, np.argsort(ra), np.argsort(ri))
         common = {
             "rounds": params.rounds,
             "p": params.p,
@@ -609,6 +612,51 @@ class ExchangeModel(Model):
         notes = _notes(first, exchanges, arrays, params)
         return Outcome(
             forecast=forecast, rounds=voting, converged=converged, extras=extras, notes=notes
+        )
+
+    def _run_draws(
+        self,
+        arrays: ScenarioArrays,
+        params: Any,
+        x: FloatArray,
+        s: FloatArray,
+        w: FloatArray,
+        back_a: np.ndarray,
+        back_i: np.ndarray,
+    ) -> Outcome:
+        """Monte Carlo draws (a leading draw axis): forecasts and convergence per draw.
+
+        Equal gain runs all draws at once (:mod:`detente.models.exchange_draws`,
+        the same numbers as draw by draw); REX draws its exchange rates draw by
+        draw, each from ``seed`` as a single run does.
+        """
+        # Imported here: that module builds on this one's rules (side, GAIN_TOL).
+        from detente.models.exchange_draws import equal_gain_over_draws
+
+        if params.p == 0:
+            runs = equal_gain_over_draws(
+                x, s, w, params.rounds, params.salience_weight, params.fixed_weight
+            )
+            return Outcome(
+                forecast=runs.forecasts[-1][:, back_i],
+                rounds=runs.rounds[..., back_a, :][..., back_i],
+                converged=runs.converged,
+            )
+        outs = [
+            self.run(
+                arrays.with_values(
+                    positions=arrays.positions[d],
+                    salience=arrays.salience[d],
+                    capability=arrays.capability[d],
+                ),
+                params,
+            )
+            for d in range(arrays.positions.shape[0])
+        ]
+        return Outcome(
+            forecast=np.stack([o.forecast for o in outs]),
+            rounds=np.stack([o.rounds for o in outs if o.rounds is not None], axis=1),
+            converged=np.array([o.converged for o in outs], dtype=bool),
         )
 
     def render(self, result: ModelResult, scenario: Scenario, console: Console) -> None:
