@@ -11,6 +11,7 @@ import pytest
 from detente.backtest import (
     BASELINE,
     TUNED,
+    _calibrated_models,
     backtest,
     build_units,
     ensemble_members,
@@ -149,6 +150,16 @@ def test_dask_gives_the_same_numbers(data: deu.DeuData) -> None:
             sample, models="compromise,median", bootstrap=100, draws=50, scheduler=client
         )
     assert spread.to_dict() == local.to_dict()
+
+
+def test_which_models_are_calibrated() -> None:
+    every = ["median", "compromise", "nbs", "eu", "exchange", "smp", "ensemble", TUNED]
+    assert _calibrated_models(every, "quick") == ["median", "compromise", "nbs", "eu"]
+    # exchange runs its draws side by side too, but slowly on DEU: only when asked.
+    assert _calibrated_models(every, "batched") == ["median", "compromise", "nbs", "eu", "exchange"]
+    assert _calibrated_models(every, "all") == every[:-1]
+    assert _calibrated_models(every, "none") == []
+    assert _calibrated_models(every, "smp, eu") == ["smp", "eu"]
 
 
 def test_bad_options_are_refused(cora: Path) -> None:

@@ -137,8 +137,11 @@ def deu(
     ] = DEFAULT_DRAWS,
     calibrate: Annotated[
         str,
-        typer.Option(help="models to calibrate: batched (vectorised ones), all, none, or names"),
-    ] = "batched",
+        typer.Option(
+            help="models to calibrate: quick (median, compromise, nbs, eu), batched "
+            "(every vectorised one), all, none, or names"
+        ),
+    ] = "quick",
     position_range: Annotated[
         float, typer.Option(help="calibration: ± range of every position (0-100 scale)")
     ] = DEFAULT_UNCERTAINTY["position"],
