@@ -17,7 +17,13 @@ m = 2 to 20).
   the ratio is loop CPU time / vectorised CPU time, and both must make the
   same exchanges and end at the same positions (to 1e-9).
 
-The table printed is the one in ``docs/models/exchange.md``.
+A third sweep times Monte Carlo: 100 draws of one market size (the positions
+and saliences drawn anew for each), 10 rounds, run side by side by
+:func:`detente.models.exchange_draws.equal_gain_over_draws` as ``simulate``
+runs them, against ``exchange_process`` called once per draw (timed on 20
+draws and scaled to 100); both must agree to the bit.
+
+The tables printed are the ones in ``docs/models/exchange.md``.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from typing import TypeVar
 import numpy as np
 
 from detente.models.exchange import exchange_process
+from detente.models.exchange_draws import equal_gain_over_draws
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.models.exchange_loops import loop_process
@@ -77,6 +84,24 @@ def row(n: int, m: int, repeats: int) -> str:
     )
 
 
+def draws_row(n: int, m: int, repeats: int, draws: int = 100, rounds: int = 10) -> str:
+    rng = np.random.default_rng(100 * n + m)
+    x, s = rng.random((draws, n, m)), rng.random((draws, n, m))
+    w = (1 + 10 * rng.random((draws, n)))[..., None] * s
+    wall, cpu, runs = timed(repeats, lambda: equal_gain_over_draws(x, s, w, rounds))
+    few = 20
+    _, one_cpu, ones = timed(
+        1, lambda: [exchange_process(x[d], s[d], w[d], rounds) for d in range(few)]
+    )
+    for d, one in enumerate(ones):
+        assert np.array_equal(runs.rounds[:, d], one.rounds)
+    scale = draws / few
+    return (
+        f"| {n} | {m} | {int(runs.counts.max()):,} | {wall:.2f} | {cpu:.2f} "
+        f"| {one_cpu * scale:.2f} | {one_cpu * scale / cpu:.1f} |"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, one repeat")
@@ -97,6 +122,17 @@ def main() -> None:
     for m in issues:
         if m != 5:
             print(row(20, m, repeats), flush=True)
+    print()
+    print("# 100 draws, 10 rounds: side by side against one call per draw (CPU s)")
+    print()
+    print(
+        "| actors | issues | most exchanges in a round | side by side wall "
+        "| side by side CPU | one call per draw CPU | ratio |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    sizes = [(5, 5), (10, 3)] if args.quick else [(5, 5), (10, 3), (20, 3), (28, 2), (28, 4)]
+    for n, m in sizes:
+        print(draws_row(n, m, repeats), flush=True)
 
 
 if __name__ == "__main__":

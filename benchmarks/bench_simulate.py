@@ -139,7 +139,7 @@ def main() -> None:
         burn_spread = timed(lambda: ex.map(busy, [2_000_000] * 8))
         check = (f"{burn_alone:.3f}", f"{burn_spread:.3f}", f"{burn_alone / burn_spread:.2f}x")
         print(row("(CPU check)", "8 loops", *check, "-"))
-        for name in ("compromise", "nbs", "eu", "smp"):
+        for name in ("compromise", "nbs", "eu", "exchange", "smp"):
             if name not in REGISTRY:
                 continue
             draws = full if REGISTRY[name].batched else max(40, 1000 // scale)
