@@ -127,6 +127,14 @@ def test_duplicate_and_empty_dimension_names(tmp_path: Path) -> None:
     assert load(write(tmp_path, head=head)).issue_ids == ["dim1", "_"]
 
 
+def test_actors_sharing_a_name_get_distinct_ids(tmp_path: Path) -> None:
+    # KTAB tells actors apart by their row; ids must be unique, so later ones get a suffix.
+    rows = ["A.1,First,10,20,30,40,50,\n", "A_1,Second,20,60,30,70,20,\n", ROWS[2]]
+    assert [a.id for a in load(write(tmp_path, rows=rows)).actors] == ["A_1", "A_1_2", "A3"]
+    rows = [ROWS[0], ROWS[0].replace("First", "Again"), ROWS[2]]
+    assert [a.id for a in load(write(tmp_path, rows=rows)).actors] == ["A1", "A1_2", "A3"]
+
+
 @pytest.mark.parametrize(
     ("row", "reason"),
     [
@@ -134,6 +142,7 @@ def test_duplicate_and_empty_dimension_names(tmp_path: Path) -> None:
         ("A1,First,10,120,30,40,50,\n", "out-of-bounds position"),
         ("A1,First,10,20,-3,40,50,\n", "valid range of salience"),
         ("A1,First,-1,20,30,40,50,\n", "negative capability is not possible"),
+        ("A1,First,0,20,30,40,50,\n", "KTAB accepts an actor without clout"),
         ("A1,First,2e8,20,30,40,50,\n", "upper limit of capability"),
         (
             "ABCDEFGHIJKLMNOPQRSTUVWXYZ,First,10,20,30,40,50,\n",
@@ -238,7 +247,8 @@ def test_xml_schema_spellings_are_read(tmp_path: Path) -> None:
             {"params": "<ModelParameters><PCEModel>Conditional</PCEModel></ModelParameters>"},
             "element VictoryProbModel is missing",
         ),
-        ({"first": {"cap": "0"}}, "capability value can't be negative"),
+        ({"first": {"cap": "-1"}}, "capability value can't be negative"),
+        ({"first": {"cap": "0"}}, "KTAB accepts an actor without clout"),
         ({"first": {"cap": "x"}}, "invalid xml element-value pair"),
         ({"first": {"s": "90"}}, "total salience must not be more than 100%"),
         ({"first": {"x": "130"}}, "out-of-bounds position"),

@@ -28,7 +28,7 @@ Mapping to a scenario:
   written is the issue's name. Issues run on KTAB's 0-100 scale, without a
   status quo.
 - actor ids are the actors' names (``.`` becomes ``_``, as detente's ids
-  have none); the description becomes the actor's display name when the
+  have none; ``_2``, ``_3`` appended should two coincide); the description becomes the actor's display name when the
   descriptions tell the actors apart, and its notes otherwise.
 - saliences are divided by 100; capabilities are kept.
 - the XML's ``ModelParameters``, ``prngSeed`` and ``IdealAdjustment`` set
@@ -38,10 +38,12 @@ Mapping to a scenario:
 Refused as KTAB refuses them: fewer than one dimension; names longer than
 25 characters (CSV), descriptions longer than 256, dimension names longer
 than 256, scenario names or descriptions longer than 512; capabilities below
-0 or above 1e8 (CSV; 0 or below in XML); positions or saliences outside
+0 or above 1e8 (CSV; below 0 in XML); positions or saliences outside
 [0, 100]; an actor's saliences summing to more than 100; unknown model
 option names; missing elements. KTAB also refuses fewer than 3 or more than
-250 actors: detente has no such limit and only warns. KTAB's XML reader does
+250 actors: detente has no such limit and only warns. One refusal is
+detente's own: KTAB accepts an actor of capability 0, detente asks for a
+capability above 0, as for every scenario. KTAB's XML reader does
 not check positions; detente refuses those outside [0, 100], since the
 issues' scale is KTAB's 0-100. KTAB's schema spells two options ``Proportional``
 and ``No`` where its program expects ``Prop`` and ``None``; both spellings
@@ -112,6 +114,14 @@ class _Collector:
             raise ScenarioError(self.problems)
 
 
+# KTAB accepts an actor without clout ("pointless, but not incorrect"); detente's
+# scenarios do not, since capability scales every weight and 0 would hide the actor.
+ZERO_CAPABILITY = (
+    "capability 0: KTAB accepts an actor without clout, detente needs a capability above 0",
+    "give the actor a small positive capability, or delete its row",
+)
+
+
 def issue_id(name: str, taken: set[str], k: int) -> str:
     """An issue id from a KTAB dimension name: ``[A-Za-z0-9_-]`` kept, the rest ``_``.
 
@@ -128,13 +138,23 @@ def issue_id(name: str, taken: set[str], k: int) -> str:
     return ident
 
 
-def actor_id(name: str) -> str:
+def actor_id(name: str, taken: set[str]) -> str:
     """An actor id from a KTAB actor name: stripped, ``.`` replaced by ``_``.
 
-    >>> actor_id(" Dr. Who ")
+    KTAB tells actors apart by their row, so two may share a name; their ids
+    then get ``_2``, ``_3`` appended, as issue ids do.
+
+    >>> actor_id(" Dr. Who ", set())
     'Dr_ Who'
+    >>> actor_id("A.1", {"A_1"})
+    'A_1_2'
     """
-    return name.strip().replace(".", "_")
+    base = name.strip().replace(".", "_")
+    ident, extra = base, 2
+    while ident in taken:
+        ident, extra = f"{base}_{extra}", extra + 1
+    taken.add(ident)
+    return ident
 
 
 def _check_counts(path: Path, n_actors: int) -> None:
@@ -164,8 +184,9 @@ def _tree(
     descs = [a[1].strip() for a in actors]
     distinct = all(descs) and len(set(descs)) == len(descs)
     rows = []
+    actor_ids: set[str] = set()
     for name, _desc, cap, pos, sal in actors:
-        item: dict[str, Any] = {"id": actor_id(name)}
+        item: dict[str, Any] = {"id": actor_id(name, actor_ids)}
         if distinct:
             item["name"] = _desc.strip()
         item["capability"] = cap
@@ -350,6 +371,8 @@ def read_csv(path: Path) -> Scenario:
             bad.add(
                 where, f"capability {cap:g} is negative (KTAB: negative capability is not possible)"
             )
+        elif cap == 0:
+            bad.add(where, *ZERO_CAPABILITY)
         if cap > MAX_CAPABILITY:
             bad.add(
                 where,
@@ -472,11 +495,13 @@ def read_xml(path: Path) -> Scenario:
         adesc = _text(bad, a, "description", where)
         where = f"actor {name.strip()!r}" if name else where
         cap = _number(bad, _text(bad, a, "capability", where), f"{where} › capability")
-        if cap is not None and cap <= 0:
+        if cap is not None and cap < 0:
             bad.add(
                 f"{where} › capability",
-                f"capability {cap:g} is not positive (KTAB: capability value can't be negative)",
+                f"capability {cap:g} is negative (KTAB: capability value can't be negative)",
             )
+        elif cap == 0:
+            bad.add(f"{where} › capability", *ZERO_CAPABILITY)
         values: dict[str, list[float]] = {}
         for group, tag in (("Position", "dCoord"), ("Salience", "dSal")):
             el = a.find(group)
@@ -525,7 +550,8 @@ def _ideal_adjustment(
                 bad.add(where, f"actor {actor.strip()!r} not found (KTAB: actor not found)")
         if not 0.0 <= share <= 1.0:
             bad.add(where, f"adjust {share:g} outside [0, 1] (KTAB: aij must lie in [0, 1])")
-        out.setdefault(actor_id(who), {})[actor_id(ref)] = share
+        # A name shared by several actors means the first of them, as in KTAB's lookup.
+        out.setdefault(actor_id(who, set()), {})[actor_id(ref, set())] = share
     for who, row in out.items():
         total = sum(v for r, v in row.items() if r != who) + row.get(who, 1.0)
         if total > 1.0 + 1e-10:

@@ -246,7 +246,7 @@ def offer_kinds(a: FloatArray, b: FloatArray, x: FloatArray, span: FloatArray) -
 def risk_exponents(danger: FloatArray) -> FloatArray:
     """r_i from the dangers S_i (Scholz et al. eqs. 32-33); 1 when all are equal.
 
-    >>> risk_exponents(np.array([[0.0, 1.0, 2.0]])).tolist()
+    >>> risk_exponents(np.array([[0.0, 1.0, 2.0]])).round(12).tolist()
     [[2.0, 1.0, 0.5]]
     """
     hi = danger.max(axis=-1, keepdims=True)
