@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from detente.cli import app
-from detente.cli.serve import is_loopback
+from detente.cli.serve import RedactToken, is_loopback
 
 runner = CliRunner()
 
@@ -69,6 +70,21 @@ def test_loopback_by_default(started: list[dict[str, Any]], tmp_path: Path) -> N
     assert settings.max_upload == 2000
     assert set(settings.allowed_hosts) == {"127.0.0.1", "localhost", "::1"}
     assert db.is_file()  # the run store was opened
+
+
+def test_scenarios_must_be_a_folder(started: list[dict[str, Any]], tmp_path: Path) -> None:
+    (tmp_path / "s.yaml").write_text("title: x\n")
+    result = runner.invoke(app, ["serve", "--scenarios", str(tmp_path / "s.yaml")])
+    assert result.exit_code == 2
+    assert "not a folder" in result.stderr and "Traceback" not in result.output
+    assert started == []
+
+
+def test_the_access_log_never_shows_the_token() -> None:
+    args = ("127.0.0.1:5000", "GET", "/?token=s3cret&x=1", "1.1", 303)
+    record = logging.LogRecord("uvicorn.access", 20, "", 0, '%s - "%s %s HTTP/%s" %d', args, None)
+    assert RedactToken().filter(record)
+    assert "s3cret" not in record.getMessage() and "/?token=***&x=1" in record.getMessage()
 
 
 def test_a_run_store_that_cannot_open_exits_2(started: list[dict[str, Any]]) -> None:

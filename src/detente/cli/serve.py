@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ipaddress
+import logging
 import os
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +14,20 @@ import typer
 from detente.cli.common import app, err, guarded, out
 
 LOOPBACK_NAMES = ("localhost",)
+
+
+class RedactToken(logging.Filter):
+    """Keep the token out of the access log: the first link carries it as ``?token=``."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                _TOKEN_QUERY.sub(r"\1***", a) if isinstance(a, str) else a for a in record.args
+            )
+        return True
+
+
+_TOKEN_QUERY = re.compile(r"((?:\?|&)token=)[^&\s]*")
 
 
 def is_loopback(host: str) -> bool:
@@ -89,4 +105,5 @@ def serve(
     url = f"http://{shown}:{port}/"
     out.print(f"detente workbench on {url}{'?token=' + token if token else ''}", highlight=False)
     out.print(f"scenarios: {os.path.abspath(scenarios)}", highlight=False)
+    logging.getLogger("uvicorn.access").addFilter(RedactToken())
     uvicorn.run(web_app, host=host.strip("[]"), port=port, log_level="info")

@@ -28,8 +28,9 @@ Mapping to a scenario:
   written is the issue's name. Issues run on KTAB's 0-100 scale, without a
   status quo.
 - actor ids are the actors' names (``.`` becomes ``_``, as detente's ids
-  have none; ``_2``, ``_3`` appended should two coincide); the description becomes the actor's display name when the
-  descriptions tell the actors apart, and its notes otherwise.
+  have none; ``_2``, ``_3`` appended should two coincide); the description
+  becomes the actor's display name when the descriptions tell the actors
+  apart, and its notes otherwise.
 - saliences are divided by 100; capabilities are kept.
 - the XML's ``ModelParameters``, ``prngSeed`` and ``IdealAdjustment`` set
   the ``smp`` model's parameters (:data:`~detente.models.smp.KTAB_PARAMETERS`,

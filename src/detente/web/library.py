@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from detente import io
-from detente.errors import Problem, ScenarioError
+from detente.errors import DetenteError, Problem, ScenarioError
 from detente.io import decide
 from detente.io import yaml as yaml_io
 from detente.scenario import Scenario
@@ -108,7 +108,17 @@ class Library:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder.resolve()
-        self.folder.mkdir(parents=True, exist_ok=True)
+        if self.folder.exists() and not self.folder.is_dir():
+            raise DetenteError(
+                f"--scenarios {folder}: not a folder (fix: name a folder of scenario files, "
+                "e.g. --scenarios examples; it is created if missing)"
+            )
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DetenteError(
+                f"--scenarios {folder}: cannot create the folder ({exc.strerror})"
+            ) from exc
 
     def _inside(self, path: Path) -> bool:
         return path.resolve().parent == self.folder
