@@ -19,7 +19,15 @@ from detente import load
 from detente.cli import app
 from detente.models import REGISTRY
 from detente.report import fonts
-from detente.report.html import Runs, central, describe_change, gather, reading, render
+from detente.report.html import (
+    Runs,
+    central,
+    describe_change,
+    gather,
+    lead_model,
+    reading,
+    render,
+)
 from detente.report.messages import LANGS, MESSAGES, fullwidth, placeholders, text
 
 runner = CliRunner()
@@ -109,6 +117,23 @@ def test_briefing_has_every_section(pages: dict[str, str], flagship: Path) -> No
     assert "Russia gets all four annexed regions" in page  # the forecast in the scale's words
     assert "commentary" in page  # provenance: the scenario's source
     assert "Expected utility" in page and "need not converge" in page
+    # eu lands on the same outcome in every draw of the flagship, so the drivers shown are
+    # the compromise model's, led by where Washington would settle on territory.
+    assert text("report.drivers.none") not in page
+    drivers = page[page.index('id="drivers"') :]
+    assert "Compromise" in drivers[:2000] and "United States · position on Territory" in drivers
+
+
+def test_lead_model_is_one_whose_forecast_moves() -> None:
+    still = {"issues": {"a": {"p05": 5.0, "p95": 5.0}}}
+    moves = {"issues": {"a": {"p05": 4.0, "p95": 6.0}}}
+    assert lead_model(["median", "compromise", "eu"]) == "eu"
+    sim = {"models": {"median": moves, "compromise": moves, "eu": still}}
+    assert lead_model(["median", "compromise", "eu"], sim) == "compromise"
+    sim = {"models": {"median": moves, "compromise": still, "eu": still}}
+    assert lead_model(["median", "compromise", "eu"], sim) == "median"
+    sim = {"models": {"median": still, "compromise": still, "eu": still}}
+    assert lead_model(["median", "compromise", "eu"], sim) == "eu"
 
 
 @pytest.mark.skipif(fonts.cjk_font() is None, reason="no CJK font (" + fonts.INSTALL_HINT + ")")

@@ -255,9 +255,11 @@ def render(
 
     drivers: list[dict[str, Any]] = []
     drivers_model = None
+    ranked_inputs = False
     if runs.sensitivity and runs.sensitivity.get("models"):
         drivers_model = next(iter(runs.sensitivity["models"]))
         ranking = runs.sensitivity["models"][drivers_model]
+        ranked_inputs = any(ranking.get(i.id) for i in scenario.issues)
         for issue in scenario.issues:
             rows = [r for r in ranking.get(issue.id, []) if (r.get("index") or 0) > 0][:TOP_DRIVERS]
             for r in rows:
@@ -265,7 +267,8 @@ def render(
                     {
                         "issue": issue.display_name,
                         "input": charts.input_label(scenario, r["input"], lang),
-                        "index": fmt(r["index"], 2),
+                        "index": fmt(r["index"], 2)
+                        + (f" ± {fmt(r['index_se'], 2)}" if r.get("index_se") is not None else ""),
                         "low": fmt(r["low"]),
                         "high": fmt(r["high"]),
                     }
@@ -325,7 +328,7 @@ def render(
         lambda: charts.gains_chart(scenario, central_result, "central", lang=lang)
     )
     if sims:
-        lead = lead_model(list(sims))
+        lead = lead_model(list(sims), runs.simulation)
         figures["distribution"] = svg(
             lambda: charts.distribution_chart(scenario, runs.simulation, lead, lang=lang)  # type: ignore[arg-type]
         )
@@ -377,6 +380,7 @@ def render(
         "winners": t("report.winners.best", actors=sep.join(winners)) if winners else None,
         "losers": t("report.winners.worst", actors=sep.join(losers)) if losers else None,
         "drivers": drivers,
+        "ranked_inputs": ranked_inputs,
         "drivers_model": charts.model_title(drivers_model, lang) if drivers_model else None,
         "has_inputs": bool((runs.sensitivity or runs.simulation or {}).get("inputs", True)),
         "whatifs": whatifs,
@@ -410,15 +414,31 @@ def interval_models(forecast: Mapping[str, Any], intervals: str) -> list[str]:
     return names
 
 
-def lead_model(models: Sequence[str]) -> str:
-    """The model whose drivers and distribution a report shows: the first dynamic one,
-    else the compromise model (its forecast moves with every input), else the first."""
+def lead_model(models: Sequence[str], simulation: Mapping[str, Any] | None = None) -> str:
+    """The model whose drivers and distribution a report shows.
+
+    In order of preference: the dynamic models, then the compromise model (its
+    forecast moves with every input), then the rest; with a ``simulation``
+    (JSON), the first of them whose forecast the inputs' ranges actually move
+    on some issue (p05 < p95), since the drivers of a forecast that never moves
+    rank nothing: on the flagship, ``eu`` lands on the same positions in
+    every draw.
+    """
     from detente.models import REGISTRY
 
-    dynamic = [m for m in models if m in REGISTRY and "rounds" in REGISTRY[m].Params.model_fields]
-    if dynamic:
-        return dynamic[0]
-    return "compromise" if "compromise" in models else models[0]
+    def dynamic(m: str) -> bool:
+        return m in REGISTRY and "rounds" in REGISTRY[m].Params.model_fields
+
+    ordered = sorted(models, key=lambda m: 0 if dynamic(m) else 1 if m == "compromise" else 2)
+    sims = (simulation or {}).get("models", {})
+    for m in ordered:
+        issues = sims.get(m, {}).get("issues", {})
+        if any(
+            st.get("p05") is not None and st.get("p95") is not None and st["p95"] > st["p05"]
+            for st in issues.values()
+        ):
+            return m
+    return ordered[0]
 
 
 def gather(
@@ -464,7 +484,7 @@ def gather(
         if simulation is None:
             simulation = simulate(scenario, model=chosen, draws=draws, seed=seed, **common)
             made.append(("simulate", simulation))
-        lead = lead_model(chosen.split(","))
+        lead = lead_model(chosen.split(","), as_json(simulation))
         sens = sensitivity(scenario, model=lead, draws=max(draws // 4, 2), seed=seed, **common)
         made.append(("sensitivity", sens))
         sens_json = sens.to_dict()

@@ -112,10 +112,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "report.drivers": "What drives it",
         "report.drivers.text": (
             "The inputs each issue's forecast hinges on most under {model}: total-order "
-            "Sobol index (share of the forecast's variance) and the forecast with the "
-            "input at its low and high end."
+            "Sobol index (share of the forecast's variance, ± its Monte Carlo standard "
+            "error: where a forecast hardly varies, the estimate is rough) and the "
+            "forecast with the input at its low and high end."
         ),
         "report.drivers.none": "No input carries a range: nothing to rank.",
+        "report.drivers.still": (
+            "No input moves a forecast of {model} within its range: every draw lands "
+            "on the same outcome."
+        ),
         "report.input": "input",
         "report.index": "share of variance",
         "report.at_low": "at low",
@@ -303,10 +308,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "report.gain": "得失",
         "report.drivers": "驱动因素",
         "report.drivers.text": (
-            "在{model}下,各议题预测最依赖的输入:总阶Sobol指数(在预测方差中所占份额),"
+            "在{model}下,各议题预测最依赖的输入:总阶Sobol指数(在预测方差中所占份额,"
+            "±蒙特卡洛标准误差:预测几乎不变时,估计较粗),"
             "以及该输入取低端和高端时的预测。"
         ),
         "report.drivers.none": "没有任何输入带区间:无从排序。",
+        "report.drivers.still": "在{model}下,任何输入在其区间内都不改变预测:每次抽样结果相同。",
         "report.input": "输入",
         "report.index": "方差份额",
         "report.at_low": "取低端",
