@@ -44,6 +44,14 @@ def test_a_block_stream_is_the_same_every_call_and_differs_by_seed() -> None:
     assert not np.array_equal(b.rng().random(3), blocks(10, seed=2)[0].rng().random(3))
 
 
+def test_a_seed_sequence_gives_the_same_draws_every_time_it_is_passed() -> None:
+    # Spawning advances a SeedSequence; the one passed must not be the one spawned from.
+    ss = np.random.SeedSequence(5)
+    first = [b.rng().random() for b in blocks(600, ss)]
+    assert [b.rng().random() for b in blocks(600, ss)] == first
+    assert [b.rng().random() for b in blocks(600, 5)] == first
+
+
 def test_seed_none_is_recorded_by_its_entropy() -> None:
     root = parallel.seed_sequence(None)
     again = blocks(10, seed=root.entropy)[0].rng().random(3)

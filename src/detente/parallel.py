@@ -63,10 +63,15 @@ Seed = int | np.random.SeedSequence | None
 def seed_sequence(seed: Seed) -> np.random.SeedSequence:
     """The root ``SeedSequence`` of ``seed`` (fresh OS entropy when ``None``).
 
-    Its ``entropy`` reproduces the run when passed back as ``seed``.
+    Its ``entropy`` reproduces the run when passed back as ``seed``. A given
+    ``SeedSequence`` is copied as it was made, not used itself: spawning
+    children advances it, and the same seed must give the same draws however
+    often it is passed.
     """
     if isinstance(seed, np.random.SeedSequence):
-        return seed
+        return np.random.SeedSequence(
+            seed.entropy, spawn_key=seed.spawn_key, pool_size=seed.pool_size
+        )
     if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool) or seed < 0):
         raise ParameterError(f"seed must be a non-negative integer, got {seed!r}")
     return np.random.SeedSequence(seed)

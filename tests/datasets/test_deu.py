@@ -13,7 +13,7 @@ from tests.conftest import DATA
 
 SHARED = DATA / "deu" / "deu3.tsv"
 
-# The original CORA layout: semicolons, decimal commas, 999 and blanks missing.
+# The original CORA layout: semicolons, decimal commas, 999 (also as 999,00) and blanks missing.
 CORA = """\
 prnr;prname;isnr;type;proc;counvte;intro;finact;pcom;pep;pde;pfr;pnl;scom;sep;sde;sfr;snl;rp;out
 d1;widgets;d1i1;Reg;COD;QMV;01-01-05;;100;80;0;50;;50;40;80;60;;0;60
@@ -21,7 +21,7 @@ d1;widgets;d1i2;Reg;COD;QMV;01-01-05;;0;999;100;;20;30;50;0;;70;100;40
 d2;gadgets;d2i1;Dir;CNS;Unan;;;10,5;;;20;30;90;;;0;50;;33,5
 d2;gadgets;d2i2;Dir;CNS;QMV(10);;;100;;0;;40;50;;20;;10;;60
 d3;tools;d3i1;Dec;CNS;Unan;;;0;;;;50;100;;;;40;;50
-d3;tools;d3i2;Dec;CNS;Unan;;;0;;;;50;100;;;;40;;999
+d3;tools;d3i2;Dec;CNS;Unan;;;0;;;;50;100;;;;40;;999,00
 """
 
 

@@ -20,7 +20,8 @@ absent), ``prname``, ``proc`` (COD or CNS), ``counvte`` (voting rule: QMV,
 variants such as ``QMV(10)``, or Unan), ``intro``, ``rp``, ``out`` and every
 pair ``p<actor>``/``s<actor>``.
 
-Missing codes: a blank cell or 999 is missing. An actor counts on an issue
+Missing codes: a blank cell or 999 (however written: ``999.0``, ``999,00``)
+is missing. An actor counts on an issue
 when both its position and its salience are present (salience 0 included);
 otherwise it is not involved. An issue is skipped, with the reason counted,
 when its outcome is missing (``no_outcome``), when fewer than 3 actors count
@@ -50,6 +51,7 @@ from detente.scenario import Scenario
 
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 MISSING_CODES = frozenset({"", "999"})
+MISSING_NUMBER = 999.0
 MIN_ACTORS = 3
 SKIP_REASONS = ("no_outcome", "fewer_than_3_actors", "no_salience")
 SOURCE = (
@@ -204,7 +206,7 @@ class _Reader:
                 )
             )
             return None
-        if math.isnan(value):
+        if math.isnan(value) or value == MISSING_NUMBER:
             return None
         if not 0 <= value <= 100:
             self.problems.append(
