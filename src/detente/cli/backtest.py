@@ -13,6 +13,7 @@ from rich.table import Table
 from detente.backtest import DEFAULT_BOOTSTRAP, DEFAULT_DRAWS, DEFAULT_UNCERTAINTY, Backtest
 from detente.backtest import backtest as run_backtest
 from detente.cli.common import JsonOpt, app, emit, err, guarded, out
+from detente.cli.simulate import show_progress
 
 backtest_app = typer.Typer(
     help="Score the models against negotiations whose outcomes are known.",
@@ -169,7 +170,7 @@ def deu(
             TimeElapsedColumn(),
             console=err,
             transient=True,
-            disable=not err.is_terminal,
+            disable=not show_progress(json, out, err),
         ) as bar:
             task = bar.add_task("model runs", total=None)
             result = run_backtest(

@@ -17,7 +17,9 @@ Extras: ``members`` (the normalised weight of each model that ran),
 ``by_model`` (each member's forecast, in the issue's units) and ``spread``
 per issue: ``min``, ``max`` and ``sd`` (the weighted standard deviation of
 the members' forecasts), what the models disagree on. Over Monte Carlo draws
-only ``members`` is kept: :func:`detente.simulate` summarises the rest.
+:func:`detente.simulate` summarises the combined forecast alone (its
+``point`` run keeps nothing of the members); to see the models' spread under
+uncertainty, simulate the members side by side (``--model all``).
 
 Weights file (JSON, version 1)::
 
