@@ -126,15 +126,34 @@ def run_model(
     return run_planned(model, arrays, Planned(model.name, preset or model.default_preset, resolved))
 
 
+def shock_warnings(model: Model, arrays: ScenarioArrays, outcome: Outcome) -> list[str]:
+    """What a run did not do with the scenario's shocks: a static model ignores them all,
+    and a dynamic one those named for a round after its last."""
+    if not arrays.shocks:
+        return []
+    if "rounds" not in model.Params.model_fields:
+        return [
+            f"{model.name} is static: it ignores the scenario's shocks, which dynamic "
+            "models apply before the rounds they name"
+        ]
+    if outcome.rounds is None:
+        return []
+    ran = np.shape(outcome.rounds)[0] - 1
+    late = sorted({shock.round for shock in arrays.shocks if shock.round > ran})
+    if not late:
+        return []
+    named = ", ".join(map(str, late))
+    return [
+        f"{model.name} ran {ran} rounds: the shocks before round {named} never applied "
+        "(fix: --rounds at least the last shock's round)"
+    ]
+
+
 def run_planned(model: Model, arrays: ScenarioArrays, plan: Planned) -> ModelResult:
     """Run a planned model (parameters resolved) and put its outcome in scenario units."""
     resolved = plan.params
     outcome = model.run(arrays, resolved)
-    if arrays.shocks and "rounds" not in model.Params.model_fields:
-        outcome.warnings.append(
-            f"{model.name} is static: it ignores the scenario's shocks, which dynamic "
-            "models apply before the rounds they name"
-        )
+    outcome.warnings.extend(shock_warnings(model, arrays, outcome))
     forecast = np.asarray(outcome.forecast, dtype=float)
     in_units = arrays.to_scale(forecast)
     gain = gains(arrays, forecast)

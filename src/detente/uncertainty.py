@@ -56,7 +56,7 @@ from scipy import optimize, special
 
 from detente.arrays import BoolArray, FloatArray, ScenarioArrays
 from detente.errors import ParameterError, Problem, ScenarioError
-from detente.forecast import Planned, json_number, plan_models
+from detente.forecast import Planned, json_number, plan_models, shock_warnings
 from detente.gains import gains
 from detente.models.base import REGISTRY, Model, get_model
 from detente.parallel import Block, Executor, Seed, seed_sequence
@@ -305,7 +305,7 @@ def run_batch(model: Model, arrays: ScenarioArrays, params: BaseModel) -> Batch:
         if out.converged_by_issue is not None:
             by_issue = np.broadcast_to(np.asarray(out.converged_by_issue, dtype=bool), (d, m))
         flags = out.converged
-        warnings = list(out.warnings)
+        warnings = [*out.warnings, *shock_warnings(model, arrays, out)]
     else:
         outs = [model.run(_draw(arrays, i), params) for i in range(d)]
         forecast = np.array([np.asarray(o.forecast, dtype=float) for o in outs]).reshape(d, m)
@@ -313,7 +313,9 @@ def run_batch(model: Model, arrays: ScenarioArrays, params: BaseModel) -> Batch:
             by_issue = np.array([o.converged_by_issue for o in outs], dtype=bool).reshape(d, m)
         if all(o.converged is not None for o in outs):
             flags = [o.converged for o in outs]
-        warnings = list(dict.fromkeys(w for o in outs for w in o.warnings))
+        warnings = list(
+            dict.fromkeys(w for o in outs for w in (*o.warnings, *shock_warnings(model, arrays, o)))
+        )
     converged: BoolArray | None = None
     if by_issue is not None:
         converged = np.asarray(by_issue.all(axis=-1))

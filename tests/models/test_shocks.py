@@ -118,3 +118,17 @@ def test_static_models_warn_that_they_ignore_shocks() -> None:
     result = forecast(s, model="median")
     assert any("median is static" in w and "shocks" in w for w in result.warnings)
     assert forecast(scenario(), model="median").warnings == []
+
+
+@pytest.mark.parametrize("model", DYNAMIC)
+def test_a_shock_after_the_last_round_is_reported(model: str) -> None:
+    s = scenario(shocks=[{"round": ROUNDS + 2, "actor": "X", "capability": "*0.5"}])
+    result = forecast(s, model=model, rounds=ROUNDS)
+    shocked, plain = result.to_dict()["models"][model], run(model, scenario())
+    assert shocked["rounds"] == plain["rounds"]  # it never applied
+    assert shocked["forecasts"] == plain["forecasts"]
+    (warning,) = result.warnings
+    assert f"ran {ROUNDS} rounds" in warning and f"before round {ROUNDS + 2}" in warning
+    # Inside the rounds run, nothing to say.
+    s = scenario(shocks=[{"round": ROUNDS, "actor": "X", "capability": "*0.5"}])
+    assert forecast(s, model=model, rounds=ROUNDS).warnings == []
