@@ -12,12 +12,12 @@ import numpy as np
 from hypothesis import strategies as st
 
 from detente.arrays import ScenarioArrays
-from detente.scenario import Scenario
+from detente.scenario import TINY, Scenario
 
 unit = st.floats(min_value=0.0, max_value=1.0, allow_nan=False)
-# Saliences are 0 or normal floats: a subnormal one (5e-324) times a capability scaled
-# by 0.5 underflows to 0, and an actor of zero weight rightly drops out of the models.
-salience_value = st.floats(min_value=0.0, max_value=1.0, allow_nan=False, allow_subnormal=False)
+# Saliences are 0 or at least TINY, as scenarios require: a smaller one (5e-324) times a
+# capability scaled by 0.5 underflows to 0, and an actor of zero weight drops out.
+salience_value = st.one_of(st.just(0.0), st.floats(min_value=TINY, max_value=1.0))
 positive = st.floats(min_value=0.05, max_value=100.0, allow_nan=False)
 
 

@@ -78,6 +78,10 @@ def test_valid_base() -> None:
         ("issues/1/id", "land", ["issue 'land'", "used more than once"]),
         ("actors/0/capability", -1, ["capability", "must be greater than 0"]),
         ("actors/0/capability", 0, ["capability", "must be greater than 0"]),
+        # Beyond these the models' sums overflow or underflow (found hanging the CLI).
+        ("actors/0/capability", 1e308, ["capability", "outside [1e-100, 1e+100]", "rescale"]),
+        ("actors/0/capability", 1e-300, ["capability", "outside [1e-100, 1e+100]"]),
+        ("actors/0/salience/nato", 1e-300, ["salience.nato", "below 1e-100", "write 0"]),
         ("actors/0/salience/nato", 1.5, ["salience.nato", "outside [0, 1]"]),
         ("actors/0/positions/land", 11, ["positions.land", "outside [0, 10]"]),
         (

@@ -751,6 +751,10 @@ def _check_shocks(
         capability[shock.actor] = new
 
 
+# The range of magnitudes every model computes with safely (see _check_estimate).
+TINY, HUGE = 1e-100, 1e100
+
+
 def _check_estimate(
     add: Callable[[str, str, str], None],
     where: str,
@@ -783,6 +787,21 @@ def _check_estimate(
                 where,
                 f"{name} {x:g} must be greater than 0",
                 "capability is a positive amount of clout, in any unit",
+            )
+        elif positive and not TINY <= x <= HUGE:
+            # Weights multiply and sum capabilities; beyond these they overflow to inf or
+            # underflow to 0 and the models would compute NaN.
+            add(
+                where,
+                f"{name} {x:g} lies outside [{TINY:g}, {HUGE:g}]",
+                "capabilities count only relative to each other: rescale them all, "
+                "e.g. to GDP in billions",
+            )
+        elif bounds == (0.0, 1.0) and 0 < x < TINY:
+            add(
+                where,
+                f"salience {name} {x:g} is positive but below {TINY:g}",
+                "write 0 for an issue the actor does not care about",
             )
         elif bounds is not None and not bounds[0] <= x <= bounds[1]:
             what = "salience" if bounds == (0.0, 1.0) else "position"

@@ -37,18 +37,22 @@ def guarded(action: Callable[[], T]) -> T:
     actors, a missing CJK font) are printed like every other warning.
     """
     try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", UserWarning)
-            try:
-                return action()
-            finally:
-                for item in caught:
-                    if issubclass(item.category, UserWarning):
-                        warn(str(item.message))
-                    else:
-                        warnings.warn_explicit(
-                            item.message, item.category, item.filename, item.lineno
-                        )
+        caught: list[warnings.WarningMessage] = []
+        try:
+            with warnings.catch_warnings(record=True) as recorded:
+                warnings.simplefilter("always", UserWarning)
+                try:
+                    return action()
+                finally:
+                    caught = list(recorded)
+        finally:
+            # Outside the recording block: a warning re-issued inside it would be recorded
+            # again, and this loop would never end.
+            for item in caught:
+                if issubclass(item.category, UserWarning):
+                    warn(str(item.message))
+                else:
+                    warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
     except ScenarioError as exc:
         for problem in exc.problems:
             err.print(f"[red]error:[/red] {escape(str(problem))}", highlight=False, soft_wrap=True)
