@@ -659,7 +659,7 @@ def check(
     known = set(issue_ids)
     for index, actor in enumerate(scenario.actors):
         head = actor_where(index, actor.id) if actor_where else f"actor {actor.id!r}"
-        _check_estimate(add, f"{head} › capability", actor.capability, None, positive=True)
+        _check_estimate(add, f"{head} › capability", actor.capability, "capability")
         for field in ("positions", "salience"):
             given = getattr(actor, field)
             for key in sorted(set(given) - known):
@@ -687,8 +687,8 @@ def check(
                 continue
             lo, hi = scales[issue_id]
             if lo < hi:
-                _check_estimate(add, f"{head} › positions.{issue_id}", pos, (lo, hi))
-            _check_estimate(add, f"{head} › salience.{issue_id}", sal, (0.0, 1.0))
+                _check_estimate(add, f"{head} › positions.{issue_id}", pos, "position", (lo, hi))
+            _check_estimate(add, f"{head} › salience.{issue_id}", sal, "salience")
 
     if not problems:
         _check_shocks(add, "shocks", scenario.shocks, scenario.actors)
@@ -759,9 +759,11 @@ def _check_estimate(
     add: Callable[[str, str, str], None],
     where: str,
     est: Estimate | None,
-    bounds: tuple[float, float] | None,
-    positive: bool = False,
+    kind: Literal["capability", "position", "salience"],
+    bounds: tuple[float, float] = (0.0, 1.0),
 ) -> None:
+    """Check one estimate: its range, and each number against what ``kind`` allows
+    (``bounds`` is a position's scale)."""
     if est is None:
         return
     if (est.low is None) != (est.high is None):
@@ -782,13 +784,13 @@ def _check_estimate(
     for name, x in values:
         if not math.isfinite(x):
             add(where, f"{name} {x} is not a finite number", "write a finite number")
-        elif positive and x <= 0:
+        elif kind == "capability" and x <= 0:
             add(
                 where,
                 f"{name} {x:g} must be greater than 0",
                 "capability is a positive amount of clout, in any unit",
             )
-        elif positive and not TINY <= x <= HUGE:
+        elif kind == "capability" and not TINY <= x <= HUGE:
             # Weights multiply and sum capabilities; beyond these they overflow to inf or
             # underflow to 0 and the models would compute NaN.
             add(
@@ -797,18 +799,17 @@ def _check_estimate(
                 "capabilities count only relative to each other: rescale them all, "
                 "e.g. to GDP in billions",
             )
-        elif bounds == (0.0, 1.0) and 0 < x < TINY:
+        elif kind == "salience" and 0 < x < TINY:
             add(
                 where,
                 f"salience {name} {x:g} is positive but below {TINY:g}",
                 "write 0 for an issue the actor does not care about",
             )
-        elif bounds is not None and not bounds[0] <= x <= bounds[1]:
-            what = "salience" if bounds == (0.0, 1.0) else "position"
+        elif kind != "capability" and not bounds[0] <= x <= bounds[1]:
             add(
                 where,
-                f"{what} {name} {x:g} lies outside [{bounds[0]:g}, {bounds[1]:g}]",
+                f"{kind} {name} {x:g} lies outside [{bounds[0]:g}, {bounds[1]:g}]",
                 "salience is between 0 and 1"
-                if what == "salience"
+                if kind == "salience"
                 else "positions lie on the issue's scale",
             )

@@ -929,6 +929,7 @@ def _rounds_table(
     params: EUParams,
     k: int,
 ) -> Table:
+    from rich.markup import escape
     from rich.table import Table
 
     issue = scenario.issues[k]
@@ -939,24 +940,31 @@ def _rounds_table(
         [[np.nan if (v := step[issue.id][a]) is None else v for a in ids] for step in steps]
     )
     w = np.broadcast_to(arrays.weight[members, k], x.shape)
+    # Actors off the table (or without weight here) hold their positions; listed, not counted.
+    idle = [
+        a
+        for a in arrays.actor_ids
+        if a not in ids and steps and steps[0][issue.id].get(a) is not None
+    ]
     median = weighted_median(x[:, :, None], w[:, :, None])[:, 0]
     mean = weighted_mean(x[:, :, None], w[:, :, None])[:, 0]
     moved = np.concatenate([[0], (np.diff(x, axis=0) != 0).sum(axis=1)])
     table = Table(
-        title=f"Rounds on {issue.display_name} [eu, {result.preset}]",
+        title=escape(f"Rounds on {issue.display_name} [eu, {result.preset}]"),
         title_justify="left",
     )
     table.add_column("round", justify="right")
     for rule in ("median", "mean"):
-        label = f"{rule} (forecast)" if rule == params.decision_rule else rule
         table.add_column(
-            label, justify="right", style="bold" if rule == params.decision_rule else ""
+            rule, justify="right", style="bold" if rule == params.decision_rule else ""
         )
     table.add_column("moved", justify="right")
-    per_actor = len(ids) <= _SHOWN_ACTOR_COLUMNS
+    per_actor = len(ids) + len(idle) <= _SHOWN_ACTOR_COLUMNS
     if per_actor:
         for a in ids:
-            table.add_column(a, justify="right")
+            table.add_column(escape(a), justify="right")
+        for a in idle:
+            table.add_column(escape(f"{a} (off)"), justify="right", style="dim")
     shown: list[int] = list(range(len(x)))
     if len(x) > _SHOWN_ROUNDS:
         half = _SHOWN_ROUNDS // 2
@@ -967,10 +975,11 @@ def _rounds_table(
             continue
         cells = [str(t), f"{median[t]:.3f}", f"{mean[t]:.3f}", str(moved[t])]
         if per_actor:
-            cells += [f"{v:.2f}" for v in x[t]]
+            cells += [f"{v:.1f}" for v in x[t]]
+            cells += [f"{steps[t][issue.id][a]:.1f}" for a in idle]
         table.add_row(*cells)
     state = result.outcome.extras.get("dynamics", {}).get(issue.id, "")
-    table.caption = f"{state}; decision rule: weighted {params.decision_rule}"
+    table.caption = f"{state}; the forecast: weighted {params.decision_rule} (bold)"
     return table
 
 
@@ -985,6 +994,7 @@ def _names(ids: list[str], order: FloatArray, labels: list[str]) -> str:
 def _bilateral_table(
     scenario: Scenario, arrays: ScenarioArrays, members: IntArray, first: Round, k: int
 ) -> Table:
+    from rich.markup import escape
     from rich.table import Table
 
     issue = scenario.issues[k]
@@ -993,7 +1003,7 @@ def _bilateral_table(
     kinds = first.kinds[0]
     a, b = first.eu_challenge[0], first.eu_rival[0]
     table = Table(
-        title=f"Round 1 on {issue.display_name}: challenges and concessions [eu]",
+        title=escape(f"Round 1 on {issue.display_name}: challenges and concessions [eu]"),
         title_justify="left",
         caption="E^i(U_ij) > 0: i expects to gain by challenging j (Bueno de Mesquita 1994)",
     )
