@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import string
+from dataclasses import replace
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -29,6 +32,7 @@ from detente.report.html import (
     render,
 )
 from detente.report.messages import LANGS, MESSAGES, fullwidth, placeholders, text
+from detente.store import RunStore
 
 runner = CliRunner()
 MODELS_ALL = list(REGISTRY)
@@ -63,6 +67,38 @@ class Refs(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._in and data.strip():
             self.headings.append(data.strip())
+
+
+class Visible(HTMLParser):
+    """The text a reader sees, less styles, charts and code (ids, shown as ids)."""
+
+    HIDDEN = ("style", "svg", "code")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._hidden += tag in self.HIDDEN
+
+    def handle_endtag(self, tag: str) -> None:
+        self._hidden -= tag in self.HIDDEN
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden and data.strip():
+            self.parts.append(data.strip())
+
+
+def analyst_text(tree: Any, key: str | None = None) -> list[str]:
+    """The scenario's own words (names, labels, notes, descriptions): not its ids."""
+    if isinstance(tree, dict):
+        return [s for k, v in tree.items() for s in analyst_text(v, k)]
+    if isinstance(tree, list):
+        return [s for v in tree for s in analyst_text(v, key)]
+    if isinstance(tree, str) and key not in ("id", "actor", "issue", "remove"):
+        return [tree.strip()]
+    return []
 
 
 @pytest.fixture(scope="module")
@@ -112,8 +148,9 @@ def test_briefing_has_every_section(pages: dict[str, str], flagship: Path) -> No
     ):
         assert text(key) in page
     scenario = load(flagship)
-    for variant in scenario.variants.values():
-        assert str(escape(variant.description)) in page
+    for name, variant in scenario.variants.items():
+        # A what-if is headed by its description, its id in small print.
+        assert f"<h3>{escape(variant.description)} <code>{name}</code></h3>" in page
     assert "Russia gets all four annexed regions" in page  # the forecast in the scale's words
     assert "commentary" in page  # provenance: the scenario's source
     assert "Expected utility" in page and "need not converge" in page
@@ -153,6 +190,34 @@ def test_chinese_report_has_no_english_heading(pages: dict[str, str]) -> None:
         assert text(key, "zh") in zh_page and text(key, "en") not in zh_page
     assert "2026" in zh_page or "年" in zh_page
     assert 'lang="zh-Hans"' in zh_page
+
+
+def test_chinese_report_shows_no_english_words(
+    flagship_runs: dict[str, tuple[Any, Runs]],
+) -> None:
+    # Every word a reader sees is Chinese, the analyst's, or an id shown as code: the
+    # Latin words left are those the Chinese catalogue itself holds (names such as Sobol).
+    scenario, runs = flagship_runs["zh"]
+    saved = {"id": 7, "kind": "sensitivity", "started_at": datetime(2026, 12, 1, tzinfo=UTC)}
+    page = render(scenario, replace(runs, saved_run=saved), lang="zh")
+    parser = Visible()
+    parser.feed(page)
+    seen = "\n".join(parser.parts)
+    for own in sorted(analyst_text(scenario.to_tree()), key=len, reverse=True):
+        seen = seen.replace(own, " ")
+    catalogue = " ".join(
+        literal
+        for message in MESSAGES["zh"].values()
+        for literal, *_ in string.Formatter().parse(message)
+    )
+    allowed = set(re.findall(r"[A-Za-z]+", catalogue))
+    english = sorted(set(re.findall(r"[A-Za-z]+", seen)) - allowed)
+    assert not english, english  # e.g. a run's kind, the preset "default", a what-if's id
+    # Chinese text takes full-width punctuation, also between two filled-in values.
+    ascii_marks = re.findall(r"[\u4e00-\u9fff][,;:!?()]|[,;:!?()][\u4e00-\u9fff]", seen)
+    assert not ascii_marks, ascii_marks
+    assert "依据已保存的运行 7（敏感性分析，2026年12月1日）。" in seen
+    assert "默认" in seen  # the median model's preset, in words
 
 
 def test_catalogue_languages_match() -> None:
@@ -220,6 +285,34 @@ def test_report_cli_from_scenario_and_run(flagship: Path, tmp_path: Path) -> Non
     page = target.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "Briefing" in page
     assert "saved as run 1" in result.stderr  # the forecast, simulate, sensitivity, compare made
+    # Each run made is saved as what it holds, not as the report's options: the drivers are
+    # the lead model's alone, from draws // 4 base draws.
+    with RunStore(db) as store:
+        saved = {r.kind: store.get(r.id) for r in store.runs()}
+    assert set(saved) == {"forecast", "simulate", "sensitivity", "compare"}
+    for run in saved.values():
+        assert run.source == str(flagship) and run.options["report"] == str(target)
+    sens = saved["sensitivity"]
+    assert sens.model == ",".join(sens.result["models"]) and "," not in sens.model
+    assert sens.options["draws"] == sens.result["draws"] == 10 and sens.seed == 0
+    assert saved["simulate"].options["draws"] == saved["simulate"].result["draws"] == 40
+    assert saved["simulate"].model == ",".join(saved["simulate"].result["models"])
+    assert saved["forecast"].model == "median,compromise"
+    assert saved["compare"].model == "median,compromise"
+    assert saved["compare"].options["variants"] == list(saved["compare"].result["variants"])
+    result = runner.invoke(
+        app, ["report", "1", "-o", str(target), "--db", db, "--draws", "8", "--lang", "zh"]
+    )
+    assert result.exit_code == 0, result.stderr
+    page = target.read_text(encoding="utf-8")
+    assert "依据已保存的运行 1（预测，" in page  # the run's kind in words, a full-width comma
+    with RunStore(db) as store:
+        made = [store.get(r.id) for r in store.runs() if r.id > 4]
+    assert {run.kind for run in made} == {"simulate", "sensitivity", "compare"}
+    for run in made:  # completing run 1: saved as from its scenario file, and saying so
+        assert run.source == str(flagship) and run.options["from_run"] == 1
+    sens = next(run for run in made if run.kind == "sensitivity")
+    assert sens.options["draws"] == sens.result["draws"] == 2
     result = runner.invoke(
         app, ["report", "1", "-o", str(target), "--db", db, "--draws", "0", "--lang", "zh"]
     )

@@ -19,6 +19,27 @@ PDF_WHY = (
 )
 
 
+def made_meta(kind: str, result: Any) -> dict[str, Any]:
+    """What one run a report made was run with, for the run store.
+
+    The runs differ from the report's options: the forecast holds the models
+    that ran (not ``all``), the intervals those ``--intervals`` picked, the
+    drivers only the lead model, with ``draws // 4`` base draws; each is saved
+    as what it holds, so that ``runs show`` and a report made from it agree.
+    """
+    models = result.baseline.models if kind == "compare" else result.models
+    meta: dict[str, Any] = {"model": ",".join(models)}
+    if kind in ("simulate", "sensitivity"):
+        meta["seed"] = result.seed
+        meta["options"] = {"draws": result.draws}
+    elif kind == "compare":
+        meta["options"] = {
+            "variants": list(result.variants),
+            "descriptions": result.descriptions,
+        }
+    return meta
+
+
 @app.command()
 def report(
     source: Annotated[str, typer.Argument(help="a scenario file, or a saved run's id")],
@@ -55,6 +76,8 @@ def report(
         started = datetime.now(UTC)
         given: dict[str, Any] = {}
         run_info = None
+        # The runs made are saved as from the scenario's file, and say which run they complete.
+        made_from: dict[str, Any] = {"source": source, "options": {}}
         if source.isdigit() and not Path(source).exists():
             from detente.store import RunStore
 
@@ -62,6 +85,7 @@ def report(
                 run = store.get(int(source))
             scenario = run.load_scenario()
             run_info = {"id": run.id, "kind": run.kind, "started_at": run.started_at}
+            made_from = {"source": run.source, "options": {"from_run": run.id}}
             settings: dict[str, Any] = {
                 "model": run.model,
                 "preset": run.preset,
@@ -87,17 +111,19 @@ def report(
             warn(warning)
         output.write_text(render(scenario, runs, lang=lang), encoding="utf-8")
         for kind, result in made:
+            meta = made_meta(kind, result)
             record(
                 kind,
                 result,
                 db=db,
                 save=save,
-                source=source,
+                source=made_from["source"],
                 started_at=started,
-                model=settings["model"],
+                model=meta["model"],
+                seed=meta.get("seed"),
                 preset=settings["preset"],
                 params=settings["params"],
-                options={"draws": draws, "report": str(output)},
+                options={**meta.get("options", {}), **made_from["options"], "report": str(output)},
             )
         out.print(f"wrote {output}", highlight=False)
 

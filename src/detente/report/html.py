@@ -171,6 +171,25 @@ def _date(when: datetime, lang: str) -> str:
     return text("report.date", lang, y=when.year, m=when.month, d=when.day)
 
 
+def _word(prefix: str, name: str, lang: str) -> str | None:
+    """The catalogue's word for ``name`` (a run kind, a preset) if it has one: names that
+    are words are translated, ids (``bdm``, ``ktab``) are not in the catalogue."""
+    key = f"{prefix}.{name}"
+    return text(key, lang) if key in MESSAGES[lang] else None
+
+
+def preset_label(preset: str | None, lang: str) -> tuple[str | None, str | None]:
+    """A preset as the report shows it: (its name in words, its id in code).
+
+    ``default`` is only a word; a preset with a name in words also shows its id
+    (what ``--preset`` takes); any other preset is an id, shown as one.
+    """
+    if not preset:
+        return None, None
+    word = _word("report.preset", preset, lang)
+    return word, None if word is not None and preset == "default" else preset
+
+
 def render(
     scenario: Scenario,
     runs: Runs,
@@ -288,16 +307,18 @@ def render(
                 top_issue, top_change = max(moved, key=lambda item: abs(item[1]))
                 summary = t(
                     "report.largest_shift",
-                    variant=name,
                     issue=scenario.issue(top_issue).display_name,
                     change=fmt(top_change, sign=True),
                 )
             else:
-                summary = t("report.no_shift", variant=name)
+                summary = t("report.no_shift")
             description = scenario.variants[name].description if name in scenario.variants else None
             whatifs.append(
                 {
                     "name": name,
+                    # The analyst's description heads a what-if in the report's language;
+                    # the id (English, often) follows in small print.
+                    "label": description or name,
                     "description": description,
                     "changes": _variant_changes(scenario, name, lang),
                     "cells": [fmt(changes[i], sign=True) for i in issue_ids],
@@ -309,14 +330,17 @@ def render(
     for name, r in models.items():
         assumes = f"model.{name}.assumes"
         known = assumes in MESSAGES[lang]
+        preset_word, preset_id = preset_label(r.get("preset"), lang)
         model_notes.append(
             {
                 "name": name,
                 "title": charts.model_title(name, lang),
                 "assumes": t(assumes if known else "model.other.assumes"),
                 "limits": t(f"model.{name}.limits" if known else "model.other.limits"),
-                "preset": r.get("preset"),
-                "params": ", ".join(f"{k}={v}" for k, v in (r.get("params") or {}).items()),
+                "preset_word": preset_word,
+                "preset_id": preset_id,
+                # Parameters are ids and values as the model takes them: shown as code.
+                "params": [f"{k}={v}" for k, v in (r.get("params") or {}).items()],
             }
         )
 
@@ -354,7 +378,7 @@ def render(
         "from_run": t(
             "report.from_run",
             run=saved["id"],
-            kind=saved["kind"],
+            kind=_word("report.kind", saved["kind"], lang) or saved["kind"],
             date=_date(saved["started_at"], lang),
         )
         if saved
@@ -367,7 +391,10 @@ def render(
         ),
         "models": models,
         "model_titles": {m: charts.model_title(m, lang) for m in models},
-        "skipped": runs.forecast.get("skipped", {}),
+        "skipped": {
+            charts.model_title(m, lang): reason
+            for m, reason in runs.forecast.get("skipped", {}).items()
+        },
         "forecasts": forecasts,
         "lead": t(
             "report.forecast.lead", n=len(models), draws=(runs.simulation or {}).get("draws", 0)
