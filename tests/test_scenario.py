@@ -98,6 +98,8 @@ def test_valid_base() -> None:
         ),
         ("issues/0/status_quo", 11, ["issue 'land' › status_quo", "outside the scale"]),
         ("issues/0/scale", [10, 0], ["issue 'land' › scale", "low < high"]),
+        ("issues/0/scale", "0-10", ["issue 'land' › scale", "fix: write [low, high]"]),
+        ("issues/0/scale", [0, 5, 10], ["issue 'land' › scale", "fix: write [low, high]"]),
         ("actors/0/capability", "80", ["actor 'A' › capability", "number"]),
         ("actors/0/at_table", "yes", ["actor 'A' › at_table", "boolean"]),
         ("actors/0/positions/land", None, ["both be null"]),
@@ -157,3 +159,30 @@ def test_examples_are_valid_and_agree(flagship: Path) -> None:
     assert [i.status_quo for i in en.issues] == [i.status_quo for i in zh.issues]
     assert not en.actor("UA").at_table and not en.actor("EU").at_table
     yaml.safe_dump(en.to_tree(), allow_unicode=True)
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    # A wrong type stops pydantic; the rest of the file is still checked.
+    tree = copy.deepcopy(BASE)
+    tree["actors"][0]["capability"] = "ten"
+    tree["actors"][1]["capability"] = -3
+    tree["actors"][1]["salience"]["nato"] = 7
+    tree["issues"][0]["status_quo"] = 50
+    messages = refused(tree)
+    for expected in (
+        "actor 'A' › capability: expected a number",
+        "actor 'B' › capability: value -3 must be greater than 0",
+        "actor 'B' › salience.nato: salience value 7 lies outside [0, 1]",
+        "issue 'land' › status_quo: status quo 50 lies outside the scale",
+    ):
+        assert sum(expected in m for m in messages) == 1, (expected, messages)
+    assert len(messages) == 4
+
+
+def test_a_duplicate_issue_id_is_reported_once() -> None:
+    tree = copy.deepcopy(BASE)
+    tree["issues"][1]["id"] = "land"
+    tree["actors"][0]["salience"]["land"] = 1.5
+    messages = refused(tree)
+    assert sum("used more than once" in m for m in messages) == 1
+    assert sum("salience value 1.5" in m for m in messages) == 1

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -330,7 +330,8 @@ class Scenario(_Strict):
         try:
             scenario = cls.model_validate(tree)
         except ValidationError as exc:
-            raise ScenarioError(_pydantic_problems(exc, tree, file, actor_where)) from None
+            problems = _pydantic_problems(exc, tree, file, actor_where)
+            raise ScenarioError(problems + _check_the_rest(tree, file, actor_where)) from None
         problems = check(scenario, file, actor_where)
         if problems:
             raise ScenarioError(problems)
@@ -550,8 +551,64 @@ _FIXES = {
     "list_type": "write a list",
     "literal_error": "choose one of the values listed",
     "too_short": "add at least one entry",
+    "too_long": "write [low, high], two numbers",
+    "tuple_type": "write [low, high], e.g. [0, 100]",
     "model_type": "write a mapping",
+    "int_type": "write a whole number",
+    "int_parsing": "write a whole number",
+    "int_from_float": "write a whole number",
+    "float_parsing": "write a number, e.g. 50",
+    "bool_parsing": "write true or false",
+    "finite_number": "write a finite number",
 }
+
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def _check_the_rest(
+    tree: Mapping[str, Any], file: str, actor_where: Callable[[int, str], str] | None
+) -> list[Problem]:
+    """The semantic problems of the issues and actors that did parse, so that one run
+    reports every problem, not only the structural ones.
+
+    The items that failed to parse are left out; problems that could stem from
+    leaving them out (an actor naming an issue that failed, an issue without
+    weight once an actor failed) are not reported.
+    """
+    issues, actors = tree.get("issues"), tree.get("actors")
+    if not isinstance(issues, list) or not isinstance(actors, list):
+        return []
+
+    def parsed(model: type[_M], item: Any) -> _M | None:
+        try:
+            return model.model_validate(item)
+        except ValidationError:
+            return None
+
+    good_issues = [(item, parsed(Issue, item)) for item in issues]
+    good_actors = [parsed(Actor, item) for item in actors]
+    kept = [k for k, a in enumerate(good_actors) if a is not None]
+    lost = {str(i.get("id")) for i, ok in good_issues if isinstance(i, Mapping) and ok is None}
+    # Built without validation: the parts are valid, the whole may lack what failed.
+    scenario = Scenario.model_construct(
+        title="partial",
+        issues=[ok for _, ok in good_issues if ok is not None],
+        actors=[good_actors[k] for k in kept],
+    )
+
+    def where(index: int, actor_id: str) -> str:
+        original = kept[index]
+        return actor_where(original, actor_id) if actor_where else f"actor {actor_id!r}"
+
+    out = []
+    for problem in check(scenario, file, where):
+        if any(repr(i) in problem.message for i in lost):
+            continue
+        if len(kept) < len(actors) and "no actor at the table" in problem.message:
+            continue
+        out.append(problem)
+    return out
 
 
 def _pydantic_problems(
@@ -657,6 +714,7 @@ def check(
 
     scales = {i.id: i.scale for i in scenario.issues}
     known = set(issue_ids)
+    issue_ids = list(dict.fromkeys(issue_ids))  # a duplicate is reported once, above
     for index, actor in enumerate(scenario.actors):
         head = actor_where(index, actor.id) if actor_where else f"actor {actor.id!r}"
         _check_estimate(add, f"{head} › capability", actor.capability, "capability")
