@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from detente import load, save
+from detente.errors import ScenarioError
 from detente.scenario import Scenario
 from tests.strategies import scenario_trees
 
@@ -84,3 +85,14 @@ def test_csv_layout_is_what_spreadsheet_users_expect(tmp_path: Path, flagship: P
     assert "territory.position.low" in header and "capability.high" in header
     issues = (tmp_path / "s.issues.csv").read_text(encoding="utf-8").splitlines()[0]
     assert issues == "id,name,scale_low,scale_high,label_low,label_high,status_quo"
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".csv", ".xlsx"])
+def test_unwritable_targets_are_refused_not_raised(
+    tmp_path: Path, suffix: str, flagship: Path
+) -> None:
+    scenario = load(flagship)
+    for target in (tmp_path / "missing" / f"s{suffix}", tmp_path / f"folder{suffix}"):
+        (tmp_path / f"folder{suffix}").mkdir(exist_ok=True)
+        with pytest.raises(ScenarioError, match="cannot write the file"):
+            save(scenario, target)

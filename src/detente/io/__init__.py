@@ -64,4 +64,17 @@ def as_scenario(scenario: Scenario | str | Path) -> Scenario:
 def save(scenario: Scenario, path: str | Path) -> list[Path]:
     """Write ``scenario`` in the format of ``path``'s extension; returns files written."""
     path = Path(path)
-    return WRITERS[_suffix(path, WRITERS)](scenario, path)
+    writer = WRITERS[_suffix(path, WRITERS)]
+    try:
+        return writer(scenario, path)
+    except OSError as exc:
+        raise ScenarioError(
+            [
+                Problem(
+                    str(path),
+                    "",
+                    f"cannot write the file: {exc.strerror or exc}",
+                    "name a file in a folder that exists and that you may write to",
+                )
+            ]
+        ) from None
