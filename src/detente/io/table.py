@@ -38,6 +38,9 @@ from detente.errors import Problem, ScenarioError
 from detente.scenario import Estimate, Scenario, change_tree
 
 ACTOR_COLUMNS = ("id", "name", "capability", "at_table", "notes")
+# Columns of free text, kept exactly as written (the meta sheet's "value" is the
+# title or the source).
+FREE_TEXT = frozenset({"name", "notes", "label_low", "label_high", "description", "value"})
 ISSUE_COLUMNS = ("id", "name", "scale_low", "scale_high", "label_low", "label_high", "status_quo")
 VARIANT_COLUMNS = ("variant", "description", "round", "change")
 RANGE_PARTS = ("low", "high", "dist")
@@ -62,7 +65,7 @@ def _cell(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, float):
         return repr(value)
-    return str(value).strip()
+    return str(value)
 
 
 def _read_csv_rows(path: Path) -> Rows:
@@ -89,11 +92,11 @@ class _TableReader:
         self.problems.append(Problem(file, where, message, fix))
 
     def header(self, rows: Rows, file: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-        rows = [r for r in rows if any(c for c in r)]
+        rows = [r for r in rows if any(c.strip() for c in r)]
         if not rows:
             self.problem(file, "", "the table is empty", "add a header row and data rows")
             return [], []
-        head = rows[0]
+        head = [h.strip() for h in rows[0]]
         while head and head[-1] == "":
             head = head[:-1]
         for name in sorted({h for h in head if head.count(h) > 1}):
@@ -112,8 +115,11 @@ class _TableReader:
                     "more cells than header columns",
                     "remove the extra cells or add a header",
                 )
+            cells = {h: (row[i] if i < len(row) else "") for i, h in enumerate(head)}
+            # Free text keeps its spaces (a round trip loses nothing); ids, numbers and
+            # flags are read without them.
             records.append(
-                (number, {h: (row[i] if i < len(row) else "") for i, h in enumerate(head)})
+                (number, {h: c if h in FREE_TEXT else c.strip() for h, c in cells.items()})
             )
         return head, records
 
@@ -588,5 +594,9 @@ def write_xlsx(scenario: Scenario, path: Path) -> list[Path]:
                         )
                     ]
                 ) from None
+            for cell in sheet[number]:
+                # openpyxl stores text beginning with "=" as a formula: keep it text.
+                if cell.data_type == "f":
+                    cell.data_type = "s"
     book.save(path)
     return [path]
