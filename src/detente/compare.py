@@ -31,6 +31,7 @@ from pydantic import ValidationError
 
 from detente.errors import Problem, ScenarioError
 from detente.forecast import Forecast, forecast
+from detente.io import yaml as yaml_text
 from detente.scenario import Change, Scenario
 
 _FIELD = re.compile(
@@ -59,7 +60,7 @@ def parse_what_if(text: str) -> list[Change]:
     body = text.strip()
     if body.startswith(("{", "[")):
         try:
-            tree = yaml.safe_load(body)
+            tree = yaml_text.loads(body)
         except yaml.YAMLError as exc:
             raise _refuse(text, f"malformed YAML: {exc}") from None
         items = tree if isinstance(tree, list) else [tree]
@@ -83,7 +84,7 @@ def _item(text: str, part: str) -> dict[str, Any]:
     target, name, issue, op, raw = match.group("target", "field", "issue", "op", "value")
     name = "positions" if name == "position" else name
     try:
-        value = yaml.safe_load(raw)
+        value = yaml_text.loads(raw)
     except yaml.YAMLError:
         value = raw
     if name == "at_table":

@@ -35,6 +35,7 @@ from typing import Any
 import yaml
 
 from detente.errors import Problem, ScenarioError
+from detente.io import yaml as yaml_text
 from detente.scenario import Estimate, Scenario, change_tree
 
 ACTOR_COLUMNS = ("id", "name", "capability", "at_table", "notes")
@@ -284,7 +285,7 @@ class _TableReader:
             change: Any = None
             if cell:
                 try:
-                    change = yaml.safe_load(cell)
+                    change = yaml_text.loads(cell)
                 except yaml.YAMLError:
                     change = cell
                 if not isinstance(change, dict):
@@ -515,9 +516,7 @@ def _tables(s: Scenario, number: Callable[[float], Any]) -> tuple[Rows, Rows, Ro
 
 def _flow(tree: dict[str, Any]) -> str:
     """A change as one line of YAML (flow style), Unicode kept readable."""
-    return str(
-        yaml.safe_dump(tree, default_flow_style=True, allow_unicode=True, width=10**9)
-    ).strip()
+    return yaml_text.dump(tree, default_flow_style=True, width=10**9).strip()
 
 
 def _variant_rows(s: Scenario) -> Rows | None:
