@@ -55,7 +55,7 @@ def test_exponents_are_numbers(tmp_path: Path) -> None:
 def test_a_key_given_twice_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "s.yaml"
     path.write_text(write(tmp_path).read_text() + "    positions: {a: 20}\n", encoding="utf-8")
-    with pytest.raises(ScenarioError, match="line 10.*'positions' appears twice"):
+    with pytest.raises(ScenarioError, match=r"line 10.*'positions' appears twice"):
         load(path)
 
 
