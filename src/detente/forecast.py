@@ -243,15 +243,13 @@ def plan_models(
     """Which models run, with which parameters, and which are skipped (and why).
 
     The rules every entry point shares (forecast, simulate, sensitivity):
-    parameters the scenario file sets come first, ``MODEL.NAME`` parameters with several
-    models, a preset applies to the models that define it, ``rounds`` to the
-    dynamic ones.
+    parameters the scenario file sets come first (the user's override them),
+    ``MODEL.NAME`` parameters with several models, a preset applies to the
+    models that define it, ``rounds`` to the dynamic ones and ``seed`` to those
+    with random draws; ``rounds`` or ``seed`` given twice must agree.
     """
     names = model_names(model)
     per_model = split_params(names, params)
-    for name, given in (scenario.model_params or {}).items():
-        if name in per_model:
-            per_model[name] = {**given, **per_model[name]}
     if (
         preset is not None
         and len(names) > 1
@@ -263,13 +261,28 @@ def plan_models(
         if not dynamic:
             raise ParameterError(f"--rounds applies to dynamic models only, not {model!r}")
         for name in dynamic:
-            per_model[name].setdefault("rounds", rounds)
+            given = per_model[name].setdefault("rounds", rounds)
+            if given != rounds:
+                raise ParameterError(
+                    f"--rounds {rounds} and the parameter {name}.rounds={given} disagree: "
+                    "give the rounds once"
+                )
     if seed is not None:
         seeded = [n for n in names if "seed" in get_model(n).Params.model_fields]
         if not seeded:
             raise ParameterError(f"--seed applies to models with random draws only, not {model!r}")
         for name in seeded:
-            per_model[name].setdefault("seed", seed)
+            given = per_model[name].setdefault("seed", seed)
+            if given != seed:
+                raise ParameterError(
+                    f"--seed {seed} and the parameter {name}.seed={given} disagree: "
+                    "give the seed once"
+                )
+    # The file's parameters come first: what the user gives (--param, --rounds, --seed)
+    # overrides them.
+    for name, given in (scenario.model_params or {}).items():
+        if name in per_model:
+            per_model[name] = {**given, **per_model[name]}
     arrays = scenario.to_arrays()
     planned, skipped = [], {}
     for name in names:

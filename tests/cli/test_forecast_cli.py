@@ -107,6 +107,8 @@ def test_gains_null_without_any_status_quo(tmp_path: Path, flagship: Path) -> No
         (["--param", "x=1"], "ambiguous"),
         (["--param", "nonsense"], "NAME=VALUE"),
         (["--model", "median", "--rounds", "3"], "dynamic models only"),
+        (["--model", "eu", "--rounds", "5", "--param", "rounds=3"], "give the rounds once"),
+        (["--model", "exchange", "--seed", "5", "--param", "seed=3"], "give the seed once"),
     ],
 )
 def test_bad_options_exit_2(flagship: Path, args: list[str], message: str) -> None:
@@ -161,3 +163,15 @@ def test_python_warnings_print_as_warnings(tmp_path: Path) -> None:
     code, _, err = invoke("forecast", str(path), "--model", "compromise", "--no-save")
     assert code == 0
     assert err.startswith("warning:") and "2 actors" in err and "KTABWarning" not in err
+
+
+def test_the_users_seed_overrides_the_files() -> None:
+    # A KTAB XML file carries its own seed; --seed (or --param seed) replaces it.
+    path = Path(__file__).resolve().parents[1] / "data" / "ktab" / "smpExample.xml"
+    scenario = load(path)
+    assert scenario.model_params["smp"]["seed"] != 5
+    assert forecast(scenario, model="smp", seed=5)["smp"].params["seed"] == 5
+    assert (
+        forecast(scenario, model="smp", rounds=2)["smp"].params["seed"]
+        == (scenario.model_params["smp"]["seed"])
+    )
