@@ -7,13 +7,23 @@ import multiprocessing
 import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import sqlalchemy as sa
 
 from detente import forecast, load, save
 from detente import store as store_module
-from detente.store import RunStore, StoreError, resolve_url, save_run, scenario_hash
+from detente.store import (
+    DRAW_COLUMNS,
+    RunNotFoundError,
+    RunStore,
+    StoreError,
+    resolve_url,
+    save_run,
+    scenario_hash,
+)
+from detente.uncertainty import simulate
 
 SCENARIO = {
     "title": "two actors",
@@ -104,16 +114,63 @@ def test_list_filters_and_orders_newest_first(store: RunStore, flagship: Path) -
     assert len(store.runs(limit=1)) == 1
 
 
+def test_list_by_scenario_file(store: RunStore, flagship: Path, tmp_path: Path) -> None:
+    scenario = load(flagship)
+    from_yaml = store.save("forecast", forecast(flagship, model="median"), source=flagship)
+    # The same scenario from another file and format: found by its content's hash.
+    save(scenario, tmp_path / "copy.xlsx")
+    from_xlsx = store.save(
+        "forecast", forecast(tmp_path / "copy.xlsx", model="median"), source="elsewhere.xlsx"
+    )
+    other = store.save("forecast", {"models": {}}, load_tree(), model="median")
+    assert [r.id for r in store.runs(file=flagship)] == [from_xlsx, from_yaml]
+    assert [r.id for r in store.runs(file=tmp_path / "copy.xlsx")] == [from_xlsx, from_yaml]
+    assert [r.id for r in store.runs(file=flagship, kind="simulate")] == []
+    # A file edited since its runs: they are still its runs, by the path they were saved from.
+    edited = tmp_path / "edited.yaml"
+    save(scenario, edited)
+    before = store.save("forecast", {"models": {}}, scenario, source=edited)
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text.replace(scenario.title, "Renamed"), encoding="utf-8")
+    assert [r.id for r in store.runs(file=edited)] == [before]
+    assert [r.id for r in store.runs(file=str(edited.absolute()))] == [before]
+    assert other not in [r.id for r in store.runs(file=flagship)]
+    # A title search never reads a file, even when the text names one.
+    assert store.runs(scenario=str(flagship)) == []
+
+
+def test_list_by_scenario_file_that_is_no_scenario(store: RunStore, tmp_path: Path) -> None:
+    from detente.errors import ScenarioError
+
+    junk = tmp_path / "junk.yaml"
+    junk.write_text("just: text\n", encoding="utf-8")
+    with pytest.raises(ScenarioError):
+        store.runs(file=junk)
+
+
 def test_delete_removes_run_and_numbers(store: RunStore, flagship: Path) -> None:
     run_id = store.save("forecast", forecast(flagship, model="median"))
+    sim_id = store.save("simulate", simulate(flagship, model="median", draws=20))
     store.delete(run_id)
+    store.delete(sim_id)
     with pytest.raises(StoreError, match=f"no run {run_id}"):
         store.get(run_id)
     with store.engine.connect() as conn:
-        left = conn.execute(sa.select(sa.func.count()).select_from(store_module.values_table))
-        assert left.scalar() == 0
+        for table in (store_module.values_table, store_module.draws_table):
+            assert conn.execute(sa.select(sa.func.count()).select_from(table)).scalar() == 0
     with pytest.raises(StoreError, match="no run"):
         store.delete(run_id)
+
+
+def test_missing_run_names_the_store_and_briefly_not(store: RunStore) -> None:
+    with pytest.raises(RunNotFoundError) as caught:
+        store.get(99999)
+    assert caught.value.run_id == 99999
+    assert str(caught.value) == f"no run 99999 in {store.url} (see `detente runs list`)"
+    assert caught.value.brief == "no run 99999"
+    for method in (store.draws, store.values, store.delete):
+        with pytest.raises(RunNotFoundError):
+            method(99999)
 
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet", "json"])
@@ -157,8 +214,91 @@ def test_simulate_and_sensitivity_numbers(store: RunStore, flagship: Path) -> No
     assert (row.stat, row.value) == (top.input, pytest.approx(top.index))
 
 
+def test_simulate_keeps_every_draw(store: RunStore, flagship: Path) -> None:
+    sim = simulate(flagship, model="median,compromise", draws=300, seed=5)
+    run_id = store.save("simulate", sim)
+    draws = store.draws(run_id)
+    assert [(d.model, d.quantity) for d in draws] == [
+        ("median", "forecast"),
+        ("median", "gain"),
+        ("compromise", "forecast"),
+        ("compromise", "gain"),
+    ]
+    for d in draws:
+        kept = sim[d.model]
+        expected = kept.forecasts if d.quantity == "forecast" else kept.gains
+        assert d.columns == (kept.issue_ids if d.quantity == "forecast" else kept.actor_ids)
+        assert d.values.dtype == np.float64 and d.values.shape == (300, len(d.columns))
+        np.testing.assert_array_equal(d.values, expected)  # bit for bit, NaN included
+    # The summaries saved are those of the same draws.
+    p95 = store.values(run_id).query(
+        "model == 'compromise' and quantity == 'forecast' and stat == 'p95'"
+    )
+    compromise = draws[2]
+    assert len(p95) == len(compromise.columns)
+    for issue, value in zip(p95.issue, p95.value, strict=True):
+        column = compromise.values[:, compromise.columns.index(issue)]
+        assert value == pytest.approx(np.percentile(column, 95))
+    table = store.draws_table(run_id)
+    assert list(table.columns) == list(DRAW_COLUMNS)
+    assert len(table) == 2 * 300 * (5 + 5)
+    row = table[(table.model == "compromise") & (table.draw == 7) & (table.issue == "nato")]
+    assert (
+        row.value.item()
+        == sim["compromise"].forecasts[7, sim["compromise"].issue_ids.index("nato")]
+    )
+    gain = table[(table.model == "median") & (table.draw == 0) & (table.actor == "RU")]
+    assert gain.value.item() == sim["median"].gains[0, sim["median"].actor_ids.index("RU")]
+    assert table[table.quantity == "forecast"].actor.isna().all()
+
+
+def test_only_result_objects_of_simulate_runs_leave_draws(store: RunStore, flagship: Path) -> None:
+    sim = simulate(flagship, model="median", draws=20)
+    from_dict = store.save("simulate", sim.to_dict(), sim.scenario)
+    assert store.draws(from_dict) == []
+    assert store.draws(store.save("forecast", forecast(flagship, model="median"))) == []
+    assert store.draws_table(from_dict).empty
+    assert list(store.draws_table(from_dict).columns) == list(DRAW_COLUMNS)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "json"])
+def test_export_draws(store: RunStore, flagship: Path, tmp_path: Path, fmt: str) -> None:
+    sim = simulate(flagship, model="compromise", draws=50, seed=1)
+    run_id = store.save("simulate", sim)
+    path = store.export(run_id, fmt, tmp_path / f"draws.{fmt}", draws=True)
+    if fmt == "json":
+        data = json.loads(path.read_text(encoding="utf-8"))
+        assert data["result"] == json.loads(sim.to_json())
+        forecasts = data["draws"][0]
+        assert (forecasts["model"], forecasts["quantity"]) == ("compromise", "forecast")
+        assert forecasts["columns"] == list(sim["compromise"].issue_ids)
+        assert forecasts["values"] == sim["compromise"].forecasts.tolist()
+        assert data["draws"][1]["values"] == sim["compromise"].gains.tolist()
+        return
+    table = pd.read_csv(path) if fmt == "csv" else pd.read_parquet(path)
+    expected = store.draws_table(run_id)
+    assert list(table.columns) == list(DRAW_COLUMNS)
+    assert table["value"].tolist() == pytest.approx(expected["value"].tolist())
+    assert table["draw"].tolist() == expected["draw"].tolist()
+
+
+def test_export_draws_of_a_run_without_them_is_refused(
+    store: RunStore, flagship: Path, tmp_path: Path
+) -> None:
+    run_id = store.save("forecast", forecast(flagship, model="median"))
+    with pytest.raises(StoreError, match="is a forecast run: only simulate runs keep"):
+        store.export(run_id, "csv", tmp_path / "x.csv", draws=True)
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_draws_json_writes_nan_as_null() -> None:
+    draws = store_module.Draws("m", "forecast", ("a", "b"), np.array([[1.0, np.nan]]))
+    assert draws.to_dict()["values"] == [[1.0, None]]
+
+
 def test_schema_version_is_recorded(store: RunStore) -> None:
-    assert store.schema_version() == store_module.SCHEMA_VERSION
+    assert store.schema_version() == store_module.SCHEMA_VERSION == max(store_module.MIGRATIONS)
+    assert sorted(store_module.MIGRATIONS) == list(range(1, store_module.SCHEMA_VERSION + 1))
 
 
 def test_migration_steps_run_once_in_order(
@@ -168,20 +308,48 @@ def test_migration_steps_run_once_in_order(
     with RunStore(path) as old:
         kept = old.save("forecast", forecast(flagship, model="median"))
     calls = []
+    step = store_module.SCHEMA_VERSION + 1
 
     def add_label(conn: sa.Connection) -> None:
-        calls.append(2)
+        calls.append(step)
         conn.execute(sa.text("ALTER TABLE runs ADD COLUMN label TEXT"))
 
-    monkeypatch.setitem(store_module.MIGRATIONS, 2, add_label)
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(store_module.MIGRATIONS, step, add_label)
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", step)
     for _ in range(2):
         with RunStore(path) as new:
-            assert new.schema_version() == 2
+            assert new.schema_version() == step
             assert new.get(kept).model == "median"
-    assert calls == [2]
+    assert calls == [step]
     with sa.create_engine(f"sqlite:///{path}").connect() as conn:
         assert "label" in {c["name"] for c in sa.inspect(conn).get_columns("runs")}
+
+
+def test_version_1_store_gains_the_draws_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, flagship: Path
+) -> None:
+    path = tmp_path / "v1.sqlite"
+    with monkeypatch.context() as v1:
+        v1.setattr(store_module, "MIGRATIONS", {1: store_module.MIGRATIONS[1]})
+        v1.setattr(store_module, "SCHEMA_VERSION", 1)
+        v1.setattr(store_module, "draw_arrays", lambda kind, result: [])  # as v1 saved
+        with RunStore(path) as old:
+            assert old.schema_version() == 1
+            old_sim = old.save("simulate", simulate(flagship, model="median", draws=20))
+    with sa.create_engine(f"sqlite:///{path}").connect() as conn:
+        assert "run_draws" not in sa.inspect(conn).get_table_names()
+    with RunStore(path) as new:
+        assert new.schema_version() == 2
+        assert new.get(old_sim).kind == "simulate"
+        assert len(new.values(old_sim)) > 0
+        assert new.draws(old_sim) == []  # saved before the store kept draws
+        with pytest.raises(StoreError, match="saved before the store kept them"):
+            new.export(old_sim, "csv", tmp_path / "d.csv", draws=True)
+        fresh = new.save("simulate", simulate(flagship, model="median", draws=20))
+        assert [d.quantity for d in new.draws(fresh)] == ["forecast", "gain"]
+        with new.engine.connect() as conn:
+            applied = conn.execute(sa.select(store_module.schema_table.c.version)).scalars()
+            assert sorted(applied) == [1, 2]
 
 
 def test_newer_schema_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -264,3 +432,7 @@ def test_postgresql_round_trip(flagship: Path) -> None:
             store_module.value_rows("forecast", result.to_dict())
         )
         store.delete(run_id)
+        sim = simulate(flagship, model="median", draws=20)
+        sim_id = store.save("simulate", sim)
+        np.testing.assert_array_equal(store.draws(sim_id)[0].values, sim["median"].forecasts)
+        store.delete(sim_id)

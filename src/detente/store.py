@@ -8,7 +8,13 @@ the detente version, when it started and finished, and the result exactly as
 the command's ``--json`` prints it. Every number of the result is also
 written as one row of a long table (``run_values``: run, variant, model,
 quantity, round, issue, actor, stat, value), so that per-round positions and
-per-draw summaries can be queried with SQL and exported as CSV or Parquet.
+per-draw summaries can be queried with SQL and exported as CSV or Parquet. A
+simulate run saved from its result object also keeps every draw
+(``run_draws``): per model, each draw's forecast per issue and gain per
+actor, as one compressed float64 array per model and quantity
+(:class:`Draws`). Ten thousand draws of five issues make 50,000 numbers per
+model and quantity: as rows of the long table they would multiply its size
+and the time a save takes; as one BLOB they add some 25 ms per model.
 
 Where the store lives (:func:`resolve_url`): the ``db`` argument (``--db``),
 else the environment variable ``DETENTE_DB``, else ``runs.sqlite`` in the
@@ -35,8 +41,10 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
 import json
 import os
+import zlib
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -44,6 +52,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
@@ -52,6 +61,7 @@ from detente.errors import DetenteError
 if TYPE_CHECKING:
     import pandas as pd
 
+    from detente.arrays import FloatArray
     from detente.scenario import Scenario
 
 Kind = Literal["forecast", "simulate", "sensitivity", "compare"]
@@ -60,13 +70,37 @@ EXPORT_FORMATS: tuple[str, ...] = ("csv", "parquet", "json")
 ENV_VAR = "DETENTE_DB"
 #: Seconds a writer waits for another process's transaction (SQLite).
 BUSY_TIMEOUT = 30.0
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 #: Columns of the long table of numbers (``run_values``), in export order.
 VALUE_COLUMNS = ("run_id", "variant", "model", "quantity", "round", "issue", "actor", "stat")
+#: Columns of the per-draw table (:meth:`RunStore.draws_table`), in export order.
+DRAW_COLUMNS = ("run_id", "model", "quantity", "draw", "issue", "actor", "value")
+#: zlib level of the per-draw arrays: level 1 compresses a model's 10,000 draws
+#: in about 10 ms; higher levels take twice as long and save a few per cent
+#: (random floats barely compress; discrete forecasts shrink ~50x at any level).
+DRAWS_COMPRESSION = 1
 
 
 class StoreError(DetenteError):
     """The run store cannot be opened, or holds no such run."""
+
+
+class RunNotFoundError(StoreError):
+    """The store holds no run ``run_id``.
+
+    The message names the store and points at ``detente runs list``, which
+    helps on the command line; a web server answers with :attr:`brief`
+    instead, which tells a visitor neither where its database lives nor
+    about commands they cannot run.
+    """
+
+    def __init__(self, run_id: int, store: str) -> None:
+        self.run_id = run_id
+        super().__init__(f"no run {run_id} in {store} (see `detente runs list`)")
+
+    @property
+    def brief(self) -> str:
+        return f"no run {self.run_id}"
 
 
 metadata = sa.MetaData()
@@ -114,12 +148,32 @@ values_table = sa.Table(
 )
 
 
+draws_table = sa.Table(
+    "run_draws",
+    metadata,
+    sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id", ondelete="CASCADE"), index=True),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("model", sa.Text, nullable=False),
+    # "forecast" (columns: issue ids, scenario units) or "gain" (columns: actor ids).
+    sa.Column("quantity", sa.String(40), nullable=False),
+    sa.Column("draws", sa.Integer, nullable=False),
+    sa.Column("columns", sa.Text, nullable=False),
+    # zlib-compressed .npy of a float64 (draws, len(columns)) array (np.load reads it back).
+    sa.Column("data", sa.LargeBinary, nullable=False),
+)
+
+
 def _create_v1(conn: Connection) -> None:
     metadata.create_all(conn, tables=[runs_table, values_table])
 
 
+def _add_draws_v2(conn: Connection) -> None:
+    """Version 2: every draw of a simulate run (runs saved before keep their summaries only)."""
+    metadata.create_all(conn, tables=[draws_table])
+
+
 #: Schema migrations: version -> step that brings a database from version - 1 to it.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _create_v1}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _create_v1, 2: _add_draws_v2}
 
 
 def default_path() -> Path:
@@ -231,6 +285,66 @@ class Run(RunSummary):
             "scenario": self.scenario,
             "result": self.result,
         }
+
+
+@dataclass(frozen=True, eq=False)
+class Draws:
+    """One model's numbers in every draw of a simulate run.
+
+    ``values[d, j]`` is draw ``d``'s ``quantity`` for ``columns[j]``: with
+    ``quantity == "forecast"`` the forecast of issue ``columns[j]`` in the
+    scenario's units, with ``"gain"`` the gain of actor ``columns[j]``
+    against the status quo. NaN where the model gave no forecast.
+    """
+
+    model: str
+    quantity: str
+    columns: tuple[str, ...]
+    values: FloatArray
+
+    def to_dict(self) -> dict[str, Any]:
+        """As JSON: ``values`` a list of draws, each a list in ``columns`` order (NaN: null)."""
+        cells = self.values.astype(object)
+        cells[np.isnan(self.values)] = None
+        return {
+            "model": self.model,
+            "quantity": self.quantity,
+            "columns": list(self.columns),
+            "values": cells.tolist(),
+        }
+
+
+def draw_arrays(kind: str, result: Any) -> list[Draws]:
+    """Every draw a result object holds: per model of a simulate run
+    (:class:`detente.uncertainty.ModelSimulation`), its forecasts per issue and
+    gains per actor. A JSON dict holds summaries only, so it gives none."""
+    if kind != "simulate" or isinstance(result, Mapping):
+        return []
+    out: list[Draws] = []
+    for name, model in getattr(result, "models", {}).items():
+        for quantity, attr, ids in (
+            ("forecast", "forecasts", "issue_ids"),
+            ("gain", "gains", "actor_ids"),
+        ):
+            values, columns = getattr(model, attr, None), getattr(model, ids, None)
+            if values is None or columns is None:
+                continue
+            array = np.asarray(values, dtype=np.float64)
+            if array.ndim == 2 and array.shape[1] == len(columns):
+                out.append(Draws(name, quantity, tuple(columns), array))
+    return out
+
+
+def _pack(values: FloatArray) -> bytes:
+    """A float64 array as zlib-compressed ``.npy`` bytes (dtype and shape travel with it)."""
+    buffer = io.BytesIO()
+    np.save(buffer, np.ascontiguousarray(values, dtype="<f8"), allow_pickle=False)
+    return zlib.compress(buffer.getvalue(), DRAWS_COMPRESSION)
+
+
+def _unpack(data: bytes) -> FloatArray:
+    array: FloatArray = np.load(io.BytesIO(zlib.decompress(data)), allow_pickle=False)
+    return array
 
 
 def _as_dict(result: Any) -> dict[str, Any]:
@@ -399,10 +513,12 @@ class RunStore:
 
         ``result`` is a result object (``Forecast``, ``Simulation``,
         ``Sensitivity``, ``Comparison``: its ``.scenario`` is used when
-        ``scenario`` is not given) or its JSON dict. ``model`` defaults to the
-        models in the result; ``seed`` to the result's ``seed`` when it has
-        one. ``options`` holds what else shaped the run (draws, rounds,
-        variants). Times are UTC; ``started_at`` defaults to now.
+        ``scenario`` is not given) or its JSON dict. A ``Simulation`` also
+        leaves every draw (:meth:`draws`); its JSON dict only the summaries.
+        ``model`` defaults to the models in the result; ``seed`` to the
+        result's ``seed`` when it has one. ``options`` holds what else shaped
+        the run (draws, rounds, variants). Times are UTC; ``started_at``
+        defaults to now.
         """
         if kind not in KINDS:
             raise StoreError(f"unknown kind of run {kind!r}; valid kinds: {', '.join(KINDS)}")
@@ -432,6 +548,17 @@ class RunStore:
             "result": _dumps(data),
         }
         numbers = value_rows(kind, data)
+        # Compressed before the write lock is taken: other writers wait less.
+        draws = [
+            {
+                "model": d.model,
+                "quantity": d.quantity,
+                "draws": d.values.shape[0],
+                "columns": _dumps(list(d.columns)),
+                "data": _pack(d.values),
+            }
+            for d in draw_arrays(kind, result)
+        ]
         with self._write() as conn:
             inserted = conn.execute(runs_table.insert().values(**row))
             run_id = int(inserted.inserted_primary_key[0])  # type: ignore[index]
@@ -440,18 +567,47 @@ class RunStore:
                     values_table.insert(),
                     [{"run_id": run_id, "seq": i, **r} for i, r in enumerate(numbers)],
                 )
+            if draws:
+                conn.execute(
+                    draws_table.insert(),
+                    [{"run_id": run_id, "seq": i, **d} for i, d in enumerate(draws)],
+                )
         return run_id
 
     def runs(
-        self, scenario: str | None = None, kind: str | None = None, limit: int | None = None
+        self,
+        scenario: str | None = None,
+        kind: str | None = None,
+        limit: int | None = None,
+        *,
+        file: str | Path | None = None,
     ) -> list[RunSummary]:
         """Saved runs, newest first.
 
         ``scenario`` keeps runs whose title contains it (any case), or whose
         scenario hash starts with it; ``kind`` keeps one kind of run.
+        ``file`` keeps the runs of the scenario in that file: those whose
+        scenario hashes as the file's does now (the same scenario, saved
+        from any file or format), and those saved from that path, even if
+        the file has changed since. The file is read and validated
+        (:class:`detente.errors.ScenarioError` if it is not a scenario);
+        ``scenario`` never reads a file, so a server may pass it on.
         """
         cols = [runs_table.c[f.name] for f in _SUMMARY_FIELDS]
         query = sa.select(*cols).order_by(runs_table.c.id.desc())
+        if file is not None:
+            from detente.io import load
+
+            path = Path(file)
+            digest = scenario_hash(load(path).to_tree())
+            # ``source`` is the path as the command was given it, relative or not.
+            sources = {str(file), str(path), str(path.absolute()), str(path.resolve())}
+            query = query.where(
+                sa.or_(
+                    runs_table.c.scenario_hash == digest,
+                    runs_table.c.source.in_(sorted(sources)),
+                )
+            )
         if scenario:
             needle = scenario.lower()
             query = query.where(
@@ -472,7 +628,7 @@ class RunStore:
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(runs_table).where(runs_table.c.id == run_id)).first()
         if row is None:
-            raise StoreError(f"no run {run_id} in {self._shown_url} (see `detente runs list`)")
+            raise RunNotFoundError(run_id, self._shown_url)
         r = row._mapping
         return Run(
             **vars(_summary(r)),
@@ -485,12 +641,80 @@ class RunStore:
         )
 
     def delete(self, run_id: int) -> None:
-        """Remove run ``run_id`` and its numbers; :class:`StoreError` if there is none."""
+        """Remove run ``run_id``, its numbers and draws (:class:`RunNotFoundError`: none)."""
         with self._write() as conn:
             conn.execute(values_table.delete().where(values_table.c.run_id == run_id))
+            conn.execute(draws_table.delete().where(draws_table.c.run_id == run_id))
             gone = conn.execute(runs_table.delete().where(runs_table.c.id == run_id)).rowcount
         if not gone:
-            raise StoreError(f"no run {run_id} in {self._shown_url} (see `detente runs list`)")
+            raise RunNotFoundError(run_id, self._shown_url)
+
+    def _kind(self, conn: Connection, run_id: int) -> str:
+        """Run ``run_id``'s kind: a cheap check that it exists (else :class:`RunNotFoundError`)."""
+        kind = conn.execute(sa.select(runs_table.c.kind).where(runs_table.c.id == run_id)).scalar()
+        if kind is None:
+            raise RunNotFoundError(run_id, self._shown_url)
+        return str(kind)
+
+    def draws(self, run_id: int) -> list[Draws]:
+        """Every draw of run ``run_id``, per model and quantity, in the order saved.
+
+        Empty for runs that keep none: any but simulate, and simulate runs
+        saved from a JSON dict (the web server's) or by a detente older than
+        schema version 2.
+        """
+        query = (
+            sa.select(draws_table.c.model, draws_table.c.quantity, draws_table.c.columns)
+            .add_columns(draws_table.c.data)
+            .where(draws_table.c.run_id == run_id)
+            .order_by(draws_table.c.seq)
+        )
+        with self.engine.connect() as conn:
+            self._kind(conn, run_id)
+            rows = conn.execute(query).all()
+        return [
+            Draws(r.model, r.quantity, tuple(json.loads(r.columns)), _unpack(r.data)) for r in rows
+        ]
+
+    def _why_no_draws(self, run_id: int) -> str:
+        with self.engine.connect() as conn:
+            kind = self._kind(conn, run_id)
+        if kind != "simulate":
+            return f"run {run_id} is a {kind} run: only simulate runs keep their draws"
+        return (
+            f"run {run_id} keeps no draws: it was saved before the store kept them (schema "
+            "version 2), or from its summaries only (as the web server saves runs); its "
+            "summaries are in its long table of numbers"
+        )
+
+    def draws_table(self, run_id: int) -> pd.DataFrame:
+        """Run ``run_id``'s draws as a long table (:data:`DRAW_COLUMNS`): one row per
+        model, quantity, draw and issue (forecasts) or actor (gains)."""
+        import pandas as pd
+
+        frames = []
+        for d in self.draws(run_id):
+            n, k = d.values.shape
+            names = np.tile(np.asarray(d.columns, dtype=object), n)
+            per_issue = d.quantity == "forecast"
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "run_id": np.full(n * k, run_id, dtype=np.int64),
+                        "model": d.model,
+                        "quantity": d.quantity,
+                        "draw": np.repeat(np.arange(n, dtype=np.int64), k),
+                        "issue": names if per_issue else None,
+                        "actor": None if per_issue else names,
+                        "value": d.values.ravel(),
+                    }
+                )
+            )
+        if not frames:
+            return pd.DataFrame({c: [] for c in DRAW_COLUMNS}).astype(
+                {"run_id": "int64", "draw": "int64", "value": "float64"}
+            )
+        return pd.concat(frames, ignore_index=True)[list(DRAW_COLUMNS)]
 
     def values(self, run_id: int) -> pd.DataFrame:
         """The long table of run ``run_id``'s numbers, in the order they were saved."""
@@ -507,17 +731,28 @@ class RunStore:
         table = pd.DataFrame(rows, columns=[*VALUE_COLUMNS, "value"])
         return table.astype({"run_id": "int64", "round": "Int64", "value": "float64"})
 
-    def export(self, run_id: int, fmt: str, path: str | Path) -> Path:
+    def export(self, run_id: int, fmt: str, path: str | Path, *, draws: bool = False) -> Path:
         """Write run ``run_id`` to ``path``: ``json`` (all of it) or its long table as
-        ``csv``/``parquet`` (Parquet needs pyarrow)."""
+        ``csv``/``parquet`` (Parquet needs pyarrow).
+
+        ``draws`` writes the run's draws instead (:meth:`draws_table` as
+        csv/parquet; json: the whole run plus ``"draws"``, a list of
+        :meth:`Draws.to_dict`); :class:`StoreError` if the run keeps none.
+        """
         path = Path(path)
         if fmt not in EXPORT_FORMATS:
             raise StoreError(f"unknown format {fmt!r}; valid formats: {', '.join(EXPORT_FORMATS)}")
+        kept = self.draws(run_id) if draws else []
+        if draws and not kept:
+            raise StoreError(self._why_no_draws(run_id))
         if fmt == "json":
-            text = json.dumps(self.get(run_id).to_dict(), indent=2, ensure_ascii=False)
+            whole = self.get(run_id).to_dict()
+            if draws:
+                whole["draws"] = [d.to_dict() for d in kept]
+            text = json.dumps(whole, indent=2, ensure_ascii=False)
             path.write_text(text + "\n", encoding="utf-8")
             return path
-        table = self.values(run_id)
+        table = self.draws_table(run_id) if draws else self.values(run_id)
         if fmt == "csv":
             table.to_csv(path, index=False)
             return path

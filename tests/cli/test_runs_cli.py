@@ -86,7 +86,9 @@ def test_list_show_export_rm(flagship: Path, db: str, tmp_path: Path) -> None:
     assert [r["id"] for r in listed] == [2, 1]
     assert [r["model"] for r in listed] == ["eu", "median"]
     code, out, _ = invoke("runs", "list", "--db", db, "--scenario", "no such title")
-    assert code == 0 and "no runs saved yet" in out
+    assert code == 0 and "no runs saved yet" not in out
+    assert "no saved run in" in out and "matches --scenario 'no such title'" in out
+    assert "--scenario matches a scenario file" in out and "part of a scenario title" in out
     code, out, _ = invoke("runs", "list", "--db", db)
     assert "Ending" in out and "median" in out
 
@@ -111,6 +113,111 @@ def test_list_show_export_rm(flagship: Path, db: str, tmp_path: Path) -> None:
     assert code == 0 and "removed run 1" in out
     code, _, err = invoke("runs", "show", "1", "--db", db)
     assert code == 2 and "no run 1" in err and "Traceback" not in err
+
+
+def test_list_says_why_it_shows_nothing(flagship: Path, db: str) -> None:
+    code, out, _ = invoke("runs", "list", "--db", db)
+    assert code == 0 and "no runs saved yet" in out
+    code, out, _ = invoke("runs", "list", "--db", db, "--scenario", "Ukraine")
+    assert code == 0 and "no runs saved yet" in out  # nothing to match: the store is empty
+    invoke("forecast", str(flagship), "-m", "median", "--db", db)
+    code, out, _ = invoke("runs", "list", "--db", db, "--kind", "simulat")
+    assert code == 0 and "matches --kind 'simulat' (kinds: forecast, simulate" in out
+    assert "--scenario matches" not in out  # not asked about
+
+
+def test_list_by_scenario_file(flagship: Path, db: str, tmp_path: Path) -> None:
+    from detente import load, save
+
+    invoke("forecast", str(flagship), "-m", "median", "--db", db)
+    other = tmp_path / "other.yaml"
+    text = flagship.read_text(encoding="utf-8").replace("Ending the", "Ending, perhaps, the")
+    other.write_text(text, encoding="utf-8")
+    invoke("forecast", str(other), "-m", "median", "--db", db)
+    copy = tmp_path / "copy.xlsx"
+    save(load(flagship), copy)
+    for given in (str(flagship), str(copy)):
+        code, out, err = invoke("runs", "list", "--db", db, "--scenario", given, "--json")
+        assert code == 0, err
+        assert [r["id"] for r in json.loads(out)] == [1], given
+    code, out, _ = invoke("runs", "list", "--db", db, "--scenario", str(other), "--json")
+    assert [r["id"] for r in json.loads(out)] == [2]
+    # The title still matches both.
+    code, out, _ = invoke("runs", "list", "--db", db, "--scenario", "ending", "--json")
+    assert [r["id"] for r in json.loads(out)] == [2, 1]
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("title: [\n", encoding="utf-8")
+    code, _, err = invoke("runs", "list", "--db", db, "--scenario", str(broken))
+    assert code == 2 and "broken.yaml" in err and "Traceback" not in err
+    code, out, _ = invoke("runs", "list", "--help")
+    assert "scenario file" in out
+
+
+def test_show_prints_each_kind_in_tables(flagship: Path, db: str) -> None:
+    invoke("simulate", str(flagship), "-m", "compromise", "--draws", "200", "--db", db)
+    invoke("sensitivity", str(flagship), "-m", "compromise", "--draws", "16", "--db", db)
+    invoke("compare", str(flagship), "-m", "median", "-w", "RU.capability*=0.5", "--db", db)
+    shown = {}
+    for run_id in (1, 2, 3):
+        code, out, err = invoke("runs", "show", str(run_id), "--db", db)
+        assert code == 0, err
+        assert "characters of JSON" not in out
+        assert f"detente runs show {run_id} --json" in out
+        shown[run_id] = out
+    with RunStore(db) as store:
+        sim = store.get(1).result["models"]["compromise"]
+        sens = store.get(2).result["models"]["compromise"]
+        comp = store.get(3).result
+    territory = sim["issues"]["territory"]
+    assert "compromise: 200 draws, seed 0" in shown[1]
+    assert "90% interval" in shown[1] and "chance of a gain" in shown[1]
+    assert f"{territory['p05']:.1f}–{territory['p95']:.1f}" in shown[1]
+    assert f"{territory['mean']:.1f}" in shown[1]
+    assert "draws kept" in shown[1] and "detente runs export 1 --draws" in shown[1]
+    top = sens["territory"][0]
+    assert "Territory: forecast" in shown[2] and top["input"] in shown[2]
+    assert f"{top['index']:.3f}" in shown[2]
+    change = comp["delta"]["RU.capability*=0.5"]["median"]["forecasts"]["territory"]
+    assert "What-ifs: forecasts [median]" in shown[3] and "RU.capability*=0.5" in shown[3]
+    assert f"({change:+.1f})" in shown[3]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "json"])
+def test_export_draws(flagship: Path, db: str, tmp_path: Path, fmt: str) -> None:
+    invoke("simulate", str(flagship), "-m", "median,compromise", "--draws", "40", "--db", db)
+    target = tmp_path / f"d.{fmt}"
+    code, _, err = invoke(
+        "runs", "export", "1", "--draws", "-f", fmt, "-o", str(target), "--db", db
+    )
+    assert code == 0, err
+    if fmt == "json":
+        data = json.loads(target.read_text(encoding="utf-8"))
+        assert data["id"] == 1 and data["result"]["draws"] == 40
+        assert [(d["model"], d["quantity"]) for d in data["draws"]] == [
+            ("median", "forecast"),
+            ("median", "gain"),
+            ("compromise", "forecast"),
+            ("compromise", "gain"),
+        ]
+        assert all(len(d["values"]) == 40 for d in data["draws"])
+        return
+    table = pd.read_csv(target) if fmt == "csv" else pd.read_parquet(target)
+    assert list(table.columns) == ["run_id", "model", "quantity", "draw", "issue", "actor", "value"]
+    assert len(table) == 2 * 40 * (5 + 5)
+    assert sorted(set(table["draw"])) == list(range(40))
+
+
+def test_export_draws_default_name_and_refusal(
+    flagship: Path, db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    invoke("simulate", str(flagship), "-m", "median", "--draws", "10", "--db", db)
+    invoke("forecast", str(flagship), "-m", "median", "--db", db)
+    code, _, _ = invoke("runs", "export", "1", "--draws", "-f", "csv", "--db", db)
+    assert code == 0 and (tmp_path / "run-1-draws.csv").is_file()
+    code, _, err = invoke("runs", "export", "2", "--draws", "-f", "csv", "--db", db)
+    assert code == 2 and "run 2 is a forecast run: only simulate runs keep" in err
+    assert not (tmp_path / "run-2-draws.csv").exists()
 
 
 def test_compare_cli_table_and_json(flagship: Path, db: str) -> None:

@@ -54,6 +54,19 @@ def test_unknown_scenario_is_404_with_a_message(client: TestClient) -> None:
     assert response.json() == {"error": "no scenario named 'nothing-here'"}
 
 
+def test_unknown_run_is_404_without_the_store_path(client: TestClient) -> None:
+    store_url = client.app.state.store.url  # type: ignore[attr-defined]
+    for response in (
+        client.get("/api/runs/99999"),
+        client.post("/api/runs/99999/report"),
+    ):
+        assert response.status_code == 404
+        assert response.json() == {"error": "no run 99999"}
+        # Neither where the database lives nor a command the visitor cannot run.
+        for leak in (store_url, "sqlite", "runs.sqlite", "detente runs"):
+            assert leak not in response.text
+
+
 @pytest.mark.parametrize(
     "name",
     [
@@ -254,8 +267,8 @@ def test_validate_points_at_the_cell(client: TestClient) -> None:
     body = client.post("/api/validate", json={"scenario": tree}).json()
     assert body["ok"] is False
     keys = {p["key"] for p in body["problems"]}
-    # Pydantic (types) speaks first; the range checks follow once types are right.
-    assert keys == {"a0-capability"}
+    # Every problem at once: the wrong type and the range checks of what parsed.
+    assert keys == {"a0-capability", "a1-sal-0", "i2-status_quo"}
     tree["actors"][0]["capability"] = 100
     body = client.post("/api/validate", json={"scenario": tree}).json()
     assert {p["key"] for p in body["problems"]} == {"a1-sal-0", "i2-status_quo"}

@@ -29,7 +29,7 @@ from detente.errors import ScenarioError
 from detente.forecast import model_names
 from detente.io import yaml as yaml_io
 from detente.scenario import Scenario
-from detente.store import RunStore, StoreError
+from detente.store import Run, RunNotFoundError, RunStore
 from detente.web.jobs import Job, Jobs, problem_dicts
 from detente.web.library import NAME_PATTERN, Library
 from detente.web.render import locate
@@ -199,10 +199,7 @@ def report_job(request: Request, run_id: int, lang: str) -> Job:
     under_way = jobs.get(making.get((run_id, lang), ""))
     if under_way is not None and under_way.state == "running":
         return under_way
-    try:
-        run = _store(request).get(run_id)
-    except StoreError as exc:
-        raise HTTPException(404, str(exc)) from None
+    run = saved_run(request, run_id)
     if run.kind not in ("forecast", "compare", "simulate"):
         raise HTTPException(
             400,
@@ -220,6 +217,18 @@ def report_job(request: Request, run_id: int, lang: str) -> Job:
     job = jobs.submit("report", payload)
     making[(run_id, lang)] = job.id
     return job
+
+
+def saved_run(request: Request, run_id: int) -> Run:
+    """Run ``run_id`` from the store, or 404 "no run N".
+
+    Not the store's own message: that names the database file (or server)
+    and a command to run, neither of which is a visitor's business.
+    """
+    try:
+        return _store(request).get(run_id)
+    except RunNotFoundError as exc:
+        raise HTTPException(404, exc.brief) from None
 
 
 def _job_response(job: Job, status: int = 200) -> JSONResponse:
@@ -426,7 +435,4 @@ def start_report(request: Request, run_id: int, lang: Literal["en", "zh"] = "en"
 @router.get("/runs/{run_id}")
 def get_run(request: Request, run_id: int) -> dict[str, Any]:
     """Everything stored about a run (as ``detente runs show ID --json``)."""
-    try:
-        return _store(request).get(run_id).to_dict()
-    except StoreError as exc:
-        raise HTTPException(404, str(exc)) from None
+    return saved_run(request, run_id).to_dict()
