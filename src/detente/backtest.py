@@ -32,9 +32,12 @@ issues together; every other model runs issue by issue. Runs are spread
 over Dask workers with :class:`detente.parallel.Executor`, and the numbers
 do not depend on the workers.
 
-Nothing is tuned on DEU: every model runs with its default preset, as
-published. A parameter ever fitted to these outcomes would have to be scored
-by leave-one-proposal-out cross-validation instead.
+Every model runs with its default preset, as published: nothing of the
+models is fitted to these outcomes. The one thing tuned on DEU is the
+weighting of ``ensemble-cv`` (:data:`TUNED`, each member weighted by 1/MAE),
+and it is scored by leave-one-proposal-out cross-validation
+(:func:`lopo_inverse_mae`): no issue is forecast with weights fitted on its
+own outcome.
 """
 
 from __future__ import annotations

@@ -138,7 +138,11 @@ class DeuData:
         cap = capability or {}
         tree: dict[str, Any] = {
             "title": _title(issues),
-            "source": f"{SOURCE}; file {self.file}",
+            "source": f"{SOURCE}; file {self.file}; "
+            + "; ".join(
+                f"{i.id}: procedure {i.procedure or '?'}, voting rule {i.voting_rule or '?'}"
+                for i in issues
+            ),
             "issues": [
                 {"id": i.id, "scale": [0, 100]}
                 | ({} if i.reference_point is None else {"status_quo": i.reference_point})
