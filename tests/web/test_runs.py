@@ -104,9 +104,12 @@ def test_unknown_runs(client: TestClient) -> None:
     assert client.delete("/api/jobs/nope").status_code == 404
     assert client.get("/api/runs/99999").status_code == 404
     assert client.get("/fragments/jobs/nope").status_code == 404
-    page = client.get("/runs/99999")
-    assert page.status_code == 404
-    assert "no run 99999" in page.text
+    for path in ("/runs/99999", "/new?run=99999", "/runs/99999/charts/gains.svg"):
+        page = client.get(path)
+        assert page.status_code == 404
+        assert "no run 99999" in page.text
+        # Neither where the database lives nor a command a visitor cannot run.
+        assert "sqlite" not in page.text and "detente runs" not in page.text
 
 
 @pytest.mark.parametrize("model", ["median", "eu"])

@@ -13,9 +13,9 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import make_url
 
-from detente.store import RunStore, StoreError
+from detente.store import RunStore
 from detente.web import charts
-from detente.web.api import TreeRequest, list_models, report_job
+from detente.web.api import TreeRequest, list_models, report_job, saved_run
 from detente.web.jobs import Jobs
 from detente.web.library import Library
 from detente.web.render import VIEWS, editor_view, templates
@@ -101,10 +101,7 @@ def new(request: Request, run: int | None = None) -> HTMLResponse:
     """A new scenario: a blank one, or the scenario a saved run was made on."""
     tree = BLANK
     if run is not None:
-        try:
-            tree = _store(request).get(run).scenario
-        except StoreError as exc:
-            raise HTTPException(404, str(exc)) from None
+        tree = saved_run(request, run).scenario
     return _editor(request, tree, None, None, "new")
 
 
@@ -165,10 +162,7 @@ def runs(request: Request, scenario: str | None = None) -> HTMLResponse:
 
 @router.get("/runs/{run_id}")
 def run(request: Request, run_id: int) -> HTMLResponse:
-    try:
-        saved = _store(request).get(run_id)
-    except StoreError as exc:
-        raise HTTPException(404, str(exc)) from None
+    saved = saved_run(request, run_id)
     context = _result_context(
         saved.result,
         saved.scenario,
@@ -191,10 +185,7 @@ def chart(
     lang: str = "en",
 ) -> Response:
     """One of the report's charts of a saved run, as SVG."""
-    try:
-        saved = _store(request).get(run_id)
-    except StoreError as exc:
-        raise HTTPException(404, str(exc)) from None
+    saved = saved_run(request, run_id)
     charts.check(kind, saved.kind, run_id)
     svg = charts.svg(run_id, kind, saved.scenario, saved.result, model, issue, lang)
     return Response(
