@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 import warnings
 from pathlib import Path
@@ -247,3 +248,215 @@ def test_variants_chart_for_every_model(small: Scenario, model: str) -> None:
     forecast_a = comparison.baseline[model].forecasts["a"]
     if forecast_a is not None:
         assert base[0].get_xdata()[0] == pytest.approx(forecast_a)  # scale 0-100: percent = value
+
+
+# -- Layout: notes, titles and legends that read (audit findings) -----------------------------
+
+LONG_NAME = "Tariffs on imported steel, aluminium and rare-earth magnets from every trading partner"
+
+
+def _drawn(chart: Any) -> Any:
+    """Lay the chart out as it is saved; the renderer its extents are measured with."""
+    chart.canvas.draw()
+    return chart.canvas.get_renderer()
+
+
+def _inside(chart: Any, bbox: Any) -> bool:
+    return bool(bbox.x0 >= -0.5 and bbox.x1 <= chart.bbox.width + 0.5)
+
+
+def _still(small: Scenario) -> dict[str, Any]:
+    """A sensitivity result in which no input moved alone changes the forecast on a."""
+    rows = [
+        {"input": "X.capability", "index": 0.4, "low": 100.0, "high": 100.0},
+        {"input": "Y.position.a", "index": 0.0, "low": 100.0, "high": 100.0},
+    ]
+    return {"models": {"median": {"a": rows, "b": rows}}, "point": {"median": {"a": 100.0}}}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_tornado_says_when_nothing_moves(small: Scenario, lang: str) -> None:
+    from matplotlib.text import Text
+
+    chart = charts.tornado_chart(small, _still(small), model="median", issue="a", lang=lang)
+    _drawn(chart)
+    ax = chart.axes[0]
+    note = charts.text("chart.tornado.none", lang)
+    shown = [t.get_text().replace("\n", "") for t in chart.findobj(Text)]
+    assert note in shown
+    assert not ax.patches  # no bars
+    assert ax.get_yticks().size == 0
+    lo, hi = ax.get_xlim()
+    assert lo <= 0 < 100 <= hi and hi - lo < 110  # the issue's scale, the point in sight
+    formatter = ax.xaxis.get_major_formatter()
+    assert formatter.get_offset() == ""  # never "1e−8+9.999999999e1"
+    assert "e" not in "".join(t.get_text() for t in ax.get_xticklabels())  # plain numbers
+
+
+def test_tornado_of_the_flagship_under_median_has_its_note(flagship: Path) -> None:
+    # The audit's case: the weighted median holds still when any one input moves alone.
+    scenario = load(flagship)
+    sens = sensitivity(scenario, model="median", draws=2, seed=1).to_dict()
+    chart = charts.chart("tornado", scenario, sens, model="median")
+    _drawn(chart)
+    ax = chart.axes[0]
+    assert any(t.get_text() == charts.text("chart.tornado.none") for t in ax.texts)
+    assert ax.xaxis.get_major_formatter().get_offset() == ""
+
+
+def test_tornado_of_tiny_swings_has_no_offset(small: Scenario) -> None:
+    rows = [{"input": "X.capability", "index": 0.4, "low": 99.9999999, "high": 100.0}]
+    sens = {"models": {"median": {"a": rows}}, "point": {"median": {"a": 100.0}}}
+    chart = charts.tornado_chart(small, sens, model="median", issue="a")
+    _drawn(chart)
+    ax = chart.axes[0]
+    assert ax.xaxis.get_major_formatter().get_offset() == ""
+    lo, hi = ax.get_xlim()
+    assert hi - lo >= 1  # a few units of the scale, not a billionth of one
+
+
+@pytest.fixture(scope="module")
+def long_small() -> Scenario:
+    tree = copy.deepcopy(SMALL)
+    tree["issues"][0]["name"] = LONG_NAME
+    return Scenario.from_tree(tree)
+
+
+@pytest.fixture(scope="module")
+def long_results(long_small: Scenario) -> dict[str, dict[str, Any]]:
+    from detente.compare import compare
+
+    return {
+        "forecast": forecast(long_small, model="eu").to_dict(),
+        "simulate": simulate(long_small, model="eu", draws=8, seed=1).to_dict(),
+        "sensitivity": sensitivity(long_small, model="eu", draws=2, seed=1).to_dict(),
+        "compare": compare(
+            long_small, what_ifs=["W.at_table=true; W.positions.b=9; W.salience.b=1"], model="eu"
+        ).to_dict(),
+    }
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("kind", charts.KINDS)
+def test_titles_fit_the_figure(
+    long_small: Scenario, long_results: dict[str, dict[str, Any]], kind: str, lang: str
+) -> None:
+    data = long_results[charts.SOURCES[kind]]
+    # Every issue (two panels a row: half the width for each panel's title); the tornado's
+    # title names the issue with the long name.
+    issue = "a" if kind == "tornado" else None
+    chart = charts.chart(kind, long_small, data, model="eu", issue=issue, lang=lang)
+    renderer = _drawn(chart)
+    title = chart._suptitle
+    assert _inside(chart, title.get_window_extent(renderer)), title.get_text()
+    # Wrapping moves words to new lines, never drops them.
+    assert "".join(charts.model_title("eu", lang).split()) in "".join(title.get_text().split())
+    boxes = [ax.title.get_window_extent(renderer) for ax in chart.axes if ax.get_visible()]
+    for ax, box in zip(chart.axes, boxes, strict=False):
+        assert _inside(chart, box), ax.title.get_text()
+        assert not any(_overlaps(box, other) for other in boxes if other is not box)
+        assert not _overlaps(box, title.get_window_extent(renderer))
+        for label in ax.get_yticklabels():
+            assert _inside(chart, label.get_window_extent(renderer)), label.get_text()
+
+
+def test_long_tornado_title_is_wrapped(
+    long_small: Scenario, long_results: dict[str, dict[str, Any]]
+) -> None:
+    chart = charts.tornado_chart(long_small, long_results["sensitivity"], model="eu", issue="a")
+    renderer = _drawn(chart)
+    title = chart._suptitle
+    lines = title.get_text().split("\n")
+    assert len(lines) >= 2
+    assert lines[-1] == charts.model_title("eu")  # the break falls before the model's name
+    assert title.get_fontsize() == pytest.approx(12)  # wrapped, not shrunk
+    assert title.get_window_extent(renderer).width <= chart.bbox.width
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "第1轮双边挑战:i如何看待j" * 8,  # Chinese: no spaces to break at
+        "x" * 300,  # one word longer than the figure: shrunk to fit
+    ],
+)
+def test_titles_without_spaces_fit(small: Scenario, value: str) -> None:
+    chart = charts.gains_chart(small, forecast(small, model="median").to_dict(), lang="zh")
+    with chart.drawing():
+        title = charts._title(chart, value)
+    renderer = _drawn(chart)
+    assert title.get_text().replace("\n", "") == value
+    assert _inside(chart, title.get_window_extent(renderer))
+
+
+def test_chinese_lines_do_not_start_with_closing_punctuation() -> None:
+    lines = charts._wrap("对俄制裁（援助偿还、矿产资源），以及其他", len, 4)
+    for line in lines.split("\n"):
+        assert line[0] not in "，、）", lines
+        assert line[-1] != "（", lines
+
+
+def _overlaps(a: Any, b: Any) -> bool:
+    return bool(a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("model", ["eu", "smp"])
+def test_variants_legend_clear_of_title_and_data(flagship: Path, model: str, lang: str) -> None:
+    # The audit's case: eu's long name ran the title into a legend at the top right.
+    from detente.compare import compare
+
+    path = flagship if lang == "en" else flagship.with_name("ukraine-2025.zh.yaml")
+    scenario = load(path)
+    chart = charts.chart(
+        "variants", scenario, compare(scenario, model=model).to_dict(), model=model, lang=lang
+    )
+    renderer = _drawn(chart)
+    legend = chart.legends[0].get_window_extent(renderer)
+    assert not _overlaps(legend, chart._suptitle.get_window_extent(renderer))
+    for ax in chart.axes:
+        assert not _overlaps(legend, ax.get_window_extent(renderer))
+    assert _inside(chart, legend)
+
+
+@pytest.mark.parametrize("kind", ["rounds", "distribution", "tornado", "variants"])
+def test_every_legend_clear_of_title_and_data(
+    long_small: Scenario, long_results: dict[str, dict[str, Any]], kind: str
+) -> None:
+    data = long_results[charts.SOURCES[kind]]
+    chart = charts.chart(kind, long_small, data, model="eu", issue="a")
+    renderer = _drawn(chart)
+    legends = chart.legends + [ax.get_legend() for ax in chart.axes if ax.get_legend()]
+    assert legends
+    title = chart._suptitle.get_window_extent(renderer)
+    for legend in legends:
+        box = legend.get_window_extent(renderer)
+        assert _inside(chart, box)
+        assert not _overlaps(box, title)
+        for ax in chart.axes:
+            assert not _overlaps(box, ax.get_window_extent(renderer)), kind
+
+
+def test_challenge_map_says_it_is_eu(small: Scenario, results: dict[str, dict[str, Any]]) -> None:
+    for lang in ("en", "zh"):
+        chart = charts.chart("challenges", small, results["forecast"], lang=lang)
+        assert charts.model_title("eu", lang) in chart._suptitle.get_text().replace("\n", "")
+    assert charts.chart("challenges", small, None, model="eu").axes
+    with pytest.raises(
+        ParameterError, match=r"challenges chart maps .* model \(eu\), which median"
+    ):
+        charts.chart("challenges", small, results["forecast"], model="median")
+
+
+def test_plot_refuses_challenges_of_another_model(flagship: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from detente.cli import app
+
+    out = tmp_path / "c.png"
+    args = ["plot", str(flagship), "-k", "challenges", "-o", str(out), "--no-save"]
+    refused = CliRunner().invoke(app, [*args, "-m", "median"])
+    assert refused.exit_code == 2
+    assert "eu" in refused.stderr and not out.exists()
+    assert CliRunner().invoke(app, args).exit_code == 0
+    assert out.read_bytes()[:4] == b"\x89PNG"

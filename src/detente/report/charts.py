@@ -35,6 +35,8 @@ from __future__ import annotations
 
 import io
 import itertools
+import re
+import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -43,14 +45,17 @@ from typing import TYPE_CHECKING, Any
 import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.font_manager import FontProperties
+from matplotlib.ticker import MaxNLocator, ScalarFormatter
 
 from detente.errors import ParameterError
 from detente.report.fonts import families, has_cjk
 from detente.report.messages import text
 
 if TYPE_CHECKING:
+    from matplotlib.artist import Artist
     from matplotlib.axes import Axes
+    from matplotlib.text import Text
 
     from detente.scenario import Scenario
 
@@ -149,6 +154,172 @@ def _style(fonts: list[str]) -> Iterator[None]:
         yield
 
 
+#: Characters a line may break between (CJK ideographs, kana, full-width forms).
+_CJK = "\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
+#: No line starts with these (closing brackets and punctuation) ...
+_NO_START = set("，。、；：！？）》」』】,.;:!?)]}")
+#: ... and none ends with these (opening brackets).
+_NO_END = set("（《「『【([{")
+#: Where a title may break before the model's name ("{what} — {model}").
+_MODEL_SEPARATORS = (" — ", "——")
+#: The share of the figure's width a title or legend may take.
+_FULL_WIDTH = 0.96
+#: A title too wide even when wrapped shrinks, but no smaller than this (points).
+_MIN_FONT = 6.0
+
+
+def _tokens(line: str) -> list[str]:
+    """``line`` cut where it may break: after spaces and between CJK characters."""
+    tokens: list[str] = []
+    for part in re.findall(rf"[{_CJK}]\s*|[^\s{_CJK}]+\s*|\s+", line):
+        if tokens and (part[0] in _NO_START or part.isspace() or tokens[-1][-1] in _NO_END):
+            tokens[-1] += part
+        else:
+            tokens.append(part)
+    return tokens
+
+
+def _greedy(
+    tokens: Sequence[str], width: Callable[[str], float], limit: float
+) -> list[tuple[str, float]]:
+    """``tokens`` filled into lines no wider than ``limit`` (a token wider stays whole).
+
+    Each line with its width, the sum of its tokens' (kerning between them is
+    left out: the caller leaves a margin).
+    """
+    lines: list[tuple[str, float]] = []
+    current, run = "", 0.0  # the line so far, and its width with its trailing space
+    for token in tokens:
+        if current.strip() and run + width(token.rstrip()) > limit:
+            lines.append((current.rstrip(), run - width(current) + width(current.rstrip())))
+            current, run = token.lstrip(), width(token.lstrip())
+        else:
+            current, run = current + token, run + width(token)
+    if current.strip():
+        lines.append((current.rstrip(), run))
+    return lines
+
+
+def _wrap(value: str, width: Callable[[str], float], limit: float, hard: bool = False) -> str:
+    """``value`` broken into lines no wider than ``limit`` (where the text allows a break).
+
+    Breaks first before a model's name (``{what} — {model}``), then at
+    spaces and between Chinese characters, into as few lines as fit, of
+    even length. A word too long for a line stays whole (the caller shrinks
+    the font then), unless ``hard``: then it is broken where it must.
+    """
+    if all(width(line) <= limit for line in value.split("\n")):
+        return value
+    widths: dict[str, float] = {}
+
+    def measure(piece: str) -> float:
+        # Each token is measured once: a line's width is the sum of its tokens'.
+        if piece not in widths:
+            widths[piece] = width(piece)
+        return widths[piece]
+
+    room = 0.98 * limit  # kerning between tokens is not summed
+    parts: list[str] = []
+    for line in value.split("\n"):
+        for sep in _MODEL_SEPARATORS if width(line) > limit else ():
+            head, found, tail = line.rpartition(sep)
+            if found and head.strip() and tail.strip():
+                parts += [head + sep.rstrip(), tail]
+                break
+        else:
+            parts.append(line)
+    lines: list[str] = []
+    for part in parts:
+        tokens = _tokens(part)
+        if not tokens:
+            lines.append(part.strip())
+            continue
+        if hard:
+            tokens = [bit for t in tokens for bit in ([t] if measure(t.strip()) <= room else t)]
+        best = _greedy(tokens, measure, room)
+        # As narrow as keeps the number of lines: no long line over a short last one.
+        low, high = room / len(best) / 2, room
+        for _ in range(12):
+            middle = (low + high) / 2
+            trial = _greedy(tokens, measure, middle)
+            if len(trial) <= len(best) and max(w for _, w in trial) <= room:
+                best, high = trial, middle
+            else:
+                low = middle
+        lines += [line for line, _ in best]
+    return "\n".join(lines)
+
+
+def _measure(chart: Figure, prop: FontProperties) -> Callable[[str], float]:
+    """The width in pixels (at the figure's dpi) of one line of text in ``prop``."""
+    renderer = chart.canvas.get_renderer()  # type: ignore[attr-defined]
+
+    def width(line: str) -> float:
+        # A glyph missing from the fonts is reported once, when the chart is drawn.
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", r"Glyph \d+ .* missing from font")
+            return float(renderer.get_text_width_height_descent(line, prop, ismath=False)[0])
+
+    return width
+
+
+def _fit_text(chart: Figure, artist: Text, limit: float) -> Text:
+    """Wrap ``artist``'s text to lines no wider than ``limit`` pixels; shrink it if need be."""
+    value = artist.get_text()
+    while True:
+        width = _measure(chart, artist.get_fontproperties())
+        wrapped = _wrap(value, width, limit)
+        artist.set_text(wrapped)
+        size = float(artist.get_fontsize())
+        widest = max(width(line) for line in wrapped.split("\n"))
+        if widest <= limit:
+            return artist
+        if size <= _MIN_FONT:
+            artist.set_text(_wrap(value, width, limit, hard=True))
+            return artist
+        artist.set_fontsize(max(_MIN_FONT, size * min(limit / widest, 0.95)))
+
+
+def _wrap_labels(chart: Figure, labels: Sequence[str], share: float) -> list[str]:
+    """Tick labels wrapped to ``share`` of the figure's width (the axes keep the rest)."""
+    width = _measure(chart, FontProperties(size=matplotlib.rcParams["ytick.labelsize"]))
+    return [_wrap(label, width, share * chart.bbox.width, hard=True) for label in labels]
+
+
+def _title(chart: Figure, value: str) -> Text:
+    """The chart's title, wrapped (or shrunk) to the figure's width."""
+    return _fit_text(chart, chart.suptitle(value), _FULL_WIDTH * chart.bbox.width)
+
+
+def _panel_title(chart: Figure, ax: Axes, value: str, cols: int) -> Text:
+    """A panel's title, wrapped to its column of the figure."""
+    return _fit_text(chart, ax.set_title(value), 0.9 * chart.bbox.width / cols)
+
+
+def _legend(chart: Figure, handles: Sequence[Artist], labels: Sequence[str], **kwargs: Any) -> Any:
+    """The legend below the panels (never over a title or the data), in as many
+    columns as fit the figure's width."""
+    renderer = chart.canvas.get_renderer()  # type: ignore[attr-defined]
+    ncols = max(len(labels), 1)
+    while True:
+        legend = chart.legend(
+            handles, labels, loc="outside lower center", ncols=ncols, frameon=False, **kwargs
+        )
+        if ncols == 1 or legend.get_window_extent(renderer).width <= (
+            _FULL_WIDTH * chart.bbox.width
+        ):
+            return legend
+        legend.remove()
+        ncols -= 1
+
+
+def _plain_numbers(ax: Axes) -> None:
+    """Tick labels as numbers, never as an offset (``1e−8+9.999999999e1``)."""
+    formatter = ScalarFormatter(useOffset=False)
+    formatter.set_scientific(False)
+    ax.xaxis.set_major_formatter(formatter)
+
+
 def _strings(scenario: Scenario) -> str:
     parts = [scenario.title]
     parts += [i.display_name for i in scenario.issues]
@@ -188,12 +359,17 @@ def _issues(scenario: Scenario, issue: str | None) -> list[Any]:
 
 
 def _grid(chart: Any, count: int, cols: int = 2) -> list[Axes]:
-    cols = min(cols, count)
+    cols = _cols(count, cols)
     rows = (count + cols - 1) // cols
     axes = chart.subplots(rows, cols, squeeze=False).ravel().tolist()
     for extra in axes[count:]:
         extra.set_visible(False)
     return axes[:count]
+
+
+def _cols(count: int, cols: int = 2) -> int:
+    """The columns of a grid of ``count`` panels."""
+    return max(min(cols, count), 1)
 
 
 def _color(scenario: Scenario, actor_id: str) -> str:
@@ -275,7 +451,7 @@ def rounds_chart(
                     label=text("chart.status_quo", lang),
                 )
             ax.set_ylim(*iss.scale)
-            ax.set_title(iss.display_name)
+            _panel_title(chart, ax, iss.display_name, _cols(len(issues)))
             ax.set_xlabel(text("chart.round", lang) if steps else "")
             if steps:
                 ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -287,11 +463,9 @@ def rounds_chart(
                 if lab not in labels:
                     handles.append(h)
                     labels.append(lab)
-        chart.legend(
-            handles, labels, loc="outside lower center", ncols=min(len(labels), 6), frameon=False
-        )
+        _legend(chart, handles, labels)
         key = "chart.rounds.title" if steps else "chart.rounds.static"
-        chart.suptitle(text(key, lang, model=model_title(model, lang)))
+        _title(chart, text(key, lang, model=model_title(model, lang)))
     return chart
 
 
@@ -309,18 +483,19 @@ def gains_chart(
         for actor_id, _ in ranked:
             name = _actor_name(scenario, actor_id)
             if actor_id in scenario.actor_ids and not scenario.actor(actor_id).at_table:
-                name = f"{name} {text('chart.off_table', lang)}"
+                # Chinese brackets are full-width: no space before them.
+                name += ("" if lang == "zh" else " ") + text("chart.off_table", lang)
             names.append(name)
         values = [g for _, g in ranked]
         colors = [GAIN_UP if g > 0 else GAIN_DOWN if g < 0 else "grey" for g in values]
         bars = ax.barh(range(len(values)), values, color=colors)
         ax.bar_label(bars, labels=[f"{v:+.2f}" for v in values], padding=3, fontsize=8)
-        ax.set_yticks(range(len(values)), names)
+        ax.set_yticks(range(len(values)), _wrap_labels(chart, names, 0.4))
         ax.axvline(0, color="black", lw=0.8)
         ax.set_xlabel(text("chart.gains.axis", lang))
         span = max((abs(v) for v in values), default=1.0) or 1.0
         ax.set_xlim(-1.3 * span, 1.3 * span)
-        chart.suptitle(text("chart.gains.title", lang, model=model_title(model, lang)))
+        _title(chart, text("chart.gains.title", lang, model=model_title(model, lang)))
     return chart
 
 
@@ -369,17 +544,18 @@ def distribution_chart(
                     iss.status_quo, color="grey", ls=":", lw=1, label=text("chart.status_quo", lang)
                 )
             ax.set_xlim(*iss.scale)
-            ax.set_title(iss.display_name)
+            _panel_title(chart, ax, iss.display_name, _cols(len(issues)))
             ax.set_ylabel(text("chart.draws", lang))
         handles, labels = axes[0].get_legend_handles_labels()
-        chart.legend(handles, labels, loc="outside lower center", ncols=4, frameon=False)
-        chart.suptitle(
+        _legend(chart, handles, labels)
+        _title(
+            chart,
             text(
                 "chart.distribution.title",
                 lang,
                 model=model_title(model, lang),
                 draws=simulation.get("draws", "?"),
-            )
+            ),
         )
     return chart
 
@@ -410,7 +586,8 @@ def tornado_chart(
     Each bar runs from the forecast with the input at its low end to the
     forecast with it at its high end (every other input at its value);
     inputs in the sensitivity ranking's order. ``issue`` defaults to the one
-    with the widest swing.
+    with the widest swing. When no input moved alone changes the forecast,
+    the chart spans the issue's scale and says so in words.
     """
     model = _model(sensitivity, model)
     ranking = sensitivity["models"][model]
@@ -455,22 +632,42 @@ def tornado_chart(
                 color="#90caf9",
                 label=text("chart.tornado.high", lang) if y == 0 else None,
             )
-        ax.set_yticks(range(len(rows)), [input_label(scenario, r["input"], lang) for r in rows])
+        names = [input_label(scenario, r["input"], lang) for r in rows]
+        ax.set_yticks(range(len(rows)), _wrap_labels(chart, names, 0.4))
         if centre is not None:
             ax.axvline(centre, color="black", lw=1, label=text("chart.point", lang))
         ends = [x for r in rows for x in (r["low"], r["high"])] + (
             [centre] if centre is not None else []
         )
-        if ends:
-            pad = max(max(ends) - min(ends), 1e-9 * (iss.scale[1] - iss.scale[0])) * 0.15
-            ax.set_xlim(max(iss.scale[0], min(ends) - pad), min(iss.scale[1], max(ends) + pad))
-        ax.set_xlabel(text("chart.tornado.axis", lang))
+        lo, hi = iss.scale
         if rows:
-            ax.legend(loc="lower right", fontsize=8, frameon=False)
-        chart.suptitle(
+            pad = max(max(ends) - min(ends), hi - lo) * 0.03 + (max(ends) - min(ends)) * 0.12
+            ax.set_xlim(max(lo, min(ends) - pad), min(hi, max(ends) + pad))
+        else:
+            # Nothing to draw: the issue's whole scale (a point forecast at an end stays
+            # in sight), and a note that says so.
+            ax.set_xlim(lo - 0.02 * (hi - lo), hi + 0.02 * (hi - lo))
+            note = ax.text(
+                0.5,
+                0.5,
+                text("chart.tornado.none", lang),
+                transform=ax.transAxes,
+                ha="center",
+                va="center",
+                color="dimgrey",
+                bbox={"facecolor": "white", "edgecolor": "none"},
+            )
+            _fit_text(chart, note, 0.8 * chart.bbox.width)
+        _plain_numbers(ax)
+        ax.set_xlabel(text("chart.tornado.axis", lang))
+        handles, labels = ax.get_legend_handles_labels()
+        if handles:
+            _legend(chart, handles, labels, fontsize=8)
+        _title(
+            chart,
             text(
                 "chart.tornado.title", lang, issue=iss.display_name, model=model_title(model, lang)
-            )
+            ),
         )
     return chart
 
@@ -508,7 +705,7 @@ def challenge_chart(
             members, first = opening_round(arrays, params, k)  # type: ignore[arg-type]
             ax.axhline(0, color="grey", lw=0.8)
             ax.axvline(0, color="grey", lw=0.8)
-            ax.set_title(iss.display_name)
+            _panel_title(chart, ax, iss.display_name, _cols(len(issues)))
             if len(members) < 2:
                 ax.text(
                     0.5,
@@ -552,7 +749,9 @@ def challenge_chart(
                 )
             ax.set_xlabel(text("chart.challenges.x", lang), fontsize=8)
             ax.set_ylabel(text("chart.challenges.y", lang), fontsize=8)
-        chart.suptitle(text("chart.challenges.title", lang))
+        # The map is eu's whatever the run's models were: the title says so.
+        title = text("chart.challenges.title", lang)
+        _title(chart, text("chart.titled", lang, title=title, model=model_title("eu", lang)))
     return chart
 
 
@@ -607,13 +806,16 @@ def variants_chart(
                     label=name if k == 0 else None,
                     ms=5,
                 )
-        ax.set_yticks(range(len(scenario.issues)), [i.display_name for i in scenario.issues])
+        ax.set_yticks(
+            range(len(scenario.issues)),
+            _wrap_labels(chart, [i.display_name for i in scenario.issues], 0.3),
+        )
         ax.invert_yaxis()
         ax.set_xlim(-2, 102)
         ax.set_xlabel(text("chart.variants.axis", lang))
         handles, labels = ax.get_legend_handles_labels()
-        chart.legend(handles, labels, loc="outside right upper", fontsize=8, frameon=False)
-        chart.suptitle(text("chart.variants.title", lang, model=model_title(model, lang)))
+        _legend(chart, handles, labels, fontsize=8)
+        _title(chart, text("chart.variants.title", lang, model=model_title(model, lang)))
     return chart
 
 
@@ -640,6 +842,11 @@ def chart(
         raise ParameterError(f"unknown chart kind {kind!r}; valid kinds: {', '.join(KINDS)}")
     text("chart.round", lang)  # refuses an unknown language before drawing
     if kind == "challenges":
+        if model not in (None, "eu"):
+            raise ParameterError(
+                f"a challenges chart maps the first round of the expected-utility model "
+                f"(eu), which {model} does not have: ask for model eu, or leave the model out"
+            )
         return challenge_chart(scenario, data, issue=issue, lang=lang)
     if data is None:
         raise ParameterError(f"a {kind} chart needs the result of a {SOURCES[kind]} run")
