@@ -460,3 +460,7 @@ def test_plot_refuses_challenges_of_another_model(flagship: Path, tmp_path: Path
     assert "eu" in refused.stderr and not out.exists()
     assert CliRunner().invoke(app, args).exit_code == 0
     assert out.read_bytes()[:4] == b"\x89PNG"
+    # eu's preset and parameters reach the chart: a bad one is refused, not ignored.
+    bad = CliRunner().invoke(app, [*args, "--param", "nonsense=1"])
+    assert bad.exit_code == 2 and "has no parameter 'nonsense'" in bad.stderr
+    assert CliRunner().invoke(app, [*args, "--preset", "scholz2011"]).exit_code == 0

@@ -66,7 +66,9 @@ def gather(
 
     scenario = load(source)
     if kind == "challenges":
-        return scenario, None
+        # Drawn from eu's first round, computed by the chart itself with these settings.
+        given = {k.removeprefix("eu."): v for k, v in params.items()}
+        return scenario, {"models": {"eu": {"preset": preset, "params": given}}}
     started = datetime.now(UTC)
     which = model or "all"
     common: dict[str, Any] = {"model": which, "preset": preset, "params": params}
