@@ -45,7 +45,7 @@ import io
 import json
 import os
 import zlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -508,13 +508,15 @@ class RunStore:
         options: Mapping[str, Any] | None = None,
         source: str | Path | None = None,
         started_at: datetime | None = None,
+        draws: Sequence[Draws] | None = None,
     ) -> int:
         """Save one run in one transaction and return its id.
 
         ``result`` is a result object (``Forecast``, ``Simulation``,
         ``Sensitivity``, ``Comparison``: its ``.scenario`` is used when
         ``scenario`` is not given) or its JSON dict. A ``Simulation`` also
-        leaves every draw (:meth:`draws`); its JSON dict only the summaries.
+        leaves every draw (:meth:`draws`); its JSON dict only the summaries,
+        unless its ``draws`` (:func:`draw_arrays`) are given beside it.
         ``model`` defaults to the models in the result; ``seed`` to the
         result's ``seed`` when it has one. ``options`` holds what else shaped
         the run (draws, rounds, variants). Times are UTC; ``started_at``
@@ -557,7 +559,7 @@ class RunStore:
                 "columns": _dumps(list(d.columns)),
                 "data": _pack(d.values),
             }
-            for d in draw_arrays(kind, result)
+            for d in (draw_arrays(kind, result) if draws is None else draws)
         ]
         with self._write() as conn:
             inserted = conn.execute(runs_table.insert().values(**row))

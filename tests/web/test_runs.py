@@ -6,6 +6,7 @@ import os
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
@@ -41,11 +42,17 @@ def test_simulate_in_the_background(client: TestClient) -> None:
     job = wait(client, started.json()["id"])
     assert job["state"] == "done"
     assert job["progress"] == {"done": 3000, "total": 3000, "text": "3,000 of 3,000 draws"}
-    expected = simulate(FLAGSHIP, model="compromise", draws=3000, seed=0).to_dict()
+    run = simulate(FLAGSHIP, model="compromise", draws=3000, seed=0)
+    expected = run.to_dict()
     assert (
         job["result"]["models"]["compromise"]["issues"]
         == expected["models"]["compromise"]["issues"]
     )
+    assert "_draws" not in job["result"]  # the draws went to the store, not the answer
+    (forecasts,) = [
+        d for d in client.app.state.store.draws(job["run_id"]) if d.quantity == "forecast"
+    ]
+    assert np.array_equal(forecasts.values, run.models["compromise"].forecasts, equal_nan=True)
     saved = client.get(f"/api/runs/{job['run_id']}").json()
     assert saved["kind"] == "simulate"
     assert saved["seed"] == 0

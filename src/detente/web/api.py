@@ -33,6 +33,7 @@ from detente.store import Run, RunNotFoundError, RunStore
 from detente.web.jobs import Job, Jobs, problem_dicts
 from detente.web.library import NAME_PATTERN, Library
 from detente.web.render import locate
+from detente.web.work import DRAWS_KEY
 
 router = APIRouter(prefix="/api")
 
@@ -139,6 +140,7 @@ REPORT_DRAWS = 1000
 
 def save_run(app: FastAPI, job: Job) -> None:
     """Keep a finished run in the store (its id goes into the job)."""
+    draws = (job.result or {}).pop(DRAWS_KEY, None)  # arrays: not for the JSON answer
     if job.kind == "report":
         _keep_report(app, job)
         return
@@ -157,6 +159,7 @@ def save_run(app: FastAPI, job: Job) -> None:
         options={k: payload[k] for k in ("draws", "variants", "what_ifs") if k in payload},
         source=payload.get("name") or None,
         started_at=datetime.fromtimestamp(job.started, UTC),
+        draws=draws,
     )
 
 

@@ -5,7 +5,8 @@ Each entry of :data:`WORK` takes the request (``scenario``: a tree, as
 and, for Monte Carlo, ``draws`` and ``seed``; for a comparison,
 ``variants`` and ``what_ifs``) and a ``progress(done, total,
 text)`` callback, and returns exactly the JSON of the matching CLI command,
-with the warnings the CLI prints on stderr.
+with the warnings the CLI prints on stderr (a simulate result also carries
+its draws under :data:`DRAWS_KEY`, for the run store, until it is saved).
 """
 
 from __future__ import annotations
@@ -18,9 +19,12 @@ from detente.compare import compare
 from detente.forecast import forecast
 from detente.scenario import Scenario
 from detente.sensitivity import sensitivity
+from detente.store import draw_arrays
 from detente.uncertainty import simulate
 
 Progress = Callable[[int, int, str], None]
+#: Where a simulate job's result carries its draws (arrays) until they are saved.
+DRAWS_KEY = "_draws"
 Result = tuple[dict[str, Any], list[str]]
 
 
@@ -62,7 +66,10 @@ def run_simulate(payload: dict[str, Any], progress: Progress) -> Result:
         params=payload["params"],
         progress=_Counter(progress, draws, "draws"),
     )
-    return result.to_dict(), result.warnings
+    data = result.to_dict()
+    # Every draw, for the run store; the saving hook takes it out of the JSON.
+    data[DRAWS_KEY] = draw_arrays("simulate", result)
+    return data, result.warnings
 
 
 def run_sensitivity(payload: dict[str, Any], progress: Progress) -> Result:
