@@ -551,7 +551,7 @@ class RunStore:
         }
         numbers = value_rows(kind, data)
         # Compressed before the write lock is taken: other writers wait less.
-        draws = [
+        packed = [
             {
                 "model": d.model,
                 "quantity": d.quantity,
@@ -569,10 +569,10 @@ class RunStore:
                     values_table.insert(),
                     [{"run_id": run_id, "seq": i, **r} for i, r in enumerate(numbers)],
                 )
-            if draws:
+            if packed:
                 conn.execute(
                     draws_table.insert(),
-                    [{"run_id": run_id, "seq": i, **d} for i, d in enumerate(draws)],
+                    [{"run_id": run_id, "seq": i, **d} for i, d in enumerate(packed)],
                 )
         return run_id
 
