@@ -36,6 +36,9 @@ from detente.scenario import Issue, Scenario, change_tree
 
 TEMPLATES = Path(__file__).parent / "templates"
 #: Inputs per issue listed under "what drives it".
+# An issue whose 90% interval is narrower than this share of its scale has no drivers
+# worth ranking: the variance the indices divide is Monte Carlo noise.
+STEADY = 0.01
 TOP_DRIVERS = 3
 
 
@@ -275,11 +278,30 @@ def render(
     drivers: list[dict[str, Any]] = []
     drivers_model = None
     ranked_inputs = False
+    steady: list[str] = []
     if runs.sensitivity and runs.sensitivity.get("models"):
         drivers_model = next(iter(runs.sensitivity["models"]))
         ranking = runs.sensitivity["models"][drivers_model]
         ranked_inputs = any(ranking.get(i.id) for i in scenario.issues)
+        spread = (runs.simulation or {}).get("models", {}).get(drivers_model, {}).get("issues", {})
         for issue in scenario.issues:
+            st = spread.get(issue.id) or {}
+            lo, hi = issue.scale
+            if (
+                st.get("p05") is not None
+                and st.get("p95") is not None
+                and st["p95"] - st["p05"] < STEADY * (hi - lo)
+            ):
+                # Variance ratios of a forecast that hardly varies are noise, not drivers.
+                steady.append(
+                    t(
+                        "report.drivers.steady",
+                        issue=issue.display_name,
+                        low=fmt(st["p05"]),
+                        high=fmt(st["p95"]),
+                    )
+                )
+                continue
             rows = [r for r in ranking.get(issue.id, []) if (r.get("index") or 0) > 0][:TOP_DRIVERS]
             for r in rows:
                 drivers.append(
@@ -408,6 +430,7 @@ def render(
         "losers": t("report.winners.worst", actors=sep.join(losers)) if losers else None,
         "drivers": drivers,
         "ranked_inputs": ranked_inputs,
+        "steady": steady,
         "drivers_model": charts.model_title(drivers_model, lang) if drivers_model else None,
         "has_inputs": bool((runs.sensitivity or runs.simulation or {}).get("inputs", True)),
         "whatifs": whatifs,

@@ -129,6 +129,10 @@ MESSAGES: dict[str, dict[str, str]] = {
             "No input moves a forecast of {model} within its range: every draw lands "
             "on the same outcome."
         ),
+        "report.drivers.steady": (
+            "{issue}: the forecast stays between {low} and {high} in 90% of the draws, "
+            "too steady for its variance to be shared out among the inputs."
+        ),
         "report.input": "input",
         "report.index": "share of variance",
         "report.at_low": "at low",
@@ -333,6 +337,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "report.drivers.none": "没有任何输入带区间:无从排序。",
         "report.drivers.still": "在{model}下,任何输入在其区间内都不改变预测:每次抽样结果相同。",
+        "report.drivers.steady": (
+            "{issue}:90%的抽样中预测都在{low}至{high}之间,变化太小,无法在各输入间分解其方差。"
+        ),
         "report.input": "输入",
         "report.index": "方差份额",
         "report.at_low": "取低端",
