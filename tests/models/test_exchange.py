@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import json
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from detente import forecast, load
 from detente.arrays import ScenarioArrays
 from detente.cli import app
 from detente.errors import ParameterError
-from detente.models import REGISTRY, exchange, exchange_draws
+from detente.models import REGISTRY, exchange
 from detente.models.compromise import weighted_mean
 from detente.models.exchange import GAIN_TOL, exchange_process, rex_split
 from detente.models.exchange_draws import equal_gain_over_draws
@@ -476,8 +475,3 @@ def test_the_model_takes_draws(flagship: Path, preset: str) -> None:
         assert both.rounds is not None and one.rounds is not None
         np.testing.assert_array_equal(both.rounds[:, d], one.rounds)
         assert both.converged[d] == one.converged  # type: ignore[index]
-
-
-def test_doctests() -> None:
-    assert doctest.testmod(exchange).failed == 0
-    assert doctest.testmod(exchange_draws).failed == 0
