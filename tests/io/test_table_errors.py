@@ -49,6 +49,15 @@ def test_bad_number_names_row_and_column(csv_scenario: Path) -> None:
     assert "s.csv: row 2, column 'capability': 'ten' is not a number" in msg
 
 
+def test_a_bad_cell_does_not_hide_the_other_problems(csv_scenario: Path) -> None:
+    text = csv_scenario.read_text(encoding="utf-8").replace(",3,0.5", ",30,0.5")
+    write(csv_scenario, text.replace("B,Beta,5", "B,Beta,five"))
+    found = messages(csv_scenario)
+    assert len(found) == 2, found  # the unreadable capability is reported once, not again
+    assert "row 3, column 'capability': 'five' is not a number" in found[0]
+    assert "row 2 (actor 'A') › positions.land" in found[1] and "outside [0, 10]" in found[1]
+
+
 def test_range_error_names_row_and_actor(csv_scenario: Path) -> None:
     text = csv_scenario.read_text(encoding="utf-8").replace(",3,0.5", ",30,0.5")
     write(csv_scenario, text)

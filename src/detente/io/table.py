@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,8 @@ from detente.io import yaml as yaml_text
 from detente.scenario import Estimate, Scenario, change_tree
 
 ACTOR_COLUMNS = ("id", "name", "capability", "at_table", "notes")
+# Where a cell's problem is reported: "row 3, column 'territory.salience'".
+_CELL = re.compile(r"row (?P<row>\d+), column '(?P<column>[^']+)'")
 # Columns of free text, kept exactly as written (the meta sheet's "value" is the
 # title or the source).
 FREE_TEXT = frozenset({"name", "notes", "label_low", "label_high", "description", "value"})
@@ -345,14 +348,12 @@ class _TableReader:
         tree["actors"], rows = self.actors(actors, files[0], ids)
         if variants is not None:
             self.variants(variants[0], variants[1], tree)
-        if self.problems:
-            raise ScenarioError(self.problems)
 
         def where(index: int, actor_id: str) -> str:
             return f"row {rows[index]} (actor {actor_id!r})" if index < len(rows) else ""
 
         try:
-            return Scenario.from_tree(tree, file=files[0], actor_where=where)
+            scenario = Scenario.from_tree(tree, file=files[0], actor_where=where)
         except ScenarioError as exc:
             # Problems about issues or the title live in the sibling tables.
             fixed = [
@@ -365,24 +366,46 @@ class _TableReader:
                 else p
                 for p in exc.problems
             ]
-            raise ScenarioError(fixed) from None
+            # The cells that could not be read are reported already, once.
+            raise ScenarioError(
+                self.problems + [p for p in fixed if not self._follows_from_a_cell(p)]
+            ) from None
+        if self.problems:
+            raise ScenarioError(self.problems)
+        return scenario
+
+    def _follows_from_a_cell(self, problem: Problem) -> bool:
+        """Whether ``problem`` only repeats a cell already refused (it was read as empty)."""
+        if self.problems and "no actor at the table has a positive weight" in problem.message:
+            return True
+        for earlier in self.problems:
+            cell = _CELL.fullmatch(earlier.where)
+            if cell is None or not problem.where.startswith(f"row {cell['row']} ("):
+                continue
+            column = cell["column"]
+            issue, _, field = column.partition(".")
+            kind = "positions" if field.startswith("position") else "salience"
+            places = [issue] if issue == "capability" or not field else [f"{kind}.{issue}", issue]
+            if any(problem.where.endswith(f"› {place}") for place in places):
+                return True
+        return False
 
 
 def read_csv(path: Path, issues_path: Path | None = None) -> Scenario:
     """Read ``X.csv`` with its siblings ``X.issues.csv`` and ``X.meta.csv``."""
     issues_path = issues_path or sibling(path, "issues")
     meta_path = sibling(path, "meta")
-    missing = [p for p in (issues_path, meta_path) if not p.is_file()]
+    missing = [(p, t) for p, t in ((issues_path, "issues"), (meta_path, "meta")) if not p.is_file()]
     if missing:
         raise ScenarioError(
             [
                 Problem(
                     str(p),
                     "",
-                    "missing: a CSV scenario needs its issues and meta tables beside it",
+                    f"missing: a CSV scenario needs its {table} table beside it",
                     f"create {p.name} (see `detente convert` on an example)",
                 )
-                for p in missing
+                for p, table in missing
             ]
         )
     variants_path = sibling(path, "variants")
