@@ -172,7 +172,8 @@ def test_upload_broken_csv_names_row_and_column(client: TestClient, library: Pat
     texts = [p["text"] for p in body["problems"]]
     # Every problem at once: the unreadable cell and, in another row, a position off the scale.
     assert texts == [
-        "bad.csv: row 2, column 'capability': 'lots' is not a number (fix: write a number, e.g. 50)",
+        "bad.csv: row 2, column 'capability': 'lots' is not a number "
+        "(fix: write a number, e.g. 50)",
         "bad.csv: row 3 (actor 'B') › positions.x: position value 150 lies outside [0, 100] "
         "(fix: positions lie on the issue's scale)",
     ]
