@@ -149,7 +149,7 @@ def test_actors_sharing_a_name_get_distinct_ids(tmp_path: Path) -> None:
             "name is either not there or too long",
         ),
         (" ,First,10,20,30,40,50,\n", "name is either not there or too long"),
-        ("A1,First,ten,20,30,40,50,\n", "must be numbers"),
+        ("A1,First,ten,20,30,40,50,\n", "column 'Power': 'ten' is not a number"),
         ("A1,First,10,20,30,\n", "fields where 7 are needed"),
     ],
 )
@@ -303,3 +303,11 @@ def test_cli_refuses_with_ktab_reason(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["forecast", str(path), "--model", "smp"])
     assert result.exit_code == 2
     assert "total salience must not be more than 100%" in result.output
+
+
+def test_every_refusal_says_how_to_fix_it(tmp_path: Path) -> None:
+    rows = ["A1,First,10,20,30,40,x,\n", "A2,Second,20,160,30,70,20,\n", "A3,Third,-1,8,1,1,1,\n"]
+    message = refused(write(tmp_path, rows=rows))
+    lines = message.splitlines()
+    assert len(lines) == 3 and all("(fix: " in line for line in lines), lines
+    assert "column 'Sal B': 'x' is not a number" in message

@@ -47,6 +47,17 @@ def load(path: str | Path) -> Scenario:
     """Read and validate a scenario file; ScenarioError lists every problem."""
     path = Path(path)
     reader = READERS[_suffix(path, READERS)]
+    if path.is_dir():
+        raise ScenarioError(
+            [
+                Problem(
+                    str(path),
+                    "",
+                    "a folder, not a scenario file",
+                    "name a .yaml, .csv or .xlsx file",
+                )
+            ]
+        )
     if not path.is_file():
         raise ScenarioError([Problem(str(path), "", "no such file", "check the path")])
     if reader is table.read_csv and decide.sniff(path):

@@ -158,6 +158,14 @@ def actor_id(name: str, taken: set[str]) -> str:
     return ident
 
 
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _check_counts(path: Path, n_actors: int) -> None:
     if not MIN_ACTORS <= n_actors <= MAX_ACTORS:
         warnings.warn(
@@ -301,9 +309,17 @@ def read_csv(path: Path) -> Scenario:
     title, desc = line1[0], line1[1]
     where1 = f"line {lines[0][0]}"
     if len(title) > MAX_SCENARIO_TEXT:
-        bad.add(where1, f"scenario name longer than {MAX_SCENARIO_TEXT} characters (KTAB)")
+        bad.add(
+            where1,
+            f"scenario name longer than {MAX_SCENARIO_TEXT} characters (KTAB)",
+            "shorten the scenario name",
+        )
     if len(desc) > MAX_SCENARIO_TEXT:
-        bad.add(where1, f"scenario description longer than {MAX_SCENARIO_TEXT} characters (KTAB)")
+        bad.add(
+            where1,
+            f"scenario description longer than {MAX_SCENARIO_TEXT} characters (KTAB)",
+            "shorten the scenario description",
+        )
     if n_dim < 1:
         bad.add(
             where1,
@@ -324,6 +340,7 @@ def read_csv(path: Path) -> Scenario:
             bad.add(
                 f"line {lines[1][0]} (header)",
                 f"dimension {k + 1} name longer than {MAX_DIM_NAME} characters (KTAB)",
+                "shorten the dimension name",
             )
     rows = lines[2 : 2 + n_act]
     if len(rows) < n_act:
@@ -347,6 +364,8 @@ def read_csv(path: Path) -> Scenario:
             bad.add(
                 where,
                 f"{len(f)} fields where {3 + 2 * n_dim} are needed (KTAB: error reading csv file)",
+                "give each actor a name, a description, a capability, and a position and a "
+                "salience per dimension",
             )
             continue
         name, adesc = f[0], f[1]
@@ -355,22 +374,32 @@ def read_csv(path: Path) -> Scenario:
                 where,
                 f"actor name {name!r} is empty or longer than {MAX_ACTOR_NAME} characters "
                 "(KTAB: actor's name is either not there or too long)",
+                "give the actor a name of 1 to 25 characters",
             )
         if len(adesc) > MAX_ACTOR_DESC:
-            bad.add(where, f"actor description longer than {MAX_ACTOR_DESC} characters (KTAB)")
-        try:
-            values = [float(v) for v in f[2 : 3 + 2 * n_dim]]
-        except ValueError:
             bad.add(
                 where,
-                "capability, positions and saliences must be numbers "
-                "(KTAB: error reading csv file)",
+                f"actor description longer than {MAX_ACTOR_DESC} characters (KTAB)",
+                "shorten the description",
             )
+        cells = f[2 : 3 + 2 * n_dim]
+        unreadable = [k for k, v in enumerate(cells) if not _is_number(v)]
+        if unreadable:
+            for k in unreadable:
+                column = head[2 + k].strip() if 2 + k < len(head) else f"field {3 + k}"
+                bad.add(
+                    f"{where}, column {column!r}",
+                    f"{cells[k].strip()!r} is not a number (KTAB: error reading csv file)",
+                    "write a plain number",
+                )
             continue
+        values = [float(v) for v in cells]
         cap, pos, sal = values[0], values[1::2], values[2::2]
         if cap < 0:
             bad.add(
-                where, f"capability {cap:g} is negative (KTAB: negative capability is not possible)"
+                where,
+                f"capability {cap:g} is negative (KTAB: negative capability is not possible)",
+                "give a capability of 0 or more",
             )
         elif cap == 0:
             bad.add(where, *ZERO_CAPABILITY)
@@ -378,6 +407,7 @@ def read_csv(path: Path) -> Scenario:
             bad.add(
                 where,
                 f"capability {cap:g} above 1e8 (KTAB: sanity check on upper limit of capability)",
+                "rescale the capabilities (only their ratios matter)",
             )
         _salience_checks(bad, where, sal, pos)
         actors.append((name, adesc, cap, pos, sal))
@@ -393,11 +423,17 @@ def _text(bad: _Collector, parent: ET.Element, tag: str, where: str) -> str | No
     child = parent.find(tag)
     if child is None:
         bad.add(
-            where, f"element {tag} is missing (KTAB: following element is missing in the input xml)"
+            where,
+            f"element {tag} is missing (KTAB: following element is missing in the input xml)",
+            "add the element, as in KTAB's example scenarios",
         )
         return None
     if child.text is None or not child.text.strip():
-        bad.add(where, f"element {tag} is empty (KTAB: following xml element is empty)")
+        bad.add(
+            where,
+            f"element {tag} is empty (KTAB: following xml element is empty)",
+            "fill in the element",
+        )
         return None
     return child.text
 
@@ -408,7 +444,11 @@ def _number(bad: _Collector, text: str | None, where: str) -> float | None:
     try:
         return float(text)
     except ValueError:
-        bad.add(where, f"{text.strip()!r} is not a number (KTAB: invalid xml element-value pair)")
+        bad.add(
+            where,
+            f"{text.strip()!r} is not a number (KTAB: invalid xml element-value pair)",
+            "write a number",
+        )
         return None
 
 
@@ -463,13 +503,16 @@ def read_xml(path: Path) -> Scenario:
             bad.add(
                 "Scenario › prngSeed",
                 f"{seed_text.strip()!r} is not a seed (an integer from 0 to 2^64 - 1)",
+                "write a whole number from 0 to 2^64 - 1, or leave prngSeed out",
             )
     params.update(_model_params(bad, root))
     dims_el = root.find("Dimensions")
     dims: list[str] = []
     if dims_el is None or dims_el.find("dName") is None:
         bad.add(
-            "Scenario", "no Dimensions/dName (KTAB: following element is missing in the input xml)"
+            "Scenario",
+            "no Dimensions/dName (KTAB: following element is missing in the input xml)",
+            "add a Dimensions element with one dName per issue",
         )
     else:
         for k, d in enumerate(dims_el.findall("dName")):
@@ -478,17 +521,23 @@ def read_xml(path: Path) -> Scenario:
                     f"Dimensions › dName {k + 1}",
                     "empty dimension name "
                     "(KTAB: a dimension element dName is there but it is empty)",
+                    "name the dimension",
                 )
             elif len(d.text) > MAX_DIM_NAME:
                 bad.add(
                     f"Dimensions › dName {k + 1}",
                     f"dimension name longer than {MAX_DIM_NAME} characters",
+                    "shorten the dimension name",
                 )
             dims.append((d.text or "").strip())
     actors_el = root.find("Actors")
     actor_els = [] if actors_el is None else actors_el.findall("Actor")
     if not actor_els:
-        bad.add("Scenario", "no Actors/Actor (KTAB: following element is missing in the input xml)")
+        bad.add(
+            "Scenario",
+            "no Actors/Actor (KTAB: following element is missing in the input xml)",
+            "add an Actors element with one Actor per actor",
+        )
     actors = []
     for k, a in enumerate(actor_els):
         where = f"Actor {k + 1}"
@@ -500,6 +549,7 @@ def read_xml(path: Path) -> Scenario:
             bad.add(
                 f"{where} › capability",
                 f"capability {cap:g} is negative (KTAB: capability value can't be negative)",
+                "give a capability of 0 or more",
             )
         elif cap == 0:
             bad.add(f"{where} › capability", *ZERO_CAPABILITY)
@@ -507,7 +557,11 @@ def read_xml(path: Path) -> Scenario:
         for group, tag in (("Position", "dCoord"), ("Salience", "dSal")):
             el = a.find(group)
             if el is None or el.find(tag) is None:
-                bad.add(where, f"element {group}/{tag} is missing (KTAB)")
+                bad.add(
+                    where,
+                    f"element {group}/{tag} is missing (KTAB)",
+                    "add the element, one value per dimension",
+                )
                 continue
             nums = [_number(bad, c.text or "", f"{where} › {group}") for c in el.findall(tag)]
             if len(nums) != len(dims):
@@ -515,6 +569,7 @@ def read_xml(path: Path) -> Scenario:
                     f"{where} › {group}",
                     f"{len(nums)} values for {len(dims)} dimensions (KTAB: count of dimensions "
                     f"doesn't match with the {group} data)",
+                    "give one value per dimension",
                 )
             values[group] = [x for x in nums if x is not None]
         pos, sal = values.get("Position"), values.get("Salience")
@@ -548,9 +603,17 @@ def _ideal_adjustment(
             continue
         for actor in (who, ref):
             if actor.strip() not in known:
-                bad.add(where, f"actor {actor.strip()!r} not found (KTAB: actor not found)")
+                bad.add(
+                    where,
+                    f"actor {actor.strip()!r} not found (KTAB: actor not found)",
+                    "use the name of an actor in the file",
+                )
         if not 0.0 <= share <= 1.0:
-            bad.add(where, f"adjust {share:g} outside [0, 1] (KTAB: aij must lie in [0, 1])")
+            bad.add(
+                where,
+                f"adjust {share:g} outside [0, 1] (KTAB: aij must lie in [0, 1])",
+                "give a share between 0 and 1",
+            )
         # A name shared by several actors means the first of them, as in KTAB's lookup.
         out.setdefault(actor_id(who, set()), {})[actor_id(ref, set())] = share
     for who, row in out.items():
@@ -560,5 +623,6 @@ def _ideal_adjustment(
                 "IdealAdjustment",
                 f"the adjustments of {who!r} sum to {total:g} (KTAB: an actor's adjustments, "
                 "its own share 1 unless given, must not exceed 1)",
+                "lower the shares so that they sum to at most 1",
             )
     return out
