@@ -119,3 +119,10 @@ def test_xlsx_bad_cell(tmp_path: Path, csv_scenario: Path) -> None:
 def test_not_a_workbook(tmp_path: Path) -> None:
     write(tmp_path / "s.xlsx", "not a zip")
     assert "cannot read the workbook" in messages(tmp_path / "s.xlsx")[0]
+
+
+@pytest.mark.parametrize("name", ["dir.yaml", "dir.csv", "dir.xlsx"])
+def test_a_folder_is_not_a_scenario(tmp_path: Path, name: str) -> None:
+    (tmp_path / name).mkdir()
+    (msg,) = messages(tmp_path / name)
+    assert "a folder, not a scenario file" in msg and "(fix: " in msg
