@@ -67,7 +67,9 @@ def print_backtest(result: Backtest, console: Console) -> None:
                 _fmt(s.mae),
                 f"{_fmt(s.mae_ci[0])}–{_fmt(s.mae_ci[1])}",
                 versus,
-                "—" if s.beats_mean_share is None else f"{s.beats_mean_share:.0%}",
+                "—"
+                if s.beats_mean_share is None or name == "compromise"
+                else f"{s.beats_mean_share:.0%}",
                 "—" if cal.get("p50") is None else f"{cal['p50']:.0%}",
                 "—" if cal.get("p90") is None else f"{cal['p90']:.0%}",
             )
