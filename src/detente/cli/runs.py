@@ -237,7 +237,9 @@ def _print_result(run: Run) -> None:
     elif run.kind == "simulate":
         _print_simulation_json(scenario, run.result)
     elif run.kind == "sensitivity":
-        _print_sensitivity_json(scenario, run.result)
+        from detente.cli.simulate import print_sensitivity_data  # it imports this module
+
+        print_sensitivity_data(scenario, run.result, out)
     elif run.kind == "compare":
         _print_comparison_json(scenario, run.result, run.options.get("descriptions") or {})
     for note in run.result.get("notes", []):
@@ -306,55 +308,6 @@ def _print_simulation_json(scenario: Scenario, result: dict[str, Any]) -> None:
         conv = res.get("converged_share")
         if conv is not None:
             out.print(f"converged in {conv['all']:.1%} of the draws", highlight=False)
-
-
-def _print_sensitivity_json(scenario: Scenario, result: dict[str, Any]) -> None:
-    """Per model and issue, the inputs the forecast hinges on most (as ``detente
-    sensitivity`` prints them)."""
-    from detente.cli.simulate import SHOWN_INPUTS
-
-    out.print(
-        f"total-order Sobol indices from {result.get('draws')} base draws, seed "
-        f"{result.get('seed')}; low/high: the forecast with the input at its low/high end",
-        highlight=False,
-    )
-    for model, per_issue in result.get("models", {}).items():
-        point = result.get("point", {}).get(model, {})
-        for issue in scenario.issues:
-            ranked = per_issue.get(issue.id, [])
-            swing = {
-                r["input"]: abs(r["high"] - r["low"])
-                if r.get("low") is not None and r.get("high") is not None
-                else 0.0
-                for r in ranked
-            }
-            shown = [r for r in ranked if (r.get("index") or 0) > 0 or swing[r["input"]] > 0]
-            shown = shown[:SHOWN_INPUTS]
-            table = Table(
-                title=escape(
-                    f"{issue.display_name}: forecast {_fmt(point.get(issue.id))} [{model}]"
-                ),
-                title_justify="left",
-            )
-            for head in ("input", "index", "± se", "first order", "low", "high", "swing"):
-                table.add_column(head, justify="left" if head == "input" else "right")
-            for r in shown:
-                table.add_row(
-                    escape(r["input"]),
-                    _fmt(r.get("index"), 3),
-                    _fmt(r.get("index_se"), 3),
-                    _fmt(r.get("first_order"), 3),
-                    _fmt(r.get("low")),
-                    _fmt(r.get("high")),
-                    _fmt(swing[r["input"]]),
-                )
-            out.print()
-            out.print(table)
-            if len(ranked) > len(shown):
-                out.print(
-                    f"[dim]{len(ranked) - len(shown)} more inputs, with less or no effect[/dim]",
-                    highlight=False,
-                )
 
 
 def _print_comparison_json(

@@ -7,11 +7,11 @@ progress bar shows on a terminal, never when output is piped or with
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -40,6 +40,7 @@ from detente.cli.common import (
     warn,
 )
 from detente.cli.runs import DbOpt, SaveOpt, record
+from detente.scenario import Scenario
 from detente.sensitivity import Sensitivity
 from detente.sensitivity import sensitivity as run_sensitivity
 from detente.uncertainty import ModelSimulation, Simulation
@@ -162,34 +163,53 @@ SHOWN_INPUTS = 8
 
 
 def print_sensitivity(result: Sensitivity, console: Console) -> None:
-    scenario = result.scenario
-    console.print(f"[bold]{scenario.title}[/bold]")
+    console.print(f"[bold]{result.scenario.title}[/bold]")
+    print_sensitivity_data(result.scenario, result.to_dict(), console)
+    for note in result.notes:
+        console.print(f"[dim]note: {note}[/dim]", highlight=False)
+    for name, reason in result.skipped.items():
+        console.print(f"[yellow]{name} skipped: {reason}[/yellow]", highlight=False)
+
+
+def print_sensitivity_data(scenario: Scenario, data: Mapping[str, Any], console: Console) -> None:
+    """Per model and issue, the inputs the forecast hinges on most, from the JSON of a
+    sensitivity run (made now, or saved: ``detente runs show``)."""
     console.print(
-        f"total-order Sobol indices from {result.draws} x ({len(result.inputs)} + 2) draws, "
-        f"seed {result.seed}; low/high: the forecast with the input at its low/high end",
+        f"total-order Sobol indices from {data.get('draws')} base draws "
+        f"({data.get('evaluations')} model runs), seed {data.get('seed')}; "
+        "low/high: the forecast with the input at its low/high end",
         highlight=False,
     )
-    for model in result.models.values():
+    for model, per_issue in data.get("models", {}).items():
+        point = data.get("point", {}).get(model, {})
         for issue in scenario.issues:
-            ranked = model.ranking[issue.id]
-            shown = [r for r in ranked if (r.index or 0) > 0 or r.swing > 0][:SHOWN_INPUTS]
+            ranked = per_issue.get(issue.id, [])
+            swing = [
+                0.0 if r.get("low") is None or r.get("high") is None else abs(r["high"] - r["low"])
+                for r in ranked
+            ]
+            shown = [
+                (r, sw)
+                for r, sw in zip(ranked, swing, strict=True)
+                if (r.get("index") or 0) > 0 or sw > 0
+            ][:SHOWN_INPUTS]
             table = Table(
                 title=escape(
-                    f"{issue.display_name}: forecast {_fmt(model.point[issue.id])} [{model.model}]"
+                    f"{issue.display_name}: forecast {_fmt(point.get(issue.id))} [{model}]"
                 ),
                 title_justify="left",
             )
             for head in ("input", "index", "± se", "first order", "low", "high", "swing"):
                 table.add_column(head, justify="left" if head == "input" else "right")
-            for r in shown:
+            for r, sw in shown:
                 table.add_row(
-                    r.input,
-                    _fmt(r.index, 3),
-                    _fmt(r.index_se, 3),
-                    _fmt(r.first_order, 3),
-                    _fmt(r.low),
-                    _fmt(r.high),
-                    _fmt(r.swing),
+                    escape(r["input"]),
+                    _fmt(r.get("index"), 3),
+                    _fmt(r.get("index_se"), 3),
+                    _fmt(r.get("first_order"), 3),
+                    _fmt(r.get("low")),
+                    _fmt(r.get("high")),
+                    _fmt(sw),
                 )
             console.print()
             console.print(table)
@@ -198,10 +218,6 @@ def print_sensitivity(result: Sensitivity, console: Console) -> None:
                     f"[dim]{len(ranked) - len(shown)} more inputs, with less or no effect[/dim]",
                     highlight=False,
                 )
-    for note in result.notes:
-        console.print(f"[dim]note: {note}[/dim]", highlight=False)
-    for name, reason in result.skipped.items():
-        console.print(f"[yellow]{name} skipped: {reason}[/yellow]", highlight=False)
 
 
 @app.command()
