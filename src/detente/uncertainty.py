@@ -280,6 +280,8 @@ class Batch:
     converged: BoolArray | None = None
     converged_by_issue: BoolArray | None = None
     warnings: list[str] = field(default_factory=list)
+    #: The ensemble's spread among its members per draw and issue (normalised units).
+    spread: FloatArray | None = None
 
 
 def _draw(arrays: ScenarioArrays, d: int) -> ScenarioArrays:
@@ -298,6 +300,7 @@ def run_batch(model: Model, arrays: ScenarioArrays, params: BaseModel) -> Batch:
     """
     d, m = arrays.positions.shape[0], arrays.n_issues
     by_issue: BoolArray | None = None
+    spread: FloatArray | None = None
     flags: Any = None
     if model.batched:
         out = model.run(arrays, params)
@@ -306,6 +309,8 @@ def run_batch(model: Model, arrays: ScenarioArrays, params: BaseModel) -> Batch:
             by_issue = np.broadcast_to(np.asarray(out.converged_by_issue, dtype=bool), (d, m))
         flags = out.converged
         warnings = [*out.warnings, *shock_warnings(model, arrays, out)]
+        if out.extras.get("spread_draws") is not None:
+            spread = np.broadcast_to(np.asarray(out.extras["spread_draws"], dtype=float), (d, m))
     else:
         outs = [model.run(_draw(arrays, i), params) for i in range(d)]
         forecast = np.array([np.asarray(o.forecast, dtype=float) for o in outs]).reshape(d, m)
@@ -321,7 +326,7 @@ def run_batch(model: Model, arrays: ScenarioArrays, params: BaseModel) -> Batch:
         converged = np.asarray(by_issue.all(axis=-1))
     elif flags is not None:
         converged = np.broadcast_to(np.asarray(flags, dtype=bool), (d,))
-    return Batch(forecast, converged, by_issue, warnings)
+    return Batch(forecast, converged, by_issue, warnings, spread)
 
 
 def describe(x: FloatArray) -> dict[str, float | None]:
@@ -363,6 +368,10 @@ class ModelSimulation:
     converged: BoolArray | None = None
     converged_by_issue: BoolArray | None = None
     warnings: list[str] = field(default_factory=list)
+    #: The ensemble's members' weighted sd per draw and issue (scenario units), and
+    #: their weights: how much the models disagree in each draw.
+    spread: FloatArray | None = None
+    members: dict[str, float] | None = None
 
     def issues(self) -> dict[str, dict[str, float | None]]:
         """Per issue: mean and 5/25/50/75/95th percentiles of the forecast."""
@@ -391,6 +400,13 @@ class ModelSimulation:
             "preset": self.preset,
             "params": self.params,
         }
+        if self.members is not None:
+            out["members"] = self.members
+        if self.spread is not None:
+            out["spread"] = {
+                i: {key: describe(self.spread[:, k])[key] for key in ("mean", "p05", "p95")}
+                for k, i in enumerate(self.issue_ids)
+            }
         undefined = np.isnan(self.forecasts).mean(axis=0)
         if undefined.any():
             out["undefined_share"] = {
@@ -452,6 +468,7 @@ class _BlockResult:
     converged: BoolArray | None
     converged_by_issue: BoolArray | None
     warnings: list[str]
+    spread: FloatArray | None = None
 
 
 def _simulate_block(
@@ -468,6 +485,7 @@ def _simulate_block(
             batch.converged,
             batch.converged_by_issue,
             batch.warnings,
+            batch.spread,
         )
     return out
 
@@ -539,7 +557,10 @@ def simulate(
     for plan in planned:
         m = REGISTRY[plan.name]
         rows = [p[plan.name] for p in parts]
-        point = np.asarray(m.run(base, plan.params).forecast, dtype=float)
+        point_run = m.run(base, plan.params)
+        point = np.asarray(point_run.forecast, dtype=float)
+        spreads = [r.spread for r in rows]
+        width = base.scale_high - base.scale_low
         result.models[plan.name] = ModelSimulation(
             model=plan.name,
             title=m.title,
@@ -559,5 +580,7 @@ def simulate(
             converged=_join([r.converged for r in rows]),
             converged_by_issue=_join([r.converged_by_issue for r in rows]),
             warnings=list(dict.fromkeys(w for r in rows for w in r.warnings)),
+            spread=None if any(sp is None for sp in spreads) else np.concatenate(spreads) * width,  # type: ignore[arg-type]
+            members=point_run.extras.get("members"),
         )
     return result

@@ -157,6 +157,39 @@ def test_over_draws_equals_draw_by_draw(hand: Scenario) -> None:
         assert np.array_equal(batch[d], model.run(single, params).forecast, equal_nan=True)
 
 
+def test_spread_over_draws_is_each_draws_spread(hand: Scenario) -> None:
+    # Over draws the ensemble gives each draw's members' sd: the forecast's, draw by draw.
+    base = hand.to_arrays()
+    positions = np.repeat(base.positions[None], 4, axis=0)
+    positions[:, 2, 0] = [0.4, 0.1, 0.9, 0.5]  # C's position on issue i
+    arrays = base.with_values(
+        positions=positions,
+        salience=np.repeat(base.salience[None], 4, axis=0),
+        capability=np.repeat(base.capability[None], 4, axis=0),
+    )
+    model = get_model("ensemble")
+    params = model.resolve(None, {"models": "median,compromise"})
+    spread = run_batch(model, arrays, params).spread
+    assert spread is not None and spread.shape == (4, 2)
+    for d in range(4):
+        single = model.run(base.with_values(positions=positions[d]), params).extras["spread"]
+        for k, issue in enumerate(("i", "j")):
+            assert spread[d, k] * 100 == pytest.approx(single[issue]["sd"], abs=1e-9)
+    # First draw: C at 40, as in the hand-worked case above (sd 10/3 on i, 10 on j).
+    assert spread[0] * 100 == pytest.approx([10 / 3, 10])
+
+
+def test_simulate_reports_members_and_their_spread(hand: Scenario) -> None:
+    from detente import simulate
+
+    out = simulate(hand, model="ensemble", draws=50, models="median,compromise").to_dict()
+    ens = out["models"]["ensemble"]
+    assert ens["members"] == {"median": 0.5, "compromise": 0.5}
+    # No input has a range: every draw is the point, whose spread is hand-worked above.
+    assert ens["spread"]["i"] == pytest.approx({"mean": 10 / 3, "p05": 10 / 3, "p95": 10 / 3})
+    assert ens["spread"]["j"]["mean"] == pytest.approx(10)
+
+
 def test_terminal_table_shows_members_and_spread(hand: Scenario) -> None:
     console = Console(file=io.StringIO(), width=120)
     result = forecast(hand, model="ensemble", models="median,compromise")["ensemble"]

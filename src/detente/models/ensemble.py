@@ -17,9 +17,10 @@ Extras: ``members`` (the normalised weight of each model that ran),
 ``by_model`` (each member's forecast, in the issue's units) and ``spread``
 per issue: ``min``, ``max`` and ``sd`` (the weighted standard deviation of
 the members' forecasts), what the models disagree on. Over Monte Carlo draws
-:func:`detente.simulate` summarises the combined forecast alone (its
-``point`` run keeps nothing of the members); to see the models' spread under
-uncertainty, simulate the members side by side (``--model all``).
+the ensemble gives, per draw and issue, that standard deviation
+(``spread_draws``), and :func:`detente.simulate` reports its mean and 5th and
+95th percentiles over the draws as ``spread``, beside the ``members``'
+weights: how much the models disagree, and how that varies with the inputs.
 
 Weights file (JSON, version 1)::
 
@@ -289,7 +290,15 @@ class Ensemble(Model):
         )
         extras: dict[str, Any] = {"members": share}
         notes = [f"ensemble: {name} left out: {reason}" for name, reason in skipped.items()]
-        if not batched:
+        if batched:
+            # Per draw, the members' weighted standard deviation (normalised units): what
+            # simulate summarises as the models' spread under uncertainty.
+            with np.errstate(invalid="ignore", divide="ignore"):
+                dev = np.where(w > 0, (np.nan_to_num(f) - combined) ** 2, 0.0)
+                extras["spread_draws"] = np.sqrt(
+                    np.where(total > 0, (w * dev).sum(axis=0) / total, np.nan)
+                )
+        else:
             extras["by_model"] = {
                 name: dict(
                     zip(arrays.issue_ids, map(_unit_or_none, arrays.to_scale(row)), strict=True)
