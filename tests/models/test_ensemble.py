@@ -13,6 +13,7 @@ from rich.console import Console
 
 from detente import forecast
 from detente.errors import ParameterError
+from detente.arrays import ScenarioArrays
 from detente.forecast import model_names
 from detente.models import REGISTRY, get_model
 from detente.models.ensemble import EnsembleParams, Weights, load_weights, save_weights
@@ -139,16 +140,22 @@ def test_all_leaves_the_ensemble_out_and_the_ensemble_leaves_itself_out() -> Non
         get_model("ensemble").resolve(None, {"models": "median,ensemble"})
 
 
+def over_draws(base: ScenarioArrays, positions: np.ndarray) -> ScenarioArrays:
+    """``base`` with a leading draw axis: ``positions`` per draw, the rest repeated."""
+    draws = positions.shape[0]
+    return base.with_values(
+        positions=positions,
+        salience=np.repeat(base.salience[None], draws, axis=0),
+        capability=np.repeat(base.capability[None], draws, axis=0),
+    )
+
+
 def test_over_draws_equals_draw_by_draw(hand: Scenario) -> None:
     base = hand.to_arrays()
     rng = np.random.default_rng(5)
     positions = np.repeat(base.positions[None], 6, axis=0)
     positions[:, 2, :] = rng.random((6, 2))
-    arrays = base.with_values(
-        positions=positions,
-        salience=np.repeat(base.salience[None], 6, axis=0),
-        capability=np.repeat(base.capability[None], 6, axis=0),
-    )
+    arrays = over_draws(base, positions)
     model = get_model("ensemble")
     params = model.resolve(None, {"models": "median,compromise,nbs"})
     batch = run_batch(model, arrays, params).forecast
@@ -162,11 +169,7 @@ def test_spread_over_draws_is_each_draws_spread(hand: Scenario) -> None:
     base = hand.to_arrays()
     positions = np.repeat(base.positions[None], 4, axis=0)
     positions[:, 2, 0] = [0.4, 0.1, 0.9, 0.5]  # C's position on issue i
-    arrays = base.with_values(
-        positions=positions,
-        salience=np.repeat(base.salience[None], 4, axis=0),
-        capability=np.repeat(base.capability[None], 4, axis=0),
-    )
+    arrays = over_draws(base, positions)
     model = get_model("ensemble")
     params = model.resolve(None, {"models": "median,compromise"})
     spread = run_batch(model, arrays, params).spread
