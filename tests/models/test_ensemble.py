@@ -12,8 +12,8 @@ import pytest
 from rich.console import Console
 
 from detente import forecast
-from detente.errors import ParameterError
 from detente.arrays import ScenarioArrays
+from detente.errors import ParameterError
 from detente.forecast import model_names
 from detente.models import REGISTRY, get_model
 from detente.models.ensemble import EnsembleParams, Weights, load_weights, save_weights
