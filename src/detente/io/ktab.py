@@ -25,8 +25,10 @@ Mapping to a scenario:
 - issue ids come from the dimension names (position columns of the CSV
   header), with every character outside ``[A-Za-z0-9_-]`` replaced by
   ``_`` (and ``_2``, ``_3`` appended should two coincide); the name as
-  written is the issue's name. Issues run on KTAB's 0-100 scale, without a
-  status quo.
+  written is the issue's name. Spaces around a header cell, which CSV
+  writers add after commas, are dropped from both (KTAB's own reader splits
+  on commas and keeps them, but they carry no meaning). Issues run on
+  KTAB's 0-100 scale, without a status quo.
 - actor ids are the actors' names (``.`` becomes ``_``, as detente's ids
   have none; ``_2``, ``_3`` appended should two coincide); the description
   becomes the actor's display name when the descriptions tell the actors
