@@ -9,7 +9,8 @@ the command's ``--json`` prints it. Every number of the result is also
 written as one row of a long table (``run_values``: run, variant, model,
 quantity, round, issue, actor, stat, value), so that per-round positions and
 per-draw summaries can be queried with SQL and exported as CSV or Parquet. A
-simulate run saved from its result object also keeps every draw
+simulate run saved from its result object (or with its draws beside its JSON)
+also keeps every draw
 (``run_draws``): per model, each draw's forecast per issue and gain per
 actor, as one compressed float64 array per model and quantity
 (:class:`Draws`). Ten thousand draws of five issues make 50,000 numbers per
@@ -662,7 +663,7 @@ class RunStore:
         """Every draw of run ``run_id``, per model and quantity, in the order saved.
 
         Empty for runs that keep none: any but simulate, and simulate runs
-        saved from a JSON dict (the web server's) or by a detente older than
+        saved from a JSON dict without its draws or by a detente older than
         schema version 2.
         """
         query = (
@@ -685,38 +686,14 @@ class RunStore:
             return f"run {run_id} is a {kind} run: only simulate runs keep their draws"
         return (
             f"run {run_id} keeps no draws: it was saved before the store kept them (schema "
-            "version 2), or from its summaries only (as the web server saves runs); its "
-            "summaries are in its long table of numbers"
+            "version 2), or from its summaries only; its summaries are in its long table "
+            "of numbers"
         )
 
     def draws_table(self, run_id: int) -> pd.DataFrame:
         """Run ``run_id``'s draws as a long table (:data:`DRAW_COLUMNS`): one row per
         model, quantity, draw and issue (forecasts) or actor (gains)."""
-        import pandas as pd
-
-        frames = []
-        for d in self.draws(run_id):
-            n, k = d.values.shape
-            names = np.tile(np.asarray(d.columns, dtype=object), n)
-            per_issue = d.quantity == "forecast"
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "run_id": np.full(n * k, run_id, dtype=np.int64),
-                        "model": d.model,
-                        "quantity": d.quantity,
-                        "draw": np.repeat(np.arange(n, dtype=np.int64), k),
-                        "issue": names if per_issue else None,
-                        "actor": None if per_issue else names,
-                        "value": d.values.ravel(),
-                    }
-                )
-            )
-        if not frames:
-            return pd.DataFrame({c: [] for c in DRAW_COLUMNS}).astype(
-                {"run_id": "int64", "draw": "int64", "value": "float64"}
-            )
-        return pd.concat(frames, ignore_index=True)[list(DRAW_COLUMNS)]
+        return _draws_frame(run_id, self.draws(run_id))
 
     def values(self, run_id: int) -> pd.DataFrame:
         """The long table of run ``run_id``'s numbers, in the order they were saved."""
@@ -754,7 +731,7 @@ class RunStore:
             text = json.dumps(whole, indent=2, ensure_ascii=False)
             path.write_text(text + "\n", encoding="utf-8")
             return path
-        table = self.draws_table(run_id) if draws else self.values(run_id)
+        table = _draws_frame(run_id, kept) if draws else self.values(run_id)
         if fmt == "csv":
             table.to_csv(path, index=False)
             return path
@@ -765,6 +742,35 @@ class RunStore:
                 "Parquet export needs pyarrow: pip install 'detente[parquet]'"
             ) from None
         return path
+
+
+def _draws_frame(run_id: int, kept: Sequence[Draws]) -> pd.DataFrame:
+    """``kept`` draws as the long table :meth:`RunStore.draws_table` gives."""
+    import pandas as pd
+
+    frames = []
+    for d in kept:
+        n, k = d.values.shape
+        names = np.tile(np.asarray(d.columns, dtype=object), n)
+        per_issue = d.quantity == "forecast"
+        frames.append(
+            pd.DataFrame(
+                {
+                    "run_id": np.full(n * k, run_id, dtype=np.int64),
+                    "model": d.model,
+                    "quantity": d.quantity,
+                    "draw": np.repeat(np.arange(n, dtype=np.int64), k),
+                    "issue": names if per_issue else None,
+                    "actor": None if per_issue else names,
+                    "value": d.values.ravel(),
+                }
+            )
+        )
+    if not frames:
+        return pd.DataFrame({c: [] for c in DRAW_COLUMNS}).astype(
+            {"run_id": "int64", "draw": "int64", "value": "float64"}
+        )
+    return pd.concat(frames, ignore_index=True)[list(DRAW_COLUMNS)]
 
 
 _SUMMARY_FIELDS = dataclasses.fields(RunSummary)
