@@ -133,12 +133,7 @@ def issue_id(name: str, taken: set[str], k: int) -> str:
     >>> issue_id("", set(), 2)
     'dim3'
     """
-    base = re.sub(r"[^A-Za-z0-9_-]", "_", name.strip()) or f"dim{k + 1}"
-    ident, extra = base, 2
-    while ident in taken:
-        ident, extra = f"{base}_{extra}", extra + 1
-    taken.add(ident)
-    return ident
+    return _unique(re.sub(r"[^A-Za-z0-9_-]", "_", name.strip()) or f"dim{k + 1}", taken)
 
 
 def actor_id(name: str, taken: set[str]) -> str:
@@ -152,7 +147,11 @@ def actor_id(name: str, taken: set[str]) -> str:
     >>> actor_id("A.1", {"A_1"})
     'A_1_2'
     """
-    base = name.strip().replace(".", "_")
+    return _unique(name.strip().replace(".", "_"), taken)
+
+
+def _unique(base: str, taken: set[str]) -> str:
+    """``base``, or ``base_2``, ``base_3``... if taken; recorded as taken."""
     ident, extra = base, 2
     while ident in taken:
         ident, extra = f"{base}_{extra}", extra + 1

@@ -36,10 +36,10 @@ from detente.scenario import Issue, Scenario, change_tree
 
 TEMPLATES = Path(__file__).parent / "templates"
 #: Inputs per issue listed under "what drives it".
-# An issue whose 90% interval is narrower than this share of its scale has no drivers
-# worth ranking: the variance the indices divide is Monte Carlo noise.
-STEADY = 0.01
 TOP_DRIVERS = 3
+#: An issue whose 90% interval is narrower than this share of its scale has no drivers
+#: worth ranking: the variance the indices divide is Monte Carlo noise.
+STEADY = 0.01
 
 
 @dataclass
