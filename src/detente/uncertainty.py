@@ -48,7 +48,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 from pydantic import BaseModel
@@ -461,6 +461,9 @@ class Simulation:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
 
+_A = TypeVar("_A", BoolArray, FloatArray)
+
+
 @dataclass
 class _BlockResult:
     forecast: FloatArray
@@ -490,8 +493,9 @@ def _simulate_block(
     return out
 
 
-def _join(parts: list[BoolArray | None]) -> BoolArray | None:
-    """Blocks' convergence flags end to end (None unless every block has them)."""
+def _join(parts: Sequence[_A | None]) -> _A | None:
+    """Blocks' arrays (convergence flags, spreads) end to end (None unless every block
+    has them)."""
     present = [p for p in parts if p is not None]
     return np.concatenate(present) if len(present) == len(parts) else None
 
@@ -559,8 +563,7 @@ def simulate(
         rows = [p[plan.name] for p in parts]
         point_run = m.run(base, plan.params)
         point = np.asarray(point_run.forecast, dtype=float)
-        spreads = [r.spread for r in rows]
-        width = base.scale_high - base.scale_low
+        spread = _join([r.spread for r in rows])
         result.models[plan.name] = ModelSimulation(
             model=plan.name,
             title=m.title,
@@ -580,7 +583,7 @@ def simulate(
             converged=_join([r.converged for r in rows]),
             converged_by_issue=_join([r.converged_by_issue for r in rows]),
             warnings=list(dict.fromkeys(w for r in rows for w in r.warnings)),
-            spread=None if any(sp is None for sp in spreads) else np.concatenate(spreads) * width,  # type: ignore[arg-type]
+            spread=None if spread is None else spread * (base.scale_high - base.scale_low),
             members=point_run.extras.get("members"),
         )
     return result
