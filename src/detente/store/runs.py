@@ -1,208 +1,48 @@
-"""The run store: every forecast, simulation, sensitivity analysis and comparison, kept.
+"""Saving, listing, reading and removing runs (:class:`RunStore`); see :mod:`detente.store`.
 
-A run is saved whole, in one transaction: the scenario as given (its tree,
-see :meth:`detente.scenario.Scenario.to_tree`, and the SHA-256 of that tree
-in canonical JSON, so the same scenario read from YAML, CSV or xlsx hashes
-the same), what was run (kind, model, preset, parameters, seed, options),
-the detente version, when it started and finished, and the result exactly as
-the command's ``--json`` prints it. Every number of the result is also
-written as one row of a long table (``run_values``: run, variant, model,
-quantity, round, issue, actor, stat, value), so that per-round positions and
-per-draw summaries can be queried with SQL and exported as CSV or Parquet. A
-simulate run saved from its result object (or with its draws beside its JSON)
-also keeps every draw
-(``run_draws``): per model, each draw's forecast per issue and gain per
-actor, as one compressed float64 array per model and quantity
-(:class:`Draws`). Ten thousand draws of five issues make 50,000 numbers per
-model and quantity: as rows of the long table they would multiply its size
-and the time a save takes; as one BLOB they add some 25 ms per model.
-
-Where the store lives (:func:`resolve_url`): the ``db`` argument (``--db``),
-else the environment variable ``DETENTE_DB``, else ``runs.sqlite`` in the
-user's data directory (platformdirs). Either a SQLAlchemy URL
-(``sqlite:///path``, ``postgresql+psycopg://user@host/db``) or a plain file
-path, which means SQLite.
-
-SQLite is opened in WAL mode with a 30 s busy timeout, and every write is a
-``BEGIN IMMEDIATE`` transaction, so two processes saving at once both wait
-their turn and neither loses a run. The schema carries its version in the
-table ``detente_schema``; :data:`MIGRATIONS` lists the steps from an empty
-database to :data:`SCHEMA_VERSION`, applied in order when a store is opened.
-
->>> from detente import forecast
->>> store = RunStore("sqlite://")           # in memory
->>> run_id = store.save("forecast", forecast("examples/ukraine-2025.yaml", model="median"))
->>> store.get(run_id).result["models"]["median"]["forecasts"]["nato"]
-100.0
->>> [r.kind for r in store.runs()]
-['forecast']
+A run is saved whole, in one transaction: the scenario's tree and its hash,
+what was run, the detente version, its start and finish, its result as the
+command's ``--json`` prints it, its numbers as rows (:mod:`.rows`) and, for a
+simulation, its draws (:mod:`.draws`).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
-import io
 import json
-import os
-import zlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-import numpy as np
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 
-from detente.errors import DetenteError
+from detente.store.draws import Draws, draw_arrays, draws_frame, pack, unpack
+from detente.store.export import export_run, values_frame
+from detente.store.rows import value_rows
+from detente.store.schema import (
+    RunNotFoundError,
+    StoreError,
+    current_version,
+    draws_table,
+    engine,
+    migrate,
+    resolve_url,
+    runs_table,
+    values_table,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from detente.arrays import FloatArray
     from detente.scenario import Scenario
 
 Kind = Literal["forecast", "simulate", "sensitivity", "compare"]
 KINDS: tuple[str, ...] = ("forecast", "simulate", "sensitivity", "compare")
-EXPORT_FORMATS: tuple[str, ...] = ("csv", "parquet", "json")
-ENV_VAR = "DETENTE_DB"
-#: Seconds a writer waits for another process's transaction (SQLite).
-BUSY_TIMEOUT = 30.0
-SCHEMA_VERSION = 2
-#: Columns of the long table of numbers (``run_values``), in export order.
-VALUE_COLUMNS = ("run_id", "variant", "model", "quantity", "round", "issue", "actor", "stat")
-#: Columns of the per-draw table (:meth:`RunStore.draws_table`), in export order.
-DRAW_COLUMNS = ("run_id", "model", "quantity", "draw", "issue", "actor", "value")
-#: zlib level of the per-draw arrays: level 1 compresses a model's 10,000 draws
-#: in about 10 ms; higher levels take twice as long and save a few per cent
-#: (random floats barely compress; discrete forecasts shrink ~50x at any level).
-DRAWS_COMPRESSION = 1
-
-
-class StoreError(DetenteError):
-    """The run store cannot be opened, or holds no such run."""
-
-
-class RunNotFoundError(StoreError):
-    """The store holds no run ``run_id``.
-
-    The message names the store and points at ``detente runs list``, which
-    helps on the command line; a web server answers with :attr:`brief`
-    instead, which tells a visitor neither where its database lives nor
-    about commands they cannot run.
-    """
-
-    def __init__(self, run_id: int, store: str) -> None:
-        self.run_id = run_id
-        super().__init__(f"no run {run_id} in {store} (see `detente runs list`)")
-
-    @property
-    def brief(self) -> str:
-        return f"no run {self.run_id}"
-
-
-metadata = sa.MetaData()
-
-schema_table = sa.Table(
-    "detente_schema",
-    metadata,
-    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
-    sa.Column("applied_at", sa.DateTime(timezone=True), nullable=False),
-)
-
-runs_table = sa.Table(
-    "runs",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("kind", sa.String(20), nullable=False),
-    sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("finished_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("scenario_title", sa.Text, nullable=False),
-    sa.Column("scenario_hash", sa.String(64), nullable=False, index=True),
-    sa.Column("scenario", sa.Text, nullable=False),
-    sa.Column("source", sa.Text),
-    sa.Column("model", sa.Text, nullable=False),
-    sa.Column("preset", sa.Text),
-    sa.Column("params", sa.Text, nullable=False),
-    sa.Column("seed", sa.BigInteger),
-    sa.Column("options", sa.Text, nullable=False),
-    sa.Column("detente_version", sa.String(40), nullable=False),
-    sa.Column("result", sa.Text, nullable=False),
-)
-
-values_table = sa.Table(
-    "run_values",
-    metadata,
-    sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id", ondelete="CASCADE"), index=True),
-    sa.Column("seq", sa.Integer, nullable=False),
-    sa.Column("variant", sa.Text, nullable=False),
-    sa.Column("model", sa.Text, nullable=False),
-    sa.Column("quantity", sa.String(40), nullable=False),
-    sa.Column("round", sa.Integer),
-    sa.Column("issue", sa.Text),
-    sa.Column("actor", sa.Text),
-    sa.Column("stat", sa.String(20)),
-    sa.Column("value", sa.Float),
-)
-
-
-draws_table = sa.Table(
-    "run_draws",
-    metadata,
-    sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id", ondelete="CASCADE"), index=True),
-    sa.Column("seq", sa.Integer, nullable=False),
-    sa.Column("model", sa.Text, nullable=False),
-    # "forecast" (columns: issue ids, scenario units) or "gain" (columns: actor ids).
-    sa.Column("quantity", sa.String(40), nullable=False),
-    sa.Column("draws", sa.Integer, nullable=False),
-    sa.Column("columns", sa.Text, nullable=False),
-    # zlib-compressed .npy of a float64 (draws, len(columns)) array (np.load reads it back).
-    sa.Column("data", sa.LargeBinary, nullable=False),
-)
-
-
-def _create_v1(conn: Connection) -> None:
-    metadata.create_all(conn, tables=[runs_table, values_table])
-
-
-def _add_draws_v2(conn: Connection) -> None:
-    """Version 2: every draw of a simulate run (runs saved before keep their summaries only)."""
-    metadata.create_all(conn, tables=[draws_table])
-
-
-#: Schema migrations: version -> step that brings a database from version - 1 to it.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _create_v1, 2: _add_draws_v2}
-
-
-def default_path() -> Path:
-    """``runs.sqlite`` in the user's data directory (e.g. ~/.local/share/detente)."""
-    from platformdirs import user_data_path
-
-    return user_data_path("detente", appauthor=False) / "runs.sqlite"
-
-
-def resolve_url(db: str | Path | None = None) -> str:
-    """The store's SQLAlchemy URL: ``db``, else ``$DETENTE_DB``, else :func:`default_path`.
-
-    A value without ``://`` is a file path and means SQLite.
-
-    >>> resolve_url("postgresql+psycopg://me@localhost/detente")
-    'postgresql+psycopg://me@localhost/detente'
-    >>> resolve_url("/tmp/x.sqlite")
-    'sqlite:////tmp/x.sqlite'
-    """
-    chosen = db if db is not None else os.environ.get(ENV_VAR) or None
-    if chosen is None:
-        path = default_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return f"sqlite:///{path}"
-    text = str(chosen)
-    if "://" in text:
-        return text
-    return f"sqlite:///{Path(text).expanduser().absolute()}"
 
 
 def scenario_hash(tree: Mapping[str, Any]) -> str:
@@ -288,66 +128,6 @@ class Run(RunSummary):
         }
 
 
-@dataclass(frozen=True, eq=False)
-class Draws:
-    """One model's numbers in every draw of a simulate run.
-
-    ``values[d, j]`` is draw ``d``'s ``quantity`` for ``columns[j]``: with
-    ``quantity == "forecast"`` the forecast of issue ``columns[j]`` in the
-    scenario's units, with ``"gain"`` the gain of actor ``columns[j]``
-    against the status quo. NaN where the model gave no forecast.
-    """
-
-    model: str
-    quantity: str
-    columns: tuple[str, ...]
-    values: FloatArray
-
-    def to_dict(self) -> dict[str, Any]:
-        """As JSON: ``values`` a list of draws, each a list in ``columns`` order (NaN: null)."""
-        cells = self.values.astype(object)
-        cells[np.isnan(self.values)] = None
-        return {
-            "model": self.model,
-            "quantity": self.quantity,
-            "columns": list(self.columns),
-            "values": cells.tolist(),
-        }
-
-
-def draw_arrays(kind: str, result: Any) -> list[Draws]:
-    """Every draw a result object holds: per model of a simulate run
-    (:class:`detente.uncertainty.ModelSimulation`), its forecasts per issue and
-    gains per actor. A JSON dict holds summaries only, so it gives none."""
-    if kind != "simulate" or isinstance(result, Mapping):
-        return []
-    out: list[Draws] = []
-    for name, model in getattr(result, "models", {}).items():
-        for quantity, attr, ids in (
-            ("forecast", "forecasts", "issue_ids"),
-            ("gain", "gains", "actor_ids"),
-        ):
-            values, columns = getattr(model, attr, None), getattr(model, ids, None)
-            if values is None or columns is None:
-                continue
-            array = np.asarray(values, dtype=np.float64)
-            if array.ndim == 2 and array.shape[1] == len(columns):
-                out.append(Draws(name, quantity, tuple(columns), array))
-    return out
-
-
-def _pack(values: FloatArray) -> bytes:
-    """A float64 array as zlib-compressed ``.npy`` bytes (dtype and shape travel with it)."""
-    buffer = io.BytesIO()
-    np.save(buffer, np.ascontiguousarray(values, dtype="<f8"), allow_pickle=False)
-    return zlib.compress(buffer.getvalue(), DRAWS_COMPRESSION)
-
-
-def _unpack(data: bytes) -> FloatArray:
-    array: FloatArray = np.load(io.BytesIO(zlib.decompress(data)), allow_pickle=False)
-    return array
-
-
 def _as_dict(result: Any) -> dict[str, Any]:
     if isinstance(result, Mapping):
         return dict(result)
@@ -355,91 +135,6 @@ def _as_dict(result: Any) -> dict[str, Any]:
     if to_dict is None:
         raise TypeError(f"cannot store a {type(result).__name__}: give a dict or a result")
     return to_dict()  # type: ignore[no-any-return]
-
-
-def _number(x: Any) -> float | None:
-    if isinstance(x, bool) or not isinstance(x, int | float):
-        return None
-    return float(x)
-
-
-def value_rows(kind: str, result: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Every number of a result as rows of the long table (without ``run_id``).
-
-    forecast: ``forecast``/``gain`` per issue/actor and ``position`` per
-    round, issue and actor; simulate: the same quantities with ``stat``
-    (mean, p05 ... p95, point) and ``gain_chance``; sensitivity: ``index``,
-    ``first_order``, ``index_se``, ``tornado_low``/``tornado_high`` per issue
-    with the input in ``stat``; compare: the forecasts of the baseline and of
-    each variant, and ``forecast_change``/``gain_change`` per variant.
-    """
-    rows: list[dict[str, Any]] = []
-
-    def add(variant: str, model: str, quantity: str, value: Any, **where: Any) -> None:
-        number = _number(value)
-        if number is None and value is not None:
-            return
-        rows.append(
-            {
-                "variant": variant,
-                "model": model,
-                "quantity": quantity,
-                "round": where.get("round"),
-                "issue": where.get("issue"),
-                "actor": where.get("actor"),
-                "stat": where.get("stat"),
-                "value": number,
-            }
-        )
-
-    def forecast_rows(variant: str, models: Mapping[str, Any]) -> None:
-        for model, res in models.items():
-            for issue, v in res.get("forecasts", {}).items():
-                add(variant, model, "forecast", v, issue=issue)
-            for actor, v in res.get("gains", {}).items():
-                add(variant, model, "gain", v, actor=actor)
-            for t, step in enumerate(res.get("rounds") or []):
-                for issue, positions in step.items():
-                    for actor, v in positions.items():
-                        add(variant, model, "position", v, round=t, issue=issue, actor=actor)
-
-    if kind == "forecast":
-        forecast_rows("", result.get("models", {}))
-    elif kind == "simulate":
-        for model, res in result.get("models", {}).items():
-            for issue, stats in res.get("issues", {}).items():
-                for stat, v in stats.items():
-                    add("", model, "forecast", v, issue=issue, stat=stat)
-            for issue, v in res.get("point", {}).items():
-                add("", model, "forecast", v, issue=issue, stat="point")
-            for actor, stats in res.get("gains", {}).items():
-                for stat, v in stats.items():
-                    add("", model, "gain", v, actor=actor, stat=stat)
-            for actor, v in res.get("gain_chance", {}).items():
-                add("", model, "gain_chance", v, actor=actor)
-    elif kind == "sensitivity":
-        for model, issues in result.get("models", {}).items():
-            for issue, ranked in issues.items():
-                for r in ranked:
-                    for key, quantity in (
-                        ("index", "index"),
-                        ("first_order", "first_order"),
-                        ("index_se", "index_se"),
-                        ("low", "tornado_low"),
-                        ("high", "tornado_high"),
-                    ):
-                        add("", model, quantity, r.get(key), issue=issue, stat=r["input"])
-    elif kind == "compare":
-        forecast_rows("baseline", result.get("baseline", {}).get("models", {}))
-        for name, variant in result.get("variants", {}).items():
-            forecast_rows(name, variant.get("models", {}))
-        for name, per_model in result.get("delta", {}).items():
-            for model, delta in per_model.items():
-                for issue, v in delta.get("forecasts", {}).items():
-                    add(name, model, "forecast_change", v, issue=issue)
-                for actor, v in delta.get("gains", {}).items():
-                    add(name, model, "gain_change", v, actor=actor)
-    return rows
 
 
 class RunStore:
@@ -453,7 +148,7 @@ class RunStore:
     def __init__(self, url: str | Path | None = None) -> None:
         self.url = resolve_url(url)
         try:
-            self.engine = _engine(self.url)
+            self.engine = engine(self.url)
             self._migrate()
         except (sa.exc.SQLAlchemyError, OSError) as exc:
             raise StoreError(f"cannot open the run store {self._shown_url}: {exc}") from None
@@ -479,22 +174,11 @@ class RunStore:
 
     def schema_version(self) -> int:
         with self.engine.connect() as conn:
-            return _current_version(conn)
+            return current_version(conn)
 
     def _migrate(self) -> None:
         with self._write() as conn:
-            schema_table.create(conn, checkfirst=True)
-            current = _current_version(conn)
-            if current > SCHEMA_VERSION:
-                raise StoreError(
-                    f"the run store {self._shown_url} has schema version {current}, newer "
-                    f"than this detente knows ({SCHEMA_VERSION}): upgrade detente"
-                )
-            for version in range(current + 1, max(MIGRATIONS) + 1):
-                MIGRATIONS[version](conn)
-                conn.execute(
-                    schema_table.insert().values(version=version, applied_at=datetime.now(UTC))
-                )
+            migrate(conn, self._shown_url)
 
     def save(
         self,
@@ -558,7 +242,7 @@ class RunStore:
                 "quantity": d.quantity,
                 "draws": d.values.shape[0],
                 "columns": _dumps(list(d.columns)),
-                "data": _pack(d.values),
+                "data": pack(d.values),
             }
             for d in (draw_arrays(kind, result) if draws is None else draws)
         ]
@@ -676,10 +360,10 @@ class RunStore:
             self._kind(conn, run_id)
             rows = conn.execute(query).all()
         return [
-            Draws(r.model, r.quantity, tuple(json.loads(r.columns)), _unpack(r.data)) for r in rows
+            Draws(r.model, r.quantity, tuple(json.loads(r.columns)), unpack(r.data)) for r in rows
         ]
 
-    def _why_no_draws(self, run_id: int) -> str:
+    def why_no_draws(self, run_id: int) -> str:
         with self.engine.connect() as conn:
             kind = self._kind(conn, run_id)
         if kind != "simulate":
@@ -693,22 +377,12 @@ class RunStore:
     def draws_table(self, run_id: int) -> pd.DataFrame:
         """Run ``run_id``'s draws as a long table (:data:`DRAW_COLUMNS`): one row per
         model, quantity, draw and issue (forecasts) or actor (gains)."""
-        return _draws_frame(run_id, self.draws(run_id))
+        return draws_frame(run_id, self.draws(run_id))
 
     def values(self, run_id: int) -> pd.DataFrame:
         """The long table of run ``run_id``'s numbers, in the order they were saved."""
-        import pandas as pd
-
         self.get(run_id)
-        query = (
-            sa.select(*(values_table.c[c] for c in (*VALUE_COLUMNS, "value")))
-            .where(values_table.c.run_id == run_id)
-            .order_by(values_table.c.seq)
-        )
-        with self.engine.connect() as conn:
-            rows = conn.execute(query).all()
-        table = pd.DataFrame(rows, columns=[*VALUE_COLUMNS, "value"])
-        return table.astype({"run_id": "int64", "round": "Int64", "value": "float64"})
+        return values_frame(self.engine, run_id)
 
     def export(self, run_id: int, fmt: str, path: str | Path, *, draws: bool = False) -> Path:
         """Write run ``run_id`` to ``path``: ``json`` (all of it) or its long table as
@@ -718,59 +392,7 @@ class RunStore:
         csv/parquet; json: the whole run plus ``"draws"``, a list of
         :meth:`Draws.to_dict`); :class:`StoreError` if the run keeps none.
         """
-        path = Path(path)
-        if fmt not in EXPORT_FORMATS:
-            raise StoreError(f"unknown format {fmt!r}; valid formats: {', '.join(EXPORT_FORMATS)}")
-        kept = self.draws(run_id) if draws else []
-        if draws and not kept:
-            raise StoreError(self._why_no_draws(run_id))
-        if fmt == "json":
-            whole = self.get(run_id).to_dict()
-            if draws:
-                whole["draws"] = [d.to_dict() for d in kept]
-            text = json.dumps(whole, indent=2, ensure_ascii=False)
-            path.write_text(text + "\n", encoding="utf-8")
-            return path
-        table = _draws_frame(run_id, kept) if draws else self.values(run_id)
-        if fmt == "csv":
-            table.to_csv(path, index=False)
-            return path
-        try:
-            table.to_parquet(path, index=False)
-        except ImportError:
-            raise StoreError(
-                "Parquet export needs pyarrow: pip install 'detente[parquet]'"
-            ) from None
-        return path
-
-
-def _draws_frame(run_id: int, kept: Sequence[Draws]) -> pd.DataFrame:
-    """``kept`` draws as the long table :meth:`RunStore.draws_table` gives."""
-    import pandas as pd
-
-    frames = []
-    for d in kept:
-        n, k = d.values.shape
-        names = np.tile(np.asarray(d.columns, dtype=object), n)
-        per_issue = d.quantity == "forecast"
-        frames.append(
-            pd.DataFrame(
-                {
-                    "run_id": np.full(n * k, run_id, dtype=np.int64),
-                    "model": d.model,
-                    "quantity": d.quantity,
-                    "draw": np.repeat(np.arange(n, dtype=np.int64), k),
-                    "issue": names if per_issue else None,
-                    "actor": None if per_issue else names,
-                    "value": d.values.ravel(),
-                }
-            )
-        )
-    if not frames:
-        return pd.DataFrame({c: [] for c in DRAW_COLUMNS}).astype(
-            {"run_id": "int64", "draw": "int64", "value": "float64"}
-        )
-    return pd.concat(frames, ignore_index=True)[list(DRAW_COLUMNS)]
+        return export_run(self, run_id, fmt, path, draws=draws)
 
 
 _SUMMARY_FIELDS = dataclasses.fields(RunSummary)
@@ -788,41 +410,6 @@ def _summary(r: Any) -> RunSummary:
         preset=r["preset"],
         seed=r["seed"],
     )
-
-
-def _current_version(conn: Connection) -> int:
-    if not sa.inspect(conn).has_table(schema_table.name):
-        return 0
-    return int(conn.execute(sa.select(sa.func.max(schema_table.c.version))).scalar() or 0)
-
-
-def _engine(url: str) -> Engine:
-    parsed = sa.make_url(url)
-    if parsed.get_backend_name() != "sqlite":
-        return sa.create_engine(url, pool_pre_ping=True)
-    if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT})
-
-    @sa.event.listens_for(engine, "connect")
-    def _connect(dbapi_conn: Any, _record: Any) -> None:
-        # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's own is deferred).
-        dbapi_conn.isolation_level = None
-        cursor = dbapi_conn.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT * 1000)}")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.close()
-
-    @sa.event.listens_for(engine, "begin")
-    def _begin(conn: Connection) -> None:
-        # A deferred transaction that reads, then writes, fails at once with
-        # "database is locked" when another process holds the lock; IMMEDIATE
-        # takes the write lock first and waits for it (busy timeout).
-        write = conn.get_execution_options().get("detente_write", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
-
-    return engine
 
 
 def save_run(
