@@ -653,6 +653,7 @@ class ExchangeModel(Model):
             converged=np.array([o.converged for o in outs], dtype=bool),
         )
 
+
 def _exchange_json(
     e: Exchange, arrays: ScenarioArrays, ra: np.ndarray, ri: np.ndarray
 ) -> dict[str, Any]:

@@ -52,6 +52,7 @@ _SMALL = 24
 #: Pairs per work block: small enough for the CPU cache.
 _BLOCK = 1 << 14
 
+
 class EUParams(BaseModel):
     """Named parameters of the expected-utility model (see the module docstring)."""
 
@@ -137,8 +138,6 @@ def risk_exponents(danger: FloatArray) -> FloatArray:
     return (1.0 - big_r / 3.0) / (1.0 + big_r / 3.0)
 
 
-
-
 def _blocks(n_draws: int, n: int) -> list[tuple[slice, slice]]:
     """Work blocks (draws, rows of actors i) of about ``_BLOCK`` pairs each.
 
@@ -157,8 +156,6 @@ def _blocks(n_draws: int, n: int) -> list[tuple[slice, slice]]:
 def _distinct(xs: FloatArray, span: FloatArray) -> bool:
     """Whether no two actors share a position, in any draw (``xs`` sorted)."""
     return bool((xs[:, 1:] - xs[:, :-1] > _SAME * span[:, None]).all())
-
-
 
 
 def _power(base: FloatArray, r: FloatArray) -> FloatArray:
@@ -362,7 +359,6 @@ def _drift(e: FloatArray, t: FloatArray | float, r: FloatArray | None, q: float)
     return (1.0 - q) * (t * better + (1.0 - t) * worse)
 
 
-
 def _decide(x: FloatArray, w: FloatArray, rule: str) -> FloatArray:
     """The decision rule's position per draw: weighted median or mean of ``x`` (D, n)."""
     if rule == "mean":
@@ -370,5 +366,3 @@ def _decide(x: FloatArray, w: FloatArray, rule: str) -> FloatArray:
     else:
         out = weighted_median(x[:, :, None], w[:, :, None])[:, 0]
     return np.where(w.sum(axis=-1) > 0, out, np.nan)
-
-

@@ -231,7 +231,6 @@ def _move(
     return np.where(np.isfinite(chosen), chosen, x_rows)
 
 
-
 @dataclass(frozen=True)
 class Path:
     """The rounds of one issue: positions ``(T + 1, D, n)`` and what became of each draw."""
@@ -350,5 +349,3 @@ def opening_round(arrays: ScenarioArrays, params: EUParams, issue: int) -> tuple
     c = arrays.capability[members][None]
     span = x.max(axis=-1) - x.min(axis=-1)
     return members, bargain(x, s, c, span, params, detail=True)
-
-

@@ -266,6 +266,7 @@ class SpatialModelOfPolitics(Model):
             notes=notes,
         )
 
+
 def _by_actor(ids: tuple[str, ...], values: FloatArray) -> dict[str, float | None]:
     return {a: None if np.isnan(v) else float(v) for a, v in zip(ids, values, strict=True)}
 
