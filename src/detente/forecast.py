@@ -8,10 +8,8 @@ the scenario's arrays and returns a :class:`Forecast`, whose
 
 from __future__ import annotations
 
-import json
-import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,76 +19,11 @@ from pydantic import BaseModel
 from detente.arrays import ScenarioArrays
 from detente.errors import ParameterError
 from detente.gains import gains
-from detente.models import REGISTRY, Model, Outcome, get_model
+from detente.models import REGISTRY, Model, get_model
+from detente.models.batch import shock_warnings
+from detente.results.base import json_number
+from detente.results.forecast import Forecast, ModelResult
 from detente.scenario import Scenario
-
-
-def json_number(x: float | None) -> float | None:
-    """A float for JSON: NaN (no value) becomes null."""
-    return None if x is None or math.isnan(x) else float(x)
-
-
-@dataclass
-class ModelResult:
-    """One model's answer: forecasts and gains in scenario units, plus its extras."""
-
-    model: str
-    title: str
-    preset: str
-    params: dict[str, Any]
-    forecasts: dict[str, float | None]
-    gains: dict[str, float | None]
-    outcome: Outcome
-    rounds: list[dict[str, dict[str, float | None]]] | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "forecasts": self.forecasts,
-            "gains": self.gains,
-            "preset": self.preset,
-            "params": self.params,
-        }
-        if self.outcome.converged is not None:
-            out["converged"] = self.outcome.converged
-        if self.outcome.converged_by_issue is not None:
-            out["converged_by_issue"] = {
-                k: bool(v)
-                for k, v in zip(self.forecasts, self.outcome.converged_by_issue, strict=True)
-            }
-        if self.rounds is not None:
-            out["rounds"] = self.rounds
-        out.update(self.outcome.extras)
-        if self.outcome.notes:
-            out["notes"] = self.outcome.notes
-        return out
-
-
-@dataclass
-class Forecast:
-    """Every model's answer on one scenario (``Forecast["median"]`` is one of them)."""
-
-    scenario: Scenario
-    models: dict[str, ModelResult] = field(default_factory=dict)
-    skipped: dict[str, str] = field(default_factory=dict)
-
-    def __getitem__(self, model: str) -> ModelResult:
-        return self.models[model]
-
-    @property
-    def warnings(self) -> list[str]:
-        return [w for r in self.models.values() for w in r.outcome.warnings]
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "scenario": self.scenario.title,
-            "models": {name: r.to_dict() for name, r in self.models.items()},
-        }
-        if self.skipped:
-            out["skipped"] = self.skipped
-        return out
-
-    def to_json(self, indent: int | None = 2) -> str:
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
 
 def split_params(models: list[str], params: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
@@ -124,29 +57,6 @@ def run_model(
     """Run one model and translate its outcome into scenario units."""
     resolved = model.resolve(preset, params)
     return run_planned(model, arrays, Planned(model.name, preset or model.default_preset, resolved))
-
-
-def shock_warnings(model: Model, arrays: ScenarioArrays, outcome: Outcome) -> list[str]:
-    """What a run did not do with the scenario's shocks: a static model ignores them all,
-    and a dynamic one those named for a round after its last."""
-    if not arrays.shocks:
-        return []
-    if "rounds" not in model.Params.model_fields:
-        return [
-            f"{model.name} is static: it ignores the scenario's shocks, which dynamic "
-            "models apply before the rounds they name"
-        ]
-    if outcome.rounds is None:
-        return []
-    ran = np.shape(outcome.rounds)[0] - 1
-    late = sorted({shock.round for shock in arrays.shocks if shock.round > ran})
-    if not late:
-        return []
-    named = ", ".join(map(str, late))
-    return [
-        f"{model.name} ran {ran} rounds: the shocks before round {named} never applied "
-        "(fix: --rounds at least the last shock's round)"
-    ]
 
 
 def run_planned(model: Model, arrays: ScenarioArrays, plan: Planned) -> ModelResult:
@@ -297,3 +207,18 @@ def plan_models(
         resolved = m.resolve(chosen, per_model[name])
         planned.append(Planned(name, chosen or m.default_preset, resolved))
     return planned, skipped
+
+
+__all__ = [
+    "Forecast",
+    "ModelResult",
+    "Planned",
+    "forecast",
+    "json_number",
+    "model_names",
+    "plan_models",
+    "run_model",
+    "run_planned",
+    "shock_warnings",
+    "split_params",
+]

@@ -22,8 +22,8 @@ from detente.cli.common import (
     warn,
 )
 from detente.cli.runs import DbOpt, SaveOpt, record
-from detente.console import print_forecast
 from detente.forecast import forecast as run_forecast
+from detente.render.terminal import print_forecast
 
 ScenarioArg = Annotated[Path, typer.Argument(help="scenario file: .yaml, .csv or .xlsx")]
 

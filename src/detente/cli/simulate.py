@@ -7,15 +7,14 @@ progress bar shows on a terminal, never when output is piped or with
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -24,7 +23,6 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
-from rich.table import Table
 
 from detente.cli.common import (
     JsonOpt,
@@ -40,10 +38,9 @@ from detente.cli.common import (
     warn,
 )
 from detente.cli.runs import DbOpt, SaveOpt, record
-from detente.scenario import Scenario
-from detente.sensitivity import Sensitivity
+from detente.render.terminal import print_sensitivity, print_simulation
+from detente.render.terminal import sparkline as sparkline
 from detente.sensitivity import sensitivity as run_sensitivity
-from detente.uncertainty import ModelSimulation, Simulation
 from detente.uncertainty import simulate as run_simulate
 
 ScenarioArg = Annotated[Path, typer.Argument(help="scenario file: .yaml, .csv or .xlsx")]
@@ -56,7 +53,6 @@ SchedulerOpt = Annotated[
     str | None, typer.Option(help="run on the Dask cluster whose scheduler is at ADDRESS")
 ]
 RoundsOpt = Annotated[int | None, typer.Option(min=1, help="dynamic models: run exactly N rounds")]
-SPARKS = " ▁▂▃▄▅▆▇█"
 
 
 def show_progress(json: bool, stdout: Console, stderr: Console) -> bool:
@@ -80,144 +76,6 @@ def progress_bar(enabled: bool, total: int, what: str) -> Iterator[Callable[[int
     with Progress(*columns, console=err, transient=True) as bar:
         task = bar.add_task(what, total=total)
         yield lambda n: bar.advance(task, n)
-
-
-def _fmt(x: float | None, digits: int = 1) -> str:
-    return "—" if x is None else f"{x:.{digits}f}"
-
-
-def sparkline(counts: list[int]) -> str:
-    """A histogram in one line of block characters (blank = no draw there)."""
-    top = max(counts) or 1
-    return "".join(
-        SPARKS[0] if c == 0 else SPARKS[max(1, round(c / top * (len(SPARKS) - 1)))] for c in counts
-    )
-
-
-def simulation_tables(sim: Simulation, model: ModelSimulation) -> list[Table]:
-    scenario = sim.scenario
-    summary = model.issues()
-    counts = {i: [int(c) for c in h["counts"]] for i, h in model.histograms().items()}
-    issues = Table(
-        title=escape(f"{model.title} [{model.model}]: {sim.draws} draws, seed {sim.seed}"),
-        title_justify="left",
-    )
-    issues.add_column("issue")
-    for head in ("point", "mean", "90% interval", "50% interval"):
-        issues.add_column(head, justify="right")
-    issues.add_column("over the scale", no_wrap=True)
-    for issue in scenario.issues:
-        s = summary[issue.id]
-        issues.add_row(
-            issue.display_name,
-            _fmt(model.point[issue.id]),
-            _fmt(s["mean"]),
-            f"{_fmt(s['p05'])}–{_fmt(s['p95'])}",
-            f"{_fmt(s['p25'])}–{_fmt(s['p75'])}",
-            f"{issue.scale[0]:g}[dim]▕[/dim]{sparkline(counts[issue.id])}[dim]▏[/dim]"
-            f"{issue.scale[1]:g}",
-        )
-    gains = Table(
-        title=escape(f"Gains against the status quo [{model.model}]"), title_justify="left"
-    )
-    for head in ("actor", "mean", "90% interval", "chance of a gain"):
-        gains.add_column(head, justify="left" if head == "actor" else "right")
-    data = model.to_dict()
-    ranked = sorted(
-        scenario.actors,
-        key=lambda a: -(data["gains"][a.id]["mean"] or float("-inf")),
-    )
-    for actor in ranked:
-        g = data["gains"][actor.id]
-        chance = data["gain_chance"][actor.id]
-        gains.add_row(
-            actor.display_name,
-            _fmt(g["mean"], 3),
-            f"{_fmt(g['p05'], 3)} – {_fmt(g['p95'], 3)}",
-            "—" if chance is None else f"{chance:.0%}",
-        )
-    return [issues, gains]
-
-
-def print_simulation(sim: Simulation, console: Console) -> None:
-    console.print(f"[bold]{sim.scenario.title}[/bold]")
-    console.print(
-        f"{len(sim.inputs)} uncertain inputs: " + (", ".join(i.name for i in sim.inputs) or "none"),
-        highlight=False,
-    )
-    for model in sim.models.values():
-        console.print()
-        for table in simulation_tables(sim, model):
-            console.print(table)
-        conv = model.to_dict().get("converged_share")
-        if conv is not None:
-            console.print(f"converged in {conv['all']:.1%} of the draws", highlight=False)
-    for note in sim.notes:
-        console.print(f"[dim]note: {note}[/dim]", highlight=False)
-    for name, reason in sim.skipped.items():
-        console.print(f"[yellow]{name} skipped: {reason}[/yellow]", highlight=False)
-
-
-#: Rows shown per issue on a terminal (--json has them all).
-SHOWN_INPUTS = 8
-
-
-def print_sensitivity(result: Sensitivity, console: Console) -> None:
-    console.print(f"[bold]{result.scenario.title}[/bold]")
-    print_sensitivity_data(result.scenario, result.to_dict(), console)
-    for note in result.notes:
-        console.print(f"[dim]note: {note}[/dim]", highlight=False)
-    for name, reason in result.skipped.items():
-        console.print(f"[yellow]{name} skipped: {reason}[/yellow]", highlight=False)
-
-
-def print_sensitivity_data(scenario: Scenario, data: Mapping[str, Any], console: Console) -> None:
-    """Per model and issue, the inputs the forecast hinges on most, from the JSON of a
-    sensitivity run (made now, or saved: ``detente runs show``)."""
-    console.print(
-        f"total-order Sobol indices from {data.get('draws')} base draws "
-        f"({data.get('evaluations')} model runs), seed {data.get('seed')}; "
-        "low/high: the forecast with the input at its low/high end",
-        highlight=False,
-    )
-    for model, per_issue in data.get("models", {}).items():
-        point = data.get("point", {}).get(model, {})
-        for issue in scenario.issues:
-            ranked = per_issue.get(issue.id, [])
-            swing = [
-                0.0 if r.get("low") is None or r.get("high") is None else abs(r["high"] - r["low"])
-                for r in ranked
-            ]
-            shown = [
-                (r, sw)
-                for r, sw in zip(ranked, swing, strict=True)
-                if (r.get("index") or 0) > 0 or sw > 0
-            ][:SHOWN_INPUTS]
-            table = Table(
-                title=escape(
-                    f"{issue.display_name}: forecast {_fmt(point.get(issue.id))} [{model}]"
-                ),
-                title_justify="left",
-            )
-            for head in ("input", "index", "± se", "first order", "low", "high", "swing"):
-                table.add_column(head, justify="left" if head == "input" else "right")
-            for r, sw in shown:
-                table.add_row(
-                    escape(r["input"]),
-                    _fmt(r.get("index"), 3),
-                    _fmt(r.get("index_se"), 3),
-                    _fmt(r.get("first_order"), 3),
-                    _fmt(r.get("low")),
-                    _fmt(r.get("high")),
-                    _fmt(sw),
-                )
-            console.print()
-            console.print(table)
-            if len(ranked) > len(shown):
-                console.print(
-                    f"[dim]{len(ranked) - len(shown)} more inputs, with less or no effect[/dim]",
-                    highlight=False,
-                )
 
 
 @app.command()

@@ -39,7 +39,11 @@ class Outcome:
     ``rounds[0]`` the input, shape ``(T + 1, n_actors, n_issues)``) and
     ``converged`` (over draws: one flag per draw, or one for all).
     ``extras`` holds further JSON-ready results in scenario terms (keyed by
-    issue or actor ids); ``warnings`` are printed on stderr.
+    issue or actor ids), which the JSON of a forecast carries; ``detail``
+    JSON-ready data that the model's tables and charts show and the JSON
+    leaves out (the run store keeps it). ``spread`` is, for a model that
+    combines others, their disagreement per draw and issue (normalised
+    units). ``warnings`` are printed on stderr; ``notes`` go into the JSON.
     """
 
     forecast: FloatArray
@@ -49,6 +53,8 @@ class Outcome:
     extras: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    detail: dict[str, Any] = field(default_factory=dict)
+    spread: FloatArray | None = None
 
 
 class Model(ABC):

@@ -135,7 +135,15 @@ from detente.models.eu.formulas import (
     offer_kinds,
     risk_exponents,
 )
-from detente.models.eu.rounds import Path, _dynamics, bargain, opening_round, simulate
+from detente.models.eu.rounds import (
+    FIRST_ROUND_ACTORS,
+    Path,
+    _dynamics,
+    bargain,
+    first_round,
+    opening_round,
+    simulate,
+)
 
 
 @register
@@ -237,6 +245,7 @@ class ExpectedUtility(Model):
             converged_by_issue=converged[0],
             extras=extras,
             notes=notes,
+            detail={"first_round": first_round(arrays, params)},
         )
 
 
@@ -244,6 +253,7 @@ __all__ = [
     "CAPITULATES",
     "COMPELS",
     "COMPROMISES",
+    "FIRST_ROUND_ACTORS",
     "IS_CONCEDED",
     "KIND_NAMES",
     "LOSES_CONFLICT",
@@ -255,6 +265,7 @@ __all__ = [
     "Path",
     "Round",
     "bargain",
+    "first_round",
     "offer_kinds",
     "opening_round",
     "risk_exponents",
