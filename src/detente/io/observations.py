@@ -30,6 +30,7 @@ from typing import Any
 import yaml
 
 from detente.errors import Problem, ScenarioError
+from detente.scenario.schema import parse_date
 
 KINDS: tuple[str, ...] = ("outcome", "proposal")
 REQUIRED: tuple[str, ...] = ("date", "issue", "value", "kind", "source")
@@ -62,21 +63,6 @@ class Observation:
 def is_observations(tree: Any) -> bool:
     """Whether a YAML file's content is an observations file (a top-level ``observations``)."""
     return isinstance(tree, Mapping) and "observations" in tree
-
-
-def parse_date(value: Any) -> date | None:
-    """A calendar date from YAML's date or from ``YYYY-MM-DD`` text; None if neither.
-
-    A date with a time of day is refused (None): a track is dated by day.
-    """
-    if isinstance(value, date) and not hasattr(value, "hour"):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    return None
 
 
 def read_tree(path: Path) -> Any:
