@@ -25,8 +25,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from detente.errors import ParameterError
-from detente.report.charts import Chart, _cols, _grid, _legend, _panel_title, _title
+from detente.report.figure import Chart, grid, grid_columns
 from detente.report.fonts import has_cjk
+from detente.report.layout import chart_legend, chart_title, panel_title
 from detente.report.messages import text
 
 CENTRAL = "#1f77b4"
@@ -58,12 +59,12 @@ def track_chart(data: Mapping[str, Any], issue: str | None = None, lang: str = "
     snapshots = data["snapshots"]
     days = [_day(s["as_of"]) for s in snapshots]
     with chart.drawing():
-        axes = _grid(chart, len(issues))
+        axes = grid(chart, len(issues))
         for ax, iss in zip(axes, issues, strict=True):
             _panel(ax, iss, snapshots, days, data.get("observations", []))
-            _panel_title(chart, ax, iss.get("name") or iss["id"], _cols(len(issues)))
-        _legend(chart, *_keys(lang), fontsize=8)
-        _title(chart, text("chart.track.title", lang, first=days[0], last=days[-1]))
+            panel_title(chart, ax, iss.get("name") or iss["id"], grid_columns(len(issues)))
+        chart_legend(chart, *_keys(lang), fontsize=8)
+        chart_title(chart, text("chart.track.title", lang, first=days[0], last=days[-1]))
     return chart
 
 
