@@ -78,8 +78,7 @@ def main() -> None:
         }
         for fn in runs.values():  # warm-up: imports, caches
             fn()
-        seconds = {name: 0.0 for name in runs}
-        rounds = {name: [] for name in runs}
+        rounds: dict[str, list[float]] = {name: [] for name in runs}
         for _ in range(args.repeat):
             for name, fn in runs.items():
                 rounds[name].append(best(fn, 1))
