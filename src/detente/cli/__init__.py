@@ -14,6 +14,7 @@ from detente.cli import (  # noqa: F401 - registers their commands
     serve,
     simulate,
     track,
+    unanimity,
 )
 from detente.cli.common import app
 
