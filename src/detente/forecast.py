@@ -167,7 +167,7 @@ def plan_models(
     ):
         raise ParameterError(f"no model being run has a preset {preset!r}")
     if rounds is not None:
-        dynamic = [n for n in names if "rounds" in get_model(n).Params.model_fields]
+        dynamic = [n for n in names if get_model(n).dynamic]
         if not dynamic:
             raise ParameterError(f"--rounds applies to dynamic models only, not {model!r}")
         for name in dynamic:
@@ -178,7 +178,7 @@ def plan_models(
                     "give the rounds once"
                 )
     if seed is not None:
-        seeded = [n for n in names if "seed" in get_model(n).Params.model_fields]
+        seeded = [n for n in names if get_model(n).seeded]
         if not seeded:
             raise ParameterError(f"--seed applies to models with random draws only, not {model!r}")
         for name in seeded:

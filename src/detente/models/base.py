@@ -71,6 +71,20 @@ class Model(ABC):
     #: True for a model that combines the others' forecasts (the ensemble):
     #: ``all`` leaves it out, so that no model runs twice.
     combines_models: ClassVar[bool] = False
+    #: True for a model that moves positions round by round: it takes a ``rounds``
+    #: parameter (``--rounds``), returns ``rounds`` and applies the scenario's shocks.
+    dynamic: ClassVar[bool] = False
+    #: True for a model that draws at random: it takes a ``seed`` parameter (``--seed``).
+    seeded: ClassVar[bool] = False
+    #: True for a model that forecasts a proposal's issues together (trades or
+    #: bargains across them), so a backtest runs it on whole proposals.
+    joint: ClassVar[bool] = False
+    #: True for a model quick enough that a backtest calibrates its intervals by
+    #: default (vectorised, and seconds on DEU's 351 issues).
+    quick_to_calibrate: ClassVar[bool] = False
+    #: False for a model whose forecast may depend on the order the actors are
+    #: listed in (a tie it breaks by that order).
+    order_invariant: ClassVar[bool] = True
     Params: ClassVar[type[BaseModel]] = NoParams
     presets: ClassVar[dict[str, dict[str, Any]]] = {"default": {}}
     default_preset: ClassVar[str] = "default"
@@ -127,7 +141,18 @@ REGISTRY: dict[str, Model] = {}
 
 
 def register(cls: type[Model]) -> type[Model]:
-    """Class decorator: make a model available by its name."""
+    """Class decorator: make a model available by its name.
+
+    Refuses a model whose declared traits its parameters contradict: a
+    dynamic model takes ``rounds``, a seeded one ``seed``, and only they do.
+    """
+    fields = cls.Params.model_fields
+    for trait, param in (("dynamic", "rounds"), ("seeded", "seed")):
+        if getattr(cls, trait) != (param in fields):
+            raise TypeError(
+                f"model {cls.name!r}: {trait} = {getattr(cls, trait)}, but its parameters "
+                f"{'lack' if getattr(cls, trait) else 'have'} {param!r}"
+            )
     REGISTRY[cls.name] = cls()
     ordered = sorted(REGISTRY.items(), key=lambda item: item[1].rank)
     REGISTRY.clear()

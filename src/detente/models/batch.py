@@ -24,7 +24,7 @@ def shock_warnings(model: Model, arrays: ScenarioArrays, outcome: Outcome) -> li
     and a dynamic one those named for a round after its last."""
     if not arrays.shocks:
         return []
-    if "rounds" not in model.Params.model_fields:
+    if not model.dynamic:
         return [
             f"{model.name} is static: it ignores the scenario's shocks, which dynamic "
             "models apply before the rounds they name"

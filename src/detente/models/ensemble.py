@@ -206,6 +206,8 @@ class Ensemble(Model):
     title = "Ensemble of the models"
     rank = 1000
     batched = True
+    # Some members (exchange, smp) forecast a proposal's issues together.
+    joint = True
     combines_models = True
     Params = EnsembleParams
 

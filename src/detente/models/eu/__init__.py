@@ -154,6 +154,8 @@ class ExpectedUtility(Model):
     title = "Expected utility (Bueno de Mesquita; Scholz et al. 2011)"
     rank = 60
     batched = True
+    dynamic = True
+    quick_to_calibrate = True
     Params = EUParams
     presets: ClassVar[dict[str, dict[str, Any]]] = {
         "bdm": {},

@@ -65,11 +65,9 @@ def bargain(
 ) -> Round:
     """One round on one issue: risk, probabilities, expected utilities, offers, moves.
 
-    ``x``, ``s``, ``c`` are ``(D, n)`` for the n actors taking part, ``span``
-    is Δ ``(D,)``. Follows the loop of Scholz et al.'s appendix: all E with
-    r = 1, the risk exponents, all E again with them, then every actor's
-    offer. Only with ``detail`` does the round keep the matrices P and E
-    (otherwise they have shape ``(D, 0, 0)``).
+    ``x``, ``s``, ``c`` are ``(D, n)`` for the n actors taking part, ``span`` is Δ ``(D,)``.
+    As Scholz et al.'s appendix: all E with r = 1, the risk exponents, all E again with
+    them, every actor's offer. Only with ``detail`` does the round keep P and E.
     """
     n_draws, n = x.shape
     order = np.argsort(x, axis=-1, kind="stable")
@@ -155,12 +153,26 @@ def bargain(
         )
         return _move(xs[dsl, rsl], xs[dsl], a, b, same, params), p_ij, a, b
 
+    return _round(x, xs, span, r, order, blocks, _map(settle, range(len(blocks)), pairs), detail)
+
+
+def _round(
+    x: FloatArray,
+    xs: FloatArray,
+    span: FloatArray,
+    r: FloatArray,
+    order: IntArray,
+    blocks: list[tuple[slice, slice]],
+    settled: list[tuple[FloatArray, FloatArray, FloatArray, FloatArray]],
+    detail: bool,
+) -> Round:
+    """The round from its blocks' moves (and, with ``detail``, P and E), in the actors'
+    own order again (``order`` sorted them by position)."""
+    n_draws, n = xs.shape
     new = np.empty_like(xs)
     shape = (n_draws, n, n) if detail else (n_draws, 0, 0)
     prob, eu_a, eu_b = np.empty(shape), np.empty(shape), np.empty(shape)
-    for (dsl, rsl), (moved, p_ij, a, b) in zip(
-        blocks, _map(settle, range(len(blocks)), pairs), strict=True
-    ):
+    for (dsl, rsl), (moved, p_ij, a, b) in zip(blocks, settled, strict=True):
         new[dsl, rsl] = moved
         if detail:
             prob[dsl, rsl], eu_a[dsl, rsl], eu_b[dsl, rsl] = p_ij, a, b
