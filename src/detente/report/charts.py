@@ -55,7 +55,15 @@ from detente.report.figure import (
     new_chart,
     plain_numbers,
 )
-from detente.report.layout import chart_legend, chart_title, fit_text, panel_title, wrap_labels
+from detente.report.layout import (
+    chart_legend,
+    chart_title,
+    fit_text,
+    input_label,
+    model_title,
+    panel_title,
+    wrap_labels,
+)
 from detente.report.messages import text
 from detente.results import Comparison, Forecast, Result, Sensitivity, Simulation
 
@@ -79,18 +87,6 @@ def _model(result: Result, model: str | None) -> str:
     if model not in models:
         raise ParameterError(f"the result has no model {model!r}; it has: {', '.join(models)}")
     return model
-
-
-def model_title(model: str, lang: str = "en") -> str:
-    """A model's title in ``lang`` (the registry's own title in English)."""
-    from detente.models import REGISTRY
-    from detente.report.messages import MESSAGES
-
-    key = f"model.{model}.title"
-    found = REGISTRY.get(model)
-    if key in MESSAGES[lang] and (lang != "en" or found is None):
-        return text(key, lang)
-    return found.title if found is not None else model
 
 
 def _issues(scenario: Scenario, issue: str | None) -> list[Any]:
@@ -280,19 +276,6 @@ def distribution_chart(
             ),
         )
     return chart
-
-
-def input_label(scenario: Scenario, name: str, lang: str = "en") -> str:
-    """``RU.salience.sanctions`` -> "Russia · salience of Sanctions on Russia"."""
-    parts = name.split(".")
-    actor = actor_name(scenario, parts[0])
-    if len(parts) >= 3 and parts[2] in scenario.issue_ids:
-        what = text(f"input.{parts[1]}", lang, issue=scenario.issue(parts[2]).display_name)
-    elif len(parts) == 2:
-        what = text(f"input.{parts[1]}", lang)
-    else:
-        return name
-    return f"{actor} · {what}"
 
 
 def tornado_chart(
