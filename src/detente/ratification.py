@@ -184,7 +184,9 @@ def nearest_package(
 @dataclass(frozen=True)
 class _LinearProgramme:
     """min c.z s.t. A z <= b, 0 <= z <= upper, z = (x, u, t): the package x on the
-    usable issues, u_k >= |x_k - f_k| and t_j >= |x_k - p_vk| for each veto pair j = (v, k)."""
+    usable issues, u_k >= |x_k - f_k|, and t_j >= |x_k - y_j| for each distinct point
+    j = (k, y_j) some veto player holds (veto players at the same position on an issue
+    share one t_j: the same least value, fewer variables)."""
 
     issues: BoolArray
     target: FloatArray
@@ -208,41 +210,48 @@ class _LinearProgramme:
         d = np.asarray(no_deal, dtype=float)
         issues = ~np.isnan(f)
         p = np.asarray(positions, dtype=float)[:, issues]
+        s = np.asarray(salience, dtype=float)[:, issues]
+        # Veto pairs (v, k) that count: a position, a no-deal point and some salience.
         pairs_v, pairs_k = np.nonzero(
-            np.asarray(veto, dtype=bool)[:, issues] & ~np.isnan(p) & ~np.isnan(d[issues])
+            np.asarray(veto, dtype=bool)[:, issues] & ~np.isnan(p) & ~np.isnan(d[issues]) & (s > 0)
         )
-        m, n_pairs = int(issues.sum()), len(pairs_v)
+        held = np.column_stack([pairs_k, p[pairs_v, pairs_k]])
+        points, point_of = np.unique(held, axis=0, return_inverse=True)
+        point_of = point_of.reshape(-1)
+        m, n_points = int(issues.sum()), len(points)
         players = np.unique(pairs_v)
-        size = 2 * m + n_pairs
         rows_a, rows_b = [], []
         eye = np.eye(m)
         # x_k - u_k <= f_k and -x_k - u_k <= -f_k
-        rows_a += [np.hstack([eye, -eye, np.zeros((m, n_pairs))])]
-        rows_a += [np.hstack([-eye, -eye, np.zeros((m, n_pairs))])]
+        rows_a += [np.hstack([eye, -eye, np.zeros((m, n_points))])]
+        rows_a += [np.hstack([-eye, -eye, np.zeros((m, n_points))])]
         rows_b += [f[issues], -f[issues]]
-        # x_k - t_j <= p_vk and -x_k - t_j <= -p_vk for each veto pair j = (v, k)
-        pick = np.zeros((n_pairs, m))
-        pick[np.arange(n_pairs), pairs_k] = 1.0
-        target = p[pairs_v, pairs_k]
-        rows_a += [np.hstack([pick, np.zeros((n_pairs, m)), -np.eye(n_pairs)])]
-        rows_a += [np.hstack([-pick, np.zeros((n_pairs, m)), -np.eye(n_pairs)])]
-        rows_b += [target, -target]
-        # sum_j s_j t_j <= c_v + sum_j s_j |d_k - p_vk| for each veto player v
-        s = np.asarray(salience, dtype=float)[:, issues][pairs_v, pairs_k]
-        at_d = s * np.abs(d[issues][pairs_k] - target)
-        member = pairs_v[None, :] == players[:, None]
-        budget = np.zeros((len(players), size))
-        budget[:, 2 * m :] = np.where(member, s[None, :], 0.0)
+        # x_k - t_j <= y_j and -x_k - t_j <= -y_j for each point j = (k, y_j)
+        pick = np.zeros((n_points, m))
+        pick[np.arange(n_points), points[:, 0].astype(int)] = 1.0
+        y = points[:, 1]
+        rows_a += [np.hstack([pick, np.zeros((n_points, m)), -np.eye(n_points)])]
+        rows_a += [np.hstack([-pick, np.zeros((n_points, m)), -np.eye(n_points)])]
+        rows_b += [y, -y]
+        # sum_k s_vk t_(k, p_vk) <= c_v + sum_k s_vk |d_k - p_vk| for each veto player v
+        weight = s[pairs_v, pairs_k]
+        at_d = weight * np.abs(d[issues][pairs_k] - p[pairs_v, pairs_k])
+        budget = np.zeros((len(players), 2 * m + n_points))
+        rank = np.searchsorted(players, pairs_v)
+        np.add.at(budget, (rank, 2 * m + point_of), weight)
         rows_a += [budget]
-        rows_b += [np.asarray(cost, dtype=float)[players] + np.where(member, at_d, 0.0).sum(1)]
+        rows_b += [
+            np.asarray(cost, dtype=float)[players]
+            + np.bincount(rank, weights=at_d, minlength=len(players))
+        ]
         c = np.concatenate([np.zeros(m), np.asarray(table_weight, dtype=float)[issues]])
         return cls(
             issues=issues,
             target=f[issues],
-            c=np.concatenate([c, np.zeros(n_pairs)]),
+            c=np.concatenate([c, np.zeros(n_points)]),
             a=np.vstack(rows_a),
             b=np.concatenate(rows_b),
-            upper=np.concatenate([np.ones(m), np.full(m + n_pairs, np.inf)]),
+            upper=np.concatenate([np.ones(m), np.full(m + n_points, np.inf)]),
         )
 
     def solve(self) -> FloatArray:
