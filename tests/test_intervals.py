@@ -30,13 +30,12 @@ from detente.intervals import (
 
 
 def _reference_median(x: np.ndarray, w: np.ndarray) -> float:
-    """np.interp on the midpoints of the cumulative weights (the definition, one issue)."""
+    """np.interp on the midpoints of the cumulative weights of the distinct positions."""
     keep = w > 0
-    x, w = x[keep], w[keep]
-    order = np.argsort(x, kind="stable")
-    x, w = x[order], w[order]
-    share = (np.cumsum(w) - w / 2) / w.sum()
-    return float(np.interp(0.5, share, x))
+    points, where = np.unique(x[keep], return_inverse=True)
+    weight = np.bincount(where, weights=w[keep])
+    share = (np.cumsum(weight) - weight / 2) / weight.sum()
+    return float(np.interp(0.5, share, points))
 
 
 @given(
@@ -52,8 +51,15 @@ def test_weighted_median_matches_the_definition(rows: list[tuple[float, float]])
     w = np.array([[v] for _, v in rows])
     got = weighted_median(x, w)[0]
     want = _reference_median(x[:, 0], w[:, 0])
-    # Ties in position may be ordered either way; the median is the same.
     assert got == pytest.approx(want, abs=1e-9)
+
+
+def test_actors_at_one_position_count_as_one_point() -> None:
+    # 0.3 holds weights 1 and 3 (share (0 + 4/2) / 6 = 1/3), 1.0 holds 2 (share 5/6):
+    # the median lies (1/2 - 1/3) / (5/6 - 1/3) = 1/3 of the way from 0.3 to 1.0.
+    x = np.array([[0.3], [1.0], [0.3]])
+    for w in ([[1.0], [2.0], [3.0]], [[3.0], [2.0], [1.0]]):
+        assert weighted_median(x, np.array(w))[0] == pytest.approx(0.3 + 0.7 / 3)
 
 
 def test_weighted_median_ignores_actors_without_weight() -> None:

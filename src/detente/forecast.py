@@ -22,6 +22,7 @@ from detente.arrays import ScenarioArrays
 from detente.errors import ParameterError
 from detente.gains import gains
 from detente.models import REGISTRY, Model, Outcome, get_model
+from detente.ratification import ratification_tree
 from detente.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -48,6 +49,9 @@ class ModelResult:
     #: The model's forecast intervals ``{"50": {issue: [lo, hi]}, "90": ...}`` (model error,
     #: at the point inputs), when the model has a calibration (:mod:`detente.intervals`).
     forecast_interval: dict[str, dict[str, list[float] | None]] | None = None
+    #: The veto players' verdict on the forecast and the nearest acceptable package
+    #: (:func:`detente.ratification.ratification_tree`); None without veto players.
+    ratification: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -67,6 +71,8 @@ class ModelResult:
             out["rounds"] = self.rounds
         if self.forecast_interval is not None:
             out["forecast_interval"] = self.forecast_interval
+        if self.ratification is not None:
+            out["ratification"] = self.ratification
         out.update(self.outcome.extras)
         if self.outcome.notes:
             out["notes"] = self.outcome.notes
@@ -193,6 +199,7 @@ def run_planned(model: Model, arrays: ScenarioArrays, plan: Planned) -> ModelRes
         gains={a: json_number(v) for a, v in zip(arrays.actor_ids, gain, strict=True)},
         outcome=outcome,
         rounds=rounds,
+        ratification=ratification_tree(arrays, forecast),
     )
 
 
