@@ -30,6 +30,7 @@ _LAZY = {
     "Scenario": ("detente.scenario", "Scenario"),
     "Sensitivity": ("detente.results", "Sensitivity"),
     "Simulation": ("detente.results", "Simulation"),
+    "Track": ("detente.track", "Track"),
     "backtest": ("detente.backtest", "backtest"),
     "compare": ("detente.compare", "compare"),
     "forecast": ("detente.forecast", "forecast"),
@@ -38,12 +39,13 @@ _LAZY = {
     "save_run": ("detente.store", "save_run"),
     "sensitivity": ("detente.sensitivity", "sensitivity"),
     "simulate": ("detente.uncertainty", "simulate"),
+    "track": ("detente.track", "track"),
 }
 
 
 #: Functions named as the modules they live in: importing ``detente.forecast`` (the
 #: module) would otherwise bind ``detente.forecast`` to the module, not the function.
-_SHADOWED = frozenset({"backtest", "compare", "forecast", "sensitivity"})
+_SHADOWED = frozenset({"backtest", "compare", "forecast", "sensitivity", "track"})
 
 
 class _Package(types.ModuleType):
@@ -88,6 +90,7 @@ __all__ = [
     "ScenarioError",
     "Sensitivity",
     "Simulation",
+    "Track",
     "__version__",
     "backtest",
     "compare",
@@ -97,4 +100,5 @@ __all__ = [
     "save_run",
     "sensitivity",
     "simulate",
+    "track",
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from pydantic import BaseModel
@@ -21,9 +21,13 @@ from detente.errors import ParameterError
 from detente.gains import gains
 from detente.models import REGISTRY, Model, get_model
 from detente.models.batch import shock_warnings
+from detente.ratification import ratification_tree
 from detente.results.base import json_number
 from detente.results.forecast import Forecast, ModelResult
 from detente.scenario import Scenario
+
+if TYPE_CHECKING:
+    pass
 
 
 def split_params(models: list[str], params: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
@@ -86,6 +90,7 @@ def run_planned(model: Model, arrays: ScenarioArrays, plan: Planned) -> ModelRes
         gains={a: json_number(v) for a, v in zip(arrays.actor_ids, gain, strict=True)},
         outcome=outcome,
         rounds=rounds,
+        ratification=ratification_tree(arrays, forecast),
     )
 
 
@@ -130,7 +135,25 @@ def forecast(
     result = Forecast(scenario=scn, skipped=skipped)
     for plan in planned:
         result.models[plan.name] = run_planned(get_model(plan.name), arrays, plan)
+    add_intervals(result, arrays)
     return result
+
+
+def add_intervals(result: Forecast, arrays: ScenarioArrays) -> None:
+    """The headline with its forecast intervals, and each calibrated model's intervals."""
+    from detente.intervals import REPORTED, as_pairs, key, load_calibration
+    from detente.summary import forecast_summary, point_intervals
+
+    cal = load_calibration()
+    result.headline = forecast_summary(arrays, cal)
+    for name, model in result.models.items():
+        found = cal.get(name)
+        if found is None:
+            continue
+        values = np.array([np.nan if v is None else v for v in model.forecasts.values()])
+        normalised = (values - arrays.scale_low) / (arrays.scale_high - arrays.scale_low)
+        bounds = point_intervals(arrays, normalised, found)
+        model.forecast_interval = {key(c): as_pairs(*bounds[c], arrays.issue_ids) for c in REPORTED}
 
 
 @dataclass(frozen=True)

@@ -50,15 +50,18 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 import numpy as np
-from scipy import optimize, special
+from scipy import special
 
 from detente.arrays import BoolArray, FloatArray, ScenarioArrays
 from detente.errors import ParameterError, Problem, ScenarioError
 from detente.forecast import Planned, json_number, plan_models
 from detente.gains import gains
-from detente.models.base import REGISTRY, get_model
+from detente.intervals import load_calibration
+from detente.models.base import REGISTRY, NoParams, get_model
 from detente.models.batch import Batch, run_batch
 from detente.parallel import Block, Executor, Seed, seed_sequence
+from detente.pert import fit_pert, pert_shape
+from detente.ratification import veto_player_ids, veto_verdicts
 from detente.results.simulation import (
     HISTOGRAM_BINS,
     PERCENTILES,
@@ -67,55 +70,25 @@ from detente.results.simulation import (
     describe,
 )
 from detente.scenario import Estimate, Scenario
+from detente.summary import HEADLINE, draws_summary, outcome_draws
 
-Kind = Literal["capability", "position", "salience"]
+Kind = Literal["capability", "position", "salience", "no_deal", "no_deal_cost"]
+#: Inputs that only veto players' judgement reads (no model's forecast depends on them).
+RATIFICATION_KINDS = ("no_deal", "no_deal_cost")
 #: z such that Phi(z) = 0.95: low/high of a normal or beta input lie this far out.
 Z95 = float(special.ndtri(0.95))
 #: Truncated mass (share) above which a note tells the analyst.
 TRUNCATION_NOTE = 1e-3
 
 
-def _pert_shape(a: float, m: float, b: float) -> tuple[float, float]:
-    """The PERT's beta exponents for support [a, b] and mode m (Vose 2008)."""
-    return 1 + 4 * (m - a) / (b - a), 1 + 4 * (b - m) / (b - a)
-
-
-def fit_pert(value: float, low: float, high: float) -> tuple[float, float]:
-    """Support (a, b) of the PERT with mode ``value`` whose 5th/95th percentiles are low/high.
-
-    Solved in the unit frame (low = 0, high = 1) for log(-a) and log(b - 1),
-    with a < low and b > high: two equations, two unknowns, one root.
-
-    >>> a, b = fit_pert(50.0, 40.0, 60.0)
-    >>> round(a, 4), round(b, 4)
-    (33.9096, 66.0904)
-    """
-    width = high - low
-    t = (value - low) / width
-
-    def residual(z: FloatArray) -> list[float]:
-        a, b = -np.exp(z[0]), 1 + np.exp(z[1])
-        alpha, beta = _pert_shape(a, t, b)
-        return [
-            float(special.betainc(alpha, beta, -a / (b - a))) - 0.05,
-            float(special.betainc(alpha, beta, (1 - a) / (b - a))) - 0.95,
-        ]
-
-    sol = optimize.root(residual, [np.log(0.5), np.log(0.5)], method="hybr", tol=1e-13)
-    if not sol.success or max(abs(r) for r in residual(sol.x)) > 1e-9:
-        raise ParameterError(
-            f"no PERT distribution has mode {value:g} with 5th/95th percentiles {low:g}/{high:g}"
-        )
-    return low - width * float(np.exp(sol.x[0])), high + width * float(np.exp(sol.x[1]))
-
-
 @dataclass(frozen=True)
 class Input:
     """One uncertain number of a scenario, as the distribution it is drawn from.
 
-    ``name`` is ``ACTOR.capability`` or ``ACTOR.position|salience.ISSUE``;
+    ``name`` is ``ACTOR.capability``, ``ACTOR.position|salience.ISSUE``,
+    ``ACTOR.no_deal_cost`` or ``ISSUE.no_deal`` (``actor`` is then -1);
     ``value``/``low``/``high`` are in the scenario's units; ``valid`` is the
-    range a draw must lie in (the issue's scale, [0, 1], or (0, inf)).
+    range a draw must lie in (the issue's scale, [0, 1], (0, inf) or [0, inf)).
     """
 
     name: str
@@ -162,7 +135,7 @@ class Input:
             sigma = (self.value - self.low if x < self.value else self.high - self.value) / Z95
             return float(special.ndtr((x - self.value) / sigma))
         a, b = self.support
-        alpha, beta = _pert_shape(a, self.value, b)
+        alpha, beta = pert_shape(a, self.value, b)
         return float(special.betainc(alpha, beta, np.clip((x - a) / (b - a), 0.0, 1.0)))
 
     def ppf(self, p: FloatArray) -> FloatArray:
@@ -178,7 +151,7 @@ class Input:
             z = special.ndtri(p)
             return v + z * np.where(z < 0, v - lo, hi - v) / Z95
         a, b = self.support
-        alpha, beta = _pert_shape(a, v, b)
+        alpha, beta = pert_shape(a, v, b)
         return a + (b - a) * special.betaincinv(alpha, beta, p)
 
     def draw(self, u: FloatArray) -> FloatArray:
@@ -197,7 +170,8 @@ def uncertain_inputs(scenario: Scenario) -> list[Input]:
     """Every estimate of ``scenario`` that carries a range, in a fixed order.
 
     Order: actors as listed; for each, capability, then position and
-    salience for each issue in order. Raises :class:`ScenarioError` for a
+    salience for each issue in order, then its cost of no deal; then each
+    issue's no-deal point. Raises :class:`ScenarioError` for a
     normal range whose value is not strictly inside it (a median cannot be
     the 5th or 95th percentile).
     """
@@ -240,6 +214,16 @@ def uncertain_inputs(scenario: Scenario) -> list[Input]:
                 actor.salience.get(issue.id),
                 (0.0, 1.0),
             )
+        add(f"{actor.id}.no_deal_cost", "no_deal_cost", a, None, actor.no_deal_cost, (0.0, np.inf))
+    for k, issue in enumerate(scenario.issues):
+        add(
+            f"{issue.id}.no_deal",
+            "no_deal",
+            -1,
+            k,
+            issue.no_deal,
+            (float(issue.scale[0]), float(issue.scale[1])),
+        )
     if problems:
         raise ScenarioError(problems)
     return inputs
@@ -259,21 +243,38 @@ def apply_values(
     """``base`` with a leading draw axis, input ``j`` set to ``values[:, j]`` in draw d.
 
     Positions are normalised exactly as :meth:`ScenarioArrays.from_scenario`
-    does, so a draw at every input's value equals ``base`` bit for bit.
+    does, so a draw at every input's value equals ``base`` bit for bit. With
+    ties, influence is applied anew in each draw, to the drawn positions with
+    the drawn salience and capability.
     """
     d = values.shape[0]
-    positions = np.repeat(base.positions[None], d, axis=0)
+    positions = np.repeat(base.own_positions[None], d, axis=0)
     salience = np.repeat(base.salience[None], d, axis=0)
     capability = np.repeat(base.capability[None], d, axis=0)
+    beyond: dict[str, FloatArray] = {}
+    if base.no_deal_point is not None or any(i.kind == "no_deal" for i in inputs):
+        beyond["no_deal_point"] = np.repeat(base.no_deal[None], d, axis=0)
+    if base.no_deal_cost is not None:
+        beyond["no_deal_cost"] = np.repeat(base.no_deal_cost[None], d, axis=0)
     for j, inp in enumerate(inputs):
         if inp.kind == "capability":
             capability[:, inp.actor] = values[:, j]
         elif inp.kind == "salience":
             salience[:, inp.actor, inp.issue] = values[:, j]
+        elif inp.kind == "no_deal_cost":
+            beyond["no_deal_cost"][:, inp.actor] = values[:, j]
         else:
             lo, hi = base.scale_low[inp.issue], base.scale_high[inp.issue]
-            positions[:, inp.actor, inp.issue] = (values[:, j] - lo) / (hi - lo)
-    return base.with_values(positions=positions, salience=salience, capability=capability)
+            target = positions[:, inp.actor] if inp.kind == "position" else beyond["no_deal_point"]
+            target[:, inp.issue] = (values[:, j] - lo) / (hi - lo)
+    drawn = base.with_values(
+        positions=positions,
+        salience=salience,
+        capability=capability,
+        stated_positions=None,
+        **beyond,
+    )
+    return drawn.with_influence()
 
 
 _A = TypeVar("_A", BoolArray, FloatArray)
@@ -287,16 +288,24 @@ class _BlockResult:
     converged_by_issue: BoolArray | None
     warnings: list[str]
     spread: FloatArray | None = None
+    outcomes: FloatArray | None = None
+    accepts: BoolArray | None = None
 
 
 def _simulate_block(
     block: Block, base: ScenarioArrays, inputs: list[Input], planned: list[Planned]
 ) -> dict[str, _BlockResult]:
-    values = draw_values(inputs, block.rng().random((block.size, len(inputs))))
+    rng = block.rng()
+    values = draw_values(inputs, rng.random((block.size, len(inputs))))
     arrays = apply_values(base, inputs, values)
+    # Each draw's model error, after its inputs (so the inputs' draws stay as they were).
+    u = rng.random((block.size, base.n_issues))
+    cal = load_calibration()
     out = {}
-    for plan in planned:
+    extra = [] if any(p.name == HEADLINE for p in planned) else [Planned(HEADLINE, "", NoParams())]
+    for plan in [*planned, *extra]:
         batch = run_batch(get_model(plan.name), arrays, plan.params)
+        found = cal.get(plan.name)
         out[plan.name] = _BlockResult(
             batch.forecast,
             gains(arrays, batch.forecast),
@@ -304,8 +313,14 @@ def _simulate_block(
             batch.converged_by_issue,
             batch.warnings,
             batch.spread,
+            outcomes=None if found is None else outcome_draws(arrays, batch.forecast, found, u),
+            accepts=veto_verdicts(arrays, batch.forecast),
         )
     return out
+
+
+def _scaled(base: ScenarioArrays, x: FloatArray | None) -> FloatArray | None:
+    return None if x is None else base.to_scale(x)
 
 
 def _join(parts: Sequence[_A | None]) -> _A | None:
@@ -373,6 +388,9 @@ def simulate(
     if not inputs:
         notes.append("no input has a range: every draw is the point forecast")
     result = Simulation(scn, draws, entropy(root), inputs, skipped=skipped, notes=notes)
+    point = get_model(HEADLINE).run(base, NoParams()).forecast
+    drawn = _scaled(base, _join([p[HEADLINE].outcomes for p in parts]))
+    result.headline = None if drawn is None else draws_summary(base, point, drawn, draws)
     for plan in planned:
         m = REGISTRY[plan.name]
         rows = [p[plan.name] for p in parts]
@@ -399,6 +417,9 @@ def simulate(
             warnings=list(dict.fromkeys(w for r in rows for w in r.warnings)),
             spread=None if spread is None else spread * (base.scale_high - base.scale_low),
             members=point_run.extras.get("members"),
+            outcomes=_scaled(base, _join([r.outcomes for r in rows])),
+            accepts=_join([r.accepts for r in rows]),
+            veto_players=veto_player_ids(base),
         )
     return result
 

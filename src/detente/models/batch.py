@@ -54,12 +54,6 @@ class Batch:
     spread: FloatArray | None = None
 
 
-def _draw(arrays: ScenarioArrays, d: int) -> ScenarioArrays:
-    return arrays.with_values(
-        positions=arrays.positions[d], salience=arrays.salience[d], capability=arrays.capability[d]
-    )
-
-
 def run_batch(model: Model, arrays: ScenarioArrays, params: BaseModel) -> Batch:
     """Run ``model`` on arrays with a leading draw axis ``(D, ...)``.
 
@@ -82,7 +76,7 @@ def run_batch(model: Model, arrays: ScenarioArrays, params: BaseModel) -> Batch:
         if out.spread is not None:
             spread = np.broadcast_to(np.asarray(out.spread, dtype=float), (d, m))
     else:
-        outs = [model.run(_draw(arrays, i), params) for i in range(d)]
+        outs = [model.run(arrays.draw(i), params) for i in range(d)]
         forecast = np.array([np.asarray(o.forecast, dtype=float) for o in outs]).reshape(d, m)
         if all(o.converged_by_issue is not None for o in outs):
             by_issue = np.array([o.converged_by_issue for o in outs], dtype=bool).reshape(d, m)

@@ -23,9 +23,20 @@ if TYPE_CHECKING:
 
     from detente.arrays import FloatArray, ScenarioArrays
     from detente.scenario import Scenario
+    from detente.summary import Summary
 
 #: The keys of a model's JSON that are not its extras (see :meth:`ModelResult.to_dict`).
-_KNOWN = ("forecasts", "gains", "preset", "params", "converged", "converged_by_issue", "rounds")
+_KNOWN = (
+    "forecasts",
+    "gains",
+    "preset",
+    "params",
+    "converged",
+    "converged_by_issue",
+    "rounds",
+    "forecast_interval",
+    "ratification",
+)
 
 Rounds = list[dict[str, dict[str, float | None]]]
 
@@ -47,6 +58,12 @@ class ModelResult:
     gains: dict[str, float | None]
     outcome: Outcome
     rounds: Rounds | None = None
+    #: The model's forecast intervals ``{"50": {issue: [lo, hi]}, "90": ...}`` (model error,
+    #: at the point inputs), when the model has a calibration (:mod:`detente.intervals`).
+    forecast_interval: dict[str, dict[str, list[float] | None]] | None = None
+    #: The veto players' verdict on the forecast and the nearest acceptable package
+    #: (:func:`detente.ratification.ratification_tree`); None without veto players.
+    ratification: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -64,6 +81,10 @@ class ModelResult:
             }
         if self.rounds is not None:
             out["rounds"] = self.rounds
+        if self.forecast_interval is not None:
+            out["forecast_interval"] = self.forecast_interval
+        if self.ratification is not None:
+            out["ratification"] = self.ratification
         out.update(self.outcome.extras)
         if self.outcome.notes:
             out["notes"] = self.outcome.notes
@@ -102,6 +123,8 @@ class ModelResult:
             gains=dict(data.get("gains") or {}),
             outcome=outcome,
             rounds=rounds,
+            forecast_interval=data.get("forecast_interval"),
+            ratification=data.get("ratification"),
         )
 
 
@@ -134,9 +157,19 @@ class Forecast(Result):
     scenario: Scenario
     models: dict[str, ModelResult] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
+    #: The headline forecast and its forecast intervals (:mod:`detente.summary`).
+    headline: Summary | None = None
+    #: The JSON of the headline, for a forecast read back (see :attr:`summary`).
+    kept_summary: dict[str, Any] | None = None
 
     def __getitem__(self, model: str) -> ModelResult:
         return self.models[model]
+
+    @property
+    def summary(self) -> dict[str, Any] | None:
+        """The JSON's ``"summary"``: central forecast, 50%/90% forecast intervals, method
+        and calibration (:class:`detente.summary.Summary`)."""
+        return self.headline.to_dict() if self.headline is not None else self.kept_summary
 
     @property
     def warnings(self) -> list[str]:
@@ -149,6 +182,7 @@ class Forecast(Result):
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "scenario": self.scenario.title,
+            "summary": self.summary,
             "models": {name: r.to_dict() for name, r in self.models.items()},
         }
         if self.skipped:
@@ -176,6 +210,7 @@ class Forecast(Result):
                 for name, res in (data.get("models") or {}).items()
             },
             skipped=dict(data.get("skipped") or {}),
+            kept_summary=data.get("summary"),
         )
 
     def to_pandas(self, what: str = "forecasts") -> pd.DataFrame:

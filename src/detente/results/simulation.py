@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from detente.arrays import BoolArray, FloatArray
     from detente.results.draws import Draws
     from detente.scenario import Scenario
+    from detente.summary import Summary
     from detente.uncertainty import Input
 
 PERCENTILES = (5, 25, 50, 75, 95)
@@ -82,6 +83,13 @@ class ModelSimulation:
     #: their weights: how much the models disagree in each draw.
     spread: FloatArray | None = None
     members: dict[str, float] | None = None
+    #: Each draw's outcome drawn from the model's predictive distribution (scenario units),
+    #: when the model has a forecast-interval calibration (:mod:`detente.intervals`).
+    outcomes: FloatArray | None = None
+    #: Per draw, whether each veto player accepts the forecast against its no-deal point
+    #: (:mod:`detente.ratification`), and who they are; None without veto players.
+    accepts: BoolArray | None = None
+    veto_players: tuple[str, ...] = ()
 
     @classmethod
     def from_draws(
@@ -101,6 +109,9 @@ class ModelSimulation:
         warnings: list[str] | None = None,
         spread: FloatArray | None = None,
         members: dict[str, float] | None = None,
+        outcomes: FloatArray | None = None,
+        accepts: BoolArray | None = None,
+        veto_players: tuple[str, ...] = (),
     ) -> ModelSimulation:
         """Summarise the draws once: per issue the mean, percentiles and a histogram over
         the scale; per actor the gain's mean, 90% interval and chance; convergence."""
@@ -115,6 +126,14 @@ class ModelSimulation:
         }
         if members is not None:
             summary["members"] = members
+        if outcomes is not None:
+            from detente.summary import band_pairs
+
+            summary["forecast_interval"] = band_pairs(outcomes, issue_ids)
+        if accepts is not None:
+            from detente.ratification import acceptance_shares
+
+            summary["ratification"] = acceptance_shares(accepts, veto_players)
         if spread is not None:
             summary["spread"] = {i: _interval(spread[:, k]) for k, i in enumerate(issue_ids)}
         undefined = np.isnan(forecasts).mean(axis=0)
@@ -145,6 +164,9 @@ class ModelSimulation:
             warnings=list(warnings or []),
             spread=spread,
             members=members,
+            outcomes=outcomes,
+            accepts=accepts,
+            veto_players=veto_players,
         )
 
     def issues(self) -> dict[str, dict[str, float | None]]:
@@ -221,9 +243,18 @@ class Simulation(Result):
     models: dict[str, ModelSimulation] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: The headline and its forecast intervals from the draws (:mod:`detente.summary`).
+    headline: Summary | None = None
+    #: The JSON of the headline, for a simulation read back (see :attr:`summary`).
+    kept_summary: dict[str, Any] | None = None
 
     def __getitem__(self, model: str) -> ModelSimulation:
         return self.models[model]
+
+    @property
+    def summary(self) -> dict[str, Any] | None:
+        """The JSON's ``"summary"``, its forecast intervals made from the draws."""
+        return self.headline.to_dict() if self.headline is not None else self.kept_summary
 
     @property
     def warnings(self) -> list[str]:
@@ -234,6 +265,7 @@ class Simulation(Result):
             "scenario": self.scenario.title,
             "draws": self.draws,
             "seed": self.seed,
+            "summary": self.summary,
             "models": {name: m.to_dict() for name, m in self.models.items()},
             "inputs": [
                 {"input": i.name, "dist": i.dist, "value": i.value, "low": i.low, "high": i.high}
@@ -282,6 +314,7 @@ class Simulation(Result):
             },
             skipped=dict(data.get("skipped") or {}),
             notes=list(data.get("notes") or []),
+            kept_summary=data.get("summary"),
         )
 
     def _facts(self) -> list[str]:
