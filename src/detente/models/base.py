@@ -16,19 +16,13 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, get_args
+from typing import Any, ClassVar, get_args
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from detente.arrays import BoolArray, FloatArray, ScenarioArrays
 from detente.errors import ParameterError
 from detente.limits import Footprint
-
-if TYPE_CHECKING:
-    from rich.console import Console
-
-    from detente.forecast import ModelResult
-    from detente.scenario import Scenario
 
 
 class NoParams(BaseModel):
@@ -93,11 +87,6 @@ class Model(ABC):
         faster than actors² x issues need not say (none by default).
         """
         return Footprint()
-
-    def render(  # noqa: B027 - optional hook, empty by default
-        self, result: ModelResult, scenario: Scenario, console: Console
-    ) -> None:
-        """Model-specific Rich output after the common tables (none by default)."""
 
     def resolve(self, preset: str | None, overrides: Mapping[str, Any]) -> BaseModel:
         """The parameter values of ``preset`` (default: the model's), with ``overrides``.
