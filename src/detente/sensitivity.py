@@ -28,6 +28,8 @@ carry a range (:func:`detente.uncertainty.uncertain_inputs`):
   are those two forecasts, in the issue's units.
 
 Inputs are ranked by S_T (largest first), ties broken by the tornado's swing.
+The no-deal points and costs of no deal are left out: no model's forecast
+depends on them (only veto players' judgement of it does).
 The draws use seeded blocks (:mod:`detente.parallel`): the same seed gives
 the same indices whatever the workers.
 """
@@ -49,6 +51,7 @@ from detente.models.base import REGISTRY, get_model
 from detente.parallel import Block, Executor, Seed, seed_sequence
 from detente.scenario import Scenario
 from detente.uncertainty import (
+    RATIFICATION_KINDS,
     Input,
     Planned,
     apply_values,
@@ -252,7 +255,7 @@ def sensitivity(
     from detente.io import as_scenario
 
     scn = as_scenario(scenario, force=force)
-    inputs = uncertain_inputs(scn)
+    inputs = [i for i in uncertain_inputs(scn) if i.kind not in RATIFICATION_KINDS]
     # N (k + 2) rows of A, B and A_B, the tornado's 2k ends and the point forecast.
     runs = draws * (len(inputs) + 2) + 2 * len(inputs) + 1 if inputs else 1
     planned, skipped = plan_models(
