@@ -13,7 +13,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from pydantic import BaseModel
@@ -25,6 +25,9 @@ from detente.limits import SizeError, over_limit, warn_if_slow
 from detente.models import REGISTRY, Model, Outcome, get_model
 from detente.ratification import ratification_tree
 from detente.scenario import Scenario
+
+if TYPE_CHECKING:
+    from detente.summary import Summary
 
 
 def json_number(x: float | None) -> float | None:
@@ -44,6 +47,9 @@ class ModelResult:
     gains: dict[str, float | None]
     outcome: Outcome
     rounds: list[dict[str, dict[str, float | None]]] | None = None
+    #: The model's forecast intervals ``{"50": {issue: [lo, hi]}, "90": ...}`` (model error,
+    #: at the point inputs), when the model has a calibration (:mod:`detente.intervals`).
+    forecast_interval: dict[str, dict[str, list[float] | None]] | None = None
     #: The veto players' verdict on the forecast and the nearest acceptable package
     #: (:func:`detente.ratification.ratification_tree`); None without veto players.
     ratification: dict[str, Any] | None = None
@@ -64,6 +70,8 @@ class ModelResult:
             }
         if self.rounds is not None:
             out["rounds"] = self.rounds
+        if self.forecast_interval is not None:
+            out["forecast_interval"] = self.forecast_interval
         if self.ratification is not None:
             out["ratification"] = self.ratification
         out.update(self.outcome.extras)
@@ -79,6 +87,8 @@ class Forecast:
     scenario: Scenario
     models: dict[str, ModelResult] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
+    #: The headline forecast and its forecast intervals (:mod:`detente.summary`).
+    headline: Summary | None = None
 
     def __getitem__(self, model: str) -> ModelResult:
         return self.models[model]
@@ -87,9 +97,16 @@ class Forecast:
     def warnings(self) -> list[str]:
         return [w for r in self.models.values() for w in r.outcome.warnings]
 
+    @property
+    def summary(self) -> dict[str, Any] | None:
+        """The JSON's ``"summary"``: central forecast, 50%/90% forecast intervals, method
+        and calibration (:class:`detente.summary.Summary`)."""
+        return None if self.headline is None else self.headline.to_dict()
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "scenario": self.scenario.title,
+            "summary": self.summary,
             "models": {name: r.to_dict() for name, r in self.models.items()},
         }
         if self.skipped:
@@ -232,7 +249,25 @@ def forecast(
     result = Forecast(scenario=scn, skipped=skipped)
     for plan in planned:
         result.models[plan.name] = run_planned(get_model(plan.name), arrays, plan)
+    add_intervals(result, arrays)
     return result
+
+
+def add_intervals(result: Forecast, arrays: ScenarioArrays) -> None:
+    """The headline with its forecast intervals, and each calibrated model's intervals."""
+    from detente.intervals import REPORTED, as_pairs, key, load_calibration
+    from detente.summary import forecast_summary, point_intervals
+
+    cal = load_calibration()
+    result.headline = forecast_summary(arrays, cal)
+    for name, model in result.models.items():
+        found = cal.get(name)
+        if found is None:
+            continue
+        values = np.array([np.nan if v is None else v for v in model.forecasts.values()])
+        normalised = (values - arrays.scale_low) / (arrays.scale_high - arrays.scale_low)
+        bounds = point_intervals(arrays, normalised, found)
+        model.forecast_interval = {key(c): as_pairs(*bounds[c], arrays.issue_ids) for c in REPORTED}
 
 
 @dataclass(frozen=True)

@@ -199,3 +199,17 @@ def test_too_few_draws_are_said(flagship: Path) -> None:
         "simulate", str(flagship), "-m", "compromise", "--draws", "200", "--no-save"
     )
     assert "interval's ends need" not in err
+
+
+def test_json_summary_and_headline_as_a_model(flagship: Path) -> None:
+    code, out, _ = invoke("forecast", str(flagship), "--model", "headline", "--json")
+    assert code == 0
+    data = json.loads(out)
+    summary = data["summary"]
+    assert set(summary) == {"central", "interval", "method", "calibration"}
+    assert set(summary["interval"]) == {"50", "90"}
+    assert data["models"]["headline"]["forecasts"] == summary["central"]
+    for issue, central in summary["central"].items():
+        l5, h5 = summary["interval"]["50"][issue]
+        l9, h9 = summary["interval"]["90"][issue]
+        assert 0 <= l9 <= l5 <= central <= h5 <= h9 <= 100
