@@ -130,7 +130,7 @@ def track_chart(
     from detente.report.track_chart import track_chart as draw
     from detente.track import track
 
-    result = track(source, observed=observed, model=model or "all", preset=preset, params=params)
+    result = track(source, observed=observed, model=model, preset=preset, params=params)
     for warning in result.warnings:
         warn(warning)
     return draw(result.chart_data(), issue=issue, lang=lang)

@@ -56,7 +56,7 @@ def write_track_briefing(
     from detente.report.track_html import render
     from detente.track import track
 
-    result = track(folder, model=model, preset=preset, params=params)
+    result = track(folder, model=None if model == "all" else model, preset=preset, params=params)
     for warning in result.warnings:
         warn(warning)
     output.write_text(render(result, lang=lang), encoding="utf-8")
