@@ -81,7 +81,7 @@ DEFAULT_DRAWS = 200
 #: ``exchange`` is vectorised too, but on DEU's proposals (up to 28 actors on
 #: several issues, a hundred exchanges a round) 200 draws take about 12 s per
 #: proposal, half an hour in all; ``smp`` and the ensemble run draw by draw.
-QUICK_TO_CALIBRATE = ("median", "compromise", "headline", "nbs", "eu")
+QUICK_TO_CALIBRATE = tuple(name for name, m in REGISTRY.items() if m.quick_to_calibrate)
 #: Input ranges for the calibration runs: +-10 points of position (on 0-100),
 #: +-0.1 of salience (on 0-1), +-20% of capability; triangular, clipped to
 #: the valid range. 92% of DEU's positions are multiples of 10 (two thirds
@@ -95,7 +95,9 @@ def is_joint(name: str) -> bool:
 
     The ensemble does, since some of its members (``exchange``, ``smp``) do.
     """
-    return get_model(name).joint
+    model = get_model(name)
+    # A model combining others (the ensemble, the headline) runs as its members may.
+    return model.joint or model.combines_models
 
 
 def ensemble_members() -> list[str]:

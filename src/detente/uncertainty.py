@@ -64,6 +64,7 @@ from detente.pert import fit_pert, pert_shape
 from detente.ratification import veto_player_ids, veto_verdicts
 from detente.results.simulation import (
     HISTOGRAM_BINS,
+    MIN_INTERVAL_DRAWS,
     PERCENTILES,
     ModelSimulation,
     Simulation,
@@ -358,6 +359,7 @@ def simulate(
     workers: int | None = None,
     scheduler: str | Any | None = None,
     progress: Callable[[int], object] | None = None,
+    force: bool = False,
     **kwparams: Any,
 ) -> Simulation:
     """Draw ``draws`` scenarios from the inputs' ranges and run ``model`` on each.
@@ -368,6 +370,7 @@ def simulate(
     fixes every draw. ``workers`` starts a local Dask cluster, ``scheduler``
     uses a running one (see :class:`detente.parallel.Executor`); the numbers
     are the same either way. ``progress`` is called with draws done.
+    ``force`` runs past the limits of :mod:`detente.limits`.
 
     >>> sim = simulate("examples/ukraine-2025.yaml", model="compromise", draws=2000)
     >>> stats = sim["compromise"].issues()["territory"]
@@ -376,8 +379,10 @@ def simulate(
     """
     from detente.io import as_scenario
 
-    scn = as_scenario(scenario)
-    planned, skipped = plan_models(scn, model, preset, {**(params or {}), **kwparams}, rounds)
+    scn = as_scenario(scenario, force=force)
+    planned, skipped = plan_models(
+        scn, model, preset, {**(params or {}), **kwparams}, rounds, runs=draws, force=force
+    )
     inputs = uncertain_inputs(scn)
     base = scn.to_arrays()
     root = seed_sequence(seed)
@@ -426,6 +431,7 @@ def simulate(
 
 __all__ = [
     "HISTOGRAM_BINS",
+    "MIN_INTERVAL_DRAWS",
     "PERCENTILES",
     "Batch",
     "Input",

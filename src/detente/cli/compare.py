@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from detente.cli.common import (
+    ForceOpt,
     JsonOpt,
     ModelOpt,
     ParamOpt,
@@ -48,6 +49,7 @@ def compare(
     json: JsonOpt = False,
     db: DbOpt = None,
     save: SaveOpt = True,
+    force: ForceOpt = False,
 ) -> None:
     """Forecast the baseline and each what-if, and show what changes."""
 
@@ -62,6 +64,7 @@ def compare(
             preset=preset,
             params=params,
             rounds=rounds,
+            force=force,
         )
         for warning in result.warnings:
             warn(warning)

@@ -8,7 +8,16 @@ from typing import Annotated, Any
 
 import typer
 
-from detente.cli.common import ParamOpt, PresetOpt, app, guarded, out, parse_params, warn
+from detente.cli.common import (
+    ForceOpt,
+    ParamOpt,
+    PresetOpt,
+    app,
+    guarded,
+    out,
+    parse_params,
+    warn,
+)
 from detente.cli.runs import DbOpt, SaveOpt, record
 from detente.errors import ParameterError
 from detente.kinds import get_kind
@@ -41,6 +50,7 @@ def gather(
     seed: int,
     db: str | None,
     save: bool,
+    force: bool = False,
 ) -> tuple[Scenario, Result]:
     """The scenario and the result a chart of ``kind`` is drawn from.
 
@@ -71,11 +81,11 @@ def gather(
         return result.scenario, result
     from detente.io import load
 
-    scenario = load(source)
+    scenario = load(source, force=force)
     started = datetime.now(UTC)
     # A challenges chart maps eu's first round: the forecast it needs runs eu.
     which = "eu" if kind == "challenges" else model or "all"
-    common: dict[str, Any] = {"model": which, "preset": preset, "params": params}
+    common: dict[str, Any] = {"model": which, "preset": preset, "params": params, "force": force}
     if needed.name in ("simulate", "sensitivity"):
         common.update(draws=draws, seed=seed)
     made = needed.function()(scenario, **common)
@@ -140,6 +150,7 @@ def plot(
     param: ParamOpt = None,
     db: DbOpt = None,
     save: SaveOpt = True,
+    force: ForceOpt = False,
 ) -> None:
     """Draw a chart (PNG or SVG) of a saved run, or of a scenario."""
 
@@ -164,6 +175,7 @@ def plot(
             seed=seed,
             db=db,
             save=save,
+            force=force,
         )
         chosen = model
         if chosen is None and kind == "rounds":

@@ -25,6 +25,7 @@ from rich.progress import (
 )
 
 from detente.cli.common import (
+    ForceOpt,
     JsonOpt,
     ModelOpt,
     ParamOpt,
@@ -92,6 +93,7 @@ def simulate(
     json: JsonOpt = False,
     db: DbOpt = None,
     save: SaveOpt = True,
+    force: ForceOpt = False,
 ) -> None:
     """Monte Carlo over the scenario's ranges: percentiles per issue, gains per actor."""
 
@@ -110,6 +112,7 @@ def simulate(
                 workers=workers,
                 scheduler=scheduler,
                 progress=advance,
+                force=force,
             )
         for warning in result.warnings:
             warn(warning)
@@ -146,6 +149,7 @@ def sensitivity(
     json: JsonOpt = False,
     db: DbOpt = None,
     save: SaveOpt = True,
+    force: ForceOpt = False,
 ) -> None:
     """Rank the uncertain inputs by how much of each forecast's variance they explain."""
 
@@ -164,6 +168,7 @@ def sensitivity(
                 workers=workers,
                 scheduler=scheduler,
                 progress=advance,
+                force=force,
             )
         emit(result, json, lambda: print_sensitivity(result, out))
         record(

@@ -84,9 +84,10 @@ def _model(result: Result, model: str | None) -> str:
         raise ParameterError("the result holds no model to chart")
     if model is None:
         return next(iter(models))
-    if model not in models:
+    found: str | None = {m.lower(): m for m in models}.get(model.strip().lower())
+    if found is None:
         raise ParameterError(f"the result has no model {model!r}; it has: {', '.join(models)}")
-    return model
+    return found
 
 
 def _issues(scenario: Scenario, issue: str | None) -> list[Any]:

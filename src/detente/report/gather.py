@@ -108,6 +108,7 @@ def gather(
     seed: int = 0,
     simulation: Simulation | None = None,
     comparison: Comparison | None = None,
+    force: bool = False,
 ) -> tuple[Runs, list[Result]]:
     """Every run a briefing needs, made unless given; also the runs made.
 
@@ -115,7 +116,8 @@ def gather(
     run's, read back); what is missing is run now: the forecast with
     ``model``, intervals (simulate, ``draws`` draws) and the drivers
     (sensitivity, ``draws // 4`` base draws) for the models
-    :func:`interval_models` picks, and the scenario's variants.
+    :func:`interval_models` picks, and the scenario's variants. ``force``
+    runs past the limits of :mod:`detente.limits`.
     """
     from detente.compare import compare
     from detente.forecast import forecast as run_forecast
@@ -123,7 +125,7 @@ def gather(
     from detente.uncertainty import simulate
 
     made: list[Result] = []
-    common: dict[str, Any] = {"preset": preset, "params": dict(params or {})}
+    common: dict[str, Any] = {"preset": preset, "params": dict(params or {}), "force": force}
     if forecast is None:
         forecast = run_forecast(scenario, model=model, **common)
         made.append(forecast)

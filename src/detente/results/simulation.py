@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 
 PERCENTILES = (5, 25, 50, 75, 95)
 HISTOGRAM_BINS = 20
+#: Fewest draws for a 90% interval worth reading: its ends, the 5th and 95th
+#: percentiles, then each have at least 10 draws beyond them (0.05 x 200).
+MIN_INTERVAL_DRAWS = 200
 
 
 def describe(x: FloatArray) -> dict[str, float | None]:
@@ -258,7 +261,15 @@ class Simulation(Result):
 
     @property
     def warnings(self) -> list[str]:
-        return list(dict.fromkeys(w for m in self.models.values() for w in m.warnings))
+        few = []
+        if self.inputs and self.draws < MIN_INTERVAL_DRAWS:
+            few.append(
+                f"only {self.draws} draw{'s' if self.draws != 1 else ''}: a 90% interval's "
+                f"ends need at least {MIN_INTERVAL_DRAWS} (then at least 10 draws lie beyond "
+                "each end); with fewer the intervals are rough, and with one there is none "
+                f"(fix: --draws {MIN_INTERVAL_DRAWS} or more)"
+            )
+        return few + list(dict.fromkeys(w for m in self.models.values() for w in m.warnings))
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
