@@ -15,15 +15,11 @@ from detente.cli.common import (
     ParamOpt,
     PresetOpt,
     app,
-    emit,
     guarded,
-    out,
     parse_params,
-    warn,
 )
-from detente.cli.runs import DbOpt, SaveOpt, record
+from detente.cli.runs import DbOpt, SaveOpt, finish
 from detente.compare import compare as run_compare
-from detente.render.terminal import print_comparison
 
 
 @app.command()
@@ -66,12 +62,9 @@ def compare(
             rounds=rounds,
             force=force,
         )
-        for warning in result.warnings:
-            warn(warning)
-        emit(result, json, lambda: print_comparison(result, out))
-        record(
-            "compare",
+        finish(
             result,
+            as_json=json,
             db=db,
             save=save,
             source=scenario,

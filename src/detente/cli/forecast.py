@@ -16,15 +16,12 @@ from detente.cli.common import (
     ParamOpt,
     PresetOpt,
     app,
-    emit,
     guarded,
     out,
     parse_params,
-    warn,
 )
-from detente.cli.runs import DbOpt, SaveOpt, record
+from detente.cli.runs import DbOpt, SaveOpt, finish
 from detente.forecast import forecast as run_forecast
-from detente.render.terminal import print_forecast
 
 ScenarioArg = Annotated[Path, typer.Argument(help="scenario file: .yaml, .csv or .xlsx")]
 
@@ -58,12 +55,9 @@ def forecast(
             seed=seed,
             force=force,
         )
-        for warning in result.warnings:
-            warn(warning)
-        emit(result, json, lambda: print_forecast(result, out))
-        record(
-            "forecast",
+        finish(
             result,
+            as_json=json,
             db=db,
             save=save,
             source=scenario,

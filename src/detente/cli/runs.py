@@ -14,9 +14,10 @@ from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import make_url
 
-from detente.cli.common import JsonOpt, app, err, guarded, out, warn
+from detente.cli.common import JsonOpt, app, emit, err, guarded, out, warn
 from detente.io import file_format
 from detente.kinds import get_kind
+from detente.results import Result
 from detente.scenario import Scenario
 from detente.store import EXPORT_FORMATS, KINDS, RunStore, StoreError
 
@@ -62,6 +63,24 @@ def record(
         return None
     err.print(f"saved as run {run_id} (detente runs show {run_id})", highlight=False)
     return run_id
+
+
+def finish(
+    result: Result,
+    *,
+    as_json: bool,
+    db: str | None,
+    save: bool,
+    source: str | Path,
+    started_at: datetime,
+    **meta: Any,
+) -> None:
+    """What every command that runs models does with its result: its warnings on
+    stderr, its JSON or its tables (its kind's printer), and saving it."""
+    for warning in getattr(result, "warnings", []):
+        warn(warning)
+    emit(result, as_json, lambda: get_kind(result.kind).printer_function()(result, out))
+    record(result.kind, result, db=db, save=save, source=source, started_at=started_at, **meta)
 
 
 def _when(value: datetime) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -31,18 +31,14 @@ from detente.cli.common import (
     ParamOpt,
     PresetOpt,
     app,
-    emit,
     err,
     guarded,
     out,
     parse_params,
-    warn,
 )
-from detente.cli.runs import DbOpt, SaveOpt, record
-from detente.render.terminal import print_sensitivity, print_simulation
+from detente.cli.runs import DbOpt, SaveOpt, finish
+from detente.kinds import get_kind
 from detente.render.terminal import sparkline as sparkline
-from detente.sensitivity import sensitivity as run_sensitivity
-from detente.uncertainty import simulate as run_simulate
 
 ScenarioArg = Annotated[Path, typer.Argument(help="scenario file: .yaml, .csv or .xlsx")]
 SeedOpt = Annotated[int, typer.Option(min=0, help="random seed: the same seed, the same numbers")]
@@ -79,6 +75,29 @@ def progress_bar(enabled: bool, total: int, what: str) -> Iterator[Callable[[int
         yield lambda n: bar.advance(task, n)
 
 
+def _monte_carlo(kind: str, scenario: Path, draws: int, json: bool, run: dict[str, Any]) -> None:
+    """Run ``kind`` (simulate, sensitivity) with a progress bar, then print and save it."""
+    started = datetime.now(UTC)
+    db, save = run.pop("db"), run.pop("save")
+    params = parse_params(run.pop("param"))
+    with progress_bar(show_progress(json, out, err), draws, "draws") as advance:
+        result = get_kind(kind).function()(
+            scenario, draws=draws, params=params, progress=advance, **run
+        )
+    finish(
+        result,
+        as_json=json,
+        db=db,
+        save=save,
+        source=scenario,
+        started_at=started,
+        model=run["model"],
+        preset=run["preset"],
+        params=params,
+        options={"draws": draws, "rounds": run["rounds"]},
+    )
+
+
 @app.command()
 def simulate(
     scenario: ScenarioArg,
@@ -96,41 +115,9 @@ def simulate(
     force: ForceOpt = False,
 ) -> None:
     """Monte Carlo over the scenario's ranges: percentiles per issue, gains per actor."""
-
-    def act() -> None:
-        started = datetime.now(UTC)
-        params = parse_params(param)
-        with progress_bar(show_progress(json, out, err), draws, "draws") as advance:
-            result = run_simulate(
-                scenario,
-                model=model,
-                draws=draws,
-                seed=seed,
-                preset=preset,
-                params=params,
-                rounds=rounds,
-                workers=workers,
-                scheduler=scheduler,
-                progress=advance,
-                force=force,
-            )
-        for warning in result.warnings:
-            warn(warning)
-        emit(result, json, lambda: print_simulation(result, out))
-        record(
-            "simulate",
-            result,
-            db=db,
-            save=save,
-            source=scenario,
-            started_at=started,
-            model=model,
-            preset=preset,
-            params=params,
-            options={"draws": draws, "rounds": rounds},
-        )
-
-    guarded(act)
+    run = dict(locals())
+    del run["scenario"], run["draws"], run["json"]
+    guarded(lambda: _monte_carlo("simulate", scenario, draws, json, run))
 
 
 @app.command()
@@ -152,36 +139,6 @@ def sensitivity(
     force: ForceOpt = False,
 ) -> None:
     """Rank the uncertain inputs by how much of each forecast's variance they explain."""
-
-    def act() -> None:
-        started = datetime.now(UTC)
-        params = parse_params(param)
-        with progress_bar(show_progress(json, out, err), draws, "draws") as advance:
-            result = run_sensitivity(
-                scenario,
-                model=model,
-                draws=draws,
-                seed=seed,
-                preset=preset,
-                params=params,
-                rounds=rounds,
-                workers=workers,
-                scheduler=scheduler,
-                progress=advance,
-                force=force,
-            )
-        emit(result, json, lambda: print_sensitivity(result, out))
-        record(
-            "sensitivity",
-            result,
-            db=db,
-            save=save,
-            source=scenario,
-            started_at=started,
-            model=model,
-            preset=preset,
-            params=params,
-            options={"draws": draws, "rounds": rounds},
-        )
-
-    guarded(act)
+    run = dict(locals())
+    del run["scenario"], run["draws"], run["json"]
+    guarded(lambda: _monte_carlo("sensitivity", scenario, draws, json, run))

@@ -22,8 +22,6 @@ from detente.forecast import forecast
 from detente.kinds import get_kind
 from detente.results import Result
 from detente.scenario import Scenario
-from detente.sensitivity import sensitivity
-from detente.uncertainty import simulate
 
 Progress = Callable[[int, int, str], None]
 #: Where a job's result carries its detail and draws until it is saved.
@@ -72,34 +70,29 @@ class _Counter:
         self.progress(self.done, self.total, f"{self.done:,} of {self.total:,} {self.unit}")
 
 
-def run_simulate(payload: dict[str, Any], progress: Progress) -> Done:
-    """``detente simulate --json``."""
+def _monte_carlo(kind: str, unit: str, payload: dict[str, Any], progress: Progress) -> Done:
+    """``detente simulate|sensitivity --json``, counting ``unit`` done."""
     draws = payload["draws"]
-    result = simulate(
+    result = get_kind(kind).function()(
         scenario_of(payload),
         model=payload["model"],
         draws=draws,
         seed=payload["seed"],
         preset=payload.get("preset"),
         params=payload["params"],
-        progress=_Counter(progress, draws, "draws"),
+        progress=_Counter(progress, draws, unit),
     )
-    return record(result), result.warnings
+    return record(result), list(getattr(result, "warnings", []))
+
+
+def run_simulate(payload: dict[str, Any], progress: Progress) -> Done:
+    """``detente simulate --json``."""
+    return _monte_carlo("simulate", "draws", payload, progress)
 
 
 def run_sensitivity(payload: dict[str, Any], progress: Progress) -> Done:
     """``detente sensitivity --json``."""
-    draws = payload["draws"]
-    result = sensitivity(
-        scenario_of(payload),
-        model=payload["model"],
-        draws=draws,
-        seed=payload["seed"],
-        preset=payload.get("preset"),
-        params=payload["params"],
-        progress=_Counter(progress, draws, "rows"),
-    )
-    return record(result), []
+    return _monte_carlo("sensitivity", "rows", payload, progress)
 
 
 def run_compare(payload: dict[str, Any], progress: Progress) -> Done:
