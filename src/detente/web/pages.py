@@ -15,7 +15,7 @@ from sqlalchemy import make_url
 
 from detente.store import RunStore
 from detente.web import charts
-from detente.web.api import TreeRequest, list_models, report_job, saved_run
+from detente.web.api import REPORT_KINDS, TreeRequest, list_models, report_job, saved_run
 from detente.web.jobs import Jobs
 from detente.web.library import Library
 from detente.web.render import VIEWS, editor_view, templates
@@ -156,7 +156,7 @@ def runs(request: Request, scenario: str | None = None) -> HTMLResponse:
         runs=store.runs(scenario=scenario, limit=500),
         scenario=scenario,
         store_url=make_url(store.url).render_as_string(hide_password=True),
-        reports=True,
+        report_kinds=REPORT_KINDS,
     )
 
 
@@ -171,7 +171,7 @@ def run(request: Request, run_id: int) -> HTMLResponse:
         warnings=[],
         seconds=saved.seconds,
     )
-    reports = saved.kind in ("forecast", "compare", "simulate")
+    reports = saved.kind in REPORT_KINDS
     return _page(request, "run.html", page="runs", run=saved, reports=reports, **context)
 
 
