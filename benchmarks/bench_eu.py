@@ -33,7 +33,7 @@ from typing import TypeVar
 
 import numpy as np
 
-import detente.models.eu as eu
+import detente.models.eu.rounds as eu
 from detente.models import get_model
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))

@@ -23,6 +23,8 @@ from detente.store import (
     save_run,
     scenario_hash,
 )
+from detente.store import runs as store_runs
+from detente.store import schema as store_schema
 from detente.uncertainty import simulate
 
 SCENARIO = {
@@ -315,7 +317,7 @@ def test_migration_steps_run_once_in_order(
         conn.execute(sa.text("ALTER TABLE runs ADD COLUMN label TEXT"))
 
     monkeypatch.setitem(store_module.MIGRATIONS, step, add_label)
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", step)
+    monkeypatch.setattr(store_schema, "SCHEMA_VERSION", step)
     for _ in range(2):
         with RunStore(path) as new:
             assert new.schema_version() == step
@@ -330,9 +332,9 @@ def test_version_1_store_gains_the_draws_table(
 ) -> None:
     path = tmp_path / "v1.sqlite"
     with monkeypatch.context() as v1:
-        v1.setattr(store_module, "MIGRATIONS", {1: store_module.MIGRATIONS[1]})
-        v1.setattr(store_module, "SCHEMA_VERSION", 1)
-        v1.setattr(store_module, "draw_arrays", lambda kind, result: [])  # as v1 saved
+        v1.setattr(store_schema, "MIGRATIONS", {1: store_module.MIGRATIONS[1]})
+        v1.setattr(store_schema, "SCHEMA_VERSION", 1)
+        v1.setattr(store_runs, "draw_arrays", lambda kind, result: [])  # as v1 saved
         with RunStore(path) as old:
             assert old.schema_version() == 1
             old_sim = old.save("simulate", simulate(flagship, model="median", draws=20))

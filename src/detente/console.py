@@ -1,7 +1,6 @@
 """Rich tables for the terminal: forecasts read as words, gains ranked.
 
-The CLI only calls these; each model may add its own tables through
-:meth:`detente.models.base.Model.render`.
+The CLI only calls these; a model's own tables are in :mod:`detente.render.models`.
 """
 
 from __future__ import annotations
@@ -11,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from detente.forecast import Forecast, ModelResult
-from detente.models import get_model
+from detente.render.models import MODEL_TABLES
 from detente.scenario import Issue, Scenario
 
 
@@ -87,7 +86,9 @@ def print_forecast(result: Forecast, console: Console) -> None:
         console.print(forecast_table(model, scenario))
         if any(g is not None for g in model.gains.values()):
             console.print(gains_table(model, scenario))
-        get_model(model.model).render(model, scenario, console)
+        extra = MODEL_TABLES.get(model.model)
+        if extra is not None:
+            extra(model, scenario, console)
         for note in model.outcome.notes:
             console.print(f"[dim]note: {note}[/dim]")
     for name, reason in result.skipped.items():

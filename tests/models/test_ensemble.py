@@ -17,6 +17,7 @@ from detente.errors import ParameterError
 from detente.forecast import model_names
 from detente.models import REGISTRY, get_model
 from detente.models.ensemble import EnsembleParams, Weights, load_weights, save_weights
+from detente.render.models import MODEL_TABLES
 from detente.scenario import Scenario
 from detente.uncertainty import run_batch
 
@@ -196,7 +197,7 @@ def test_simulate_reports_members_and_their_spread(hand: Scenario) -> None:
 def test_terminal_table_shows_members_and_spread(hand: Scenario) -> None:
     console = Console(file=io.StringIO(), width=120)
     result = forecast(hand, model="ensemble", models="median,compromise")["ensemble"]
-    get_model("ensemble").render(result, hand, console)
+    MODEL_TABLES["ensemble"](result, hand, console)
     text = console.file.getvalue()  # type: ignore[attr-defined]
     assert "Members and their forecasts" in text
     assert "median" in text and "0.50" in text and "46.7" in text

@@ -15,7 +15,7 @@ pytest.importorskip("matplotlib")
 from detente import forecast, load
 from detente.errors import ParameterError
 from detente.models import REGISTRY
-from detente.report import charts, fonts
+from detente.report import charts, fonts, layout
 from detente.scenario import Scenario
 from detente.sensitivity import sensitivity
 from detente.uncertainty import simulate
@@ -383,14 +383,14 @@ def test_long_tornado_title_is_wrapped(
 def test_titles_without_spaces_fit(small: Scenario, value: str) -> None:
     chart = charts.gains_chart(small, forecast(small, model="median").to_dict(), lang="zh")
     with chart.drawing():
-        title = charts._title(chart, value)
+        title = layout.chart_title(chart, value)
     renderer = _drawn(chart)
     assert title.get_text().replace("\n", "") == value
     assert _inside(chart, title.get_window_extent(renderer))
 
 
 def test_chinese_lines_do_not_start_with_closing_punctuation() -> None:
-    lines = charts._wrap("对俄制裁（援助偿还、矿产资源），以及其他", len, 4)
+    lines = layout.wrap_text("对俄制裁（援助偿还、矿产资源），以及其他", len, 4)
     for line in lines.split("\n"):
         assert line[0] not in "，、）", lines
         assert line[-1] != "（", lines

@@ -16,18 +16,12 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, get_args
+from typing import Any, ClassVar, get_args
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from detente.arrays import BoolArray, FloatArray, ScenarioArrays
 from detente.errors import ParameterError
-
-if TYPE_CHECKING:
-    from rich.console import Console
-
-    from detente.forecast import ModelResult
-    from detente.scenario import Scenario
 
 
 class NoParams(BaseModel):
@@ -82,11 +76,6 @@ class Model(ABC):
     def applies(self, arrays: ScenarioArrays) -> str | None:
         """Why this model cannot run on ``arrays`` (None when it can)."""
         return None
-
-    def render(  # noqa: B027 - optional hook, empty by default
-        self, result: ModelResult, scenario: Scenario, console: Console
-    ) -> None:
-        """Model-specific Rich output after the common tables (none by default)."""
 
     def resolve(self, preset: str | None, overrides: Mapping[str, Any]) -> BaseModel:
         """The parameter values of ``preset`` (default: the model's), with ``overrides``.

@@ -48,7 +48,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -56,12 +56,6 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from detente.arrays import FloatArray, ScenarioArrays
 from detente.errors import ParameterError
 from detente.models.base import REGISTRY, Model, Outcome, register
-
-if TYPE_CHECKING:
-    from rich.console import Console
-
-    from detente.forecast import ModelResult
-    from detente.scenario import Scenario
 
 WEIGHTS_FORMAT = "detente-ensemble-weights"
 WEIGHTS_VERSION = 1
@@ -235,23 +229,6 @@ class Ensemble(Model):
             return "no member model applies: " + "; ".join(f"{k}: {v}" for k, v in skipped.items())
         return None
 
-    def render(self, result: ModelResult, scenario: Scenario, console: Console) -> None:
-        """Each member's forecast beside its weight, and the spread per issue."""
-        from rich.table import Table
-
-        extras = result.outcome.extras
-        table = Table(title="Members and their forecasts", title_justify="left")
-        table.add_column("model")
-        table.add_column("weight", justify="right")
-        for issue in scenario.issues:
-            table.add_column(issue.display_name, justify="right")
-        for name, weight in extras["members"].items():
-            row = [extras["by_model"][name][i.id] for i in scenario.issues]
-            table.add_row(name, f"{weight:.2f}", *map(_cell, row))
-        spread = [extras["spread"][i.id]["sd"] for i in scenario.issues]
-        table.add_row("spread (sd)", "", *map(_cell, spread), style="dim")
-        console.print(table)
-
     def run(self, arrays: ScenarioArrays, params: Any) -> Outcome:
         # Imported here: detente.uncertainty needs the whole model registry loaded.
         from detente.uncertainty import run_batch
@@ -309,10 +286,6 @@ class Ensemble(Model):
         return Outcome(
             forecast=combined, extras=extras, warnings=list(dict.fromkeys(warnings)), notes=notes
         )
-
-
-def _cell(x: float | None) -> str:
-    return "—" if x is None else f"{x:.1f}"
 
 
 def _unit_or_none(x: float) -> float | None:

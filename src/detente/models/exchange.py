@@ -110,7 +110,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
@@ -118,12 +118,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from detente.arrays import FloatArray, ScenarioArrays
 from detente.models.base import Model, Outcome, register
 from detente.models.compromise import weighted_mean
-
-if TYPE_CHECKING:
-    from rich.console import Console
-
-    from detente.forecast import ModelResult
-    from detente.scenario import Scenario
 
 #: An exchange must gain each side more than this (salience x normalised distance).
 GAIN_TOL = 1e-12
@@ -658,44 +652,6 @@ class ExchangeModel(Model):
             rounds=np.stack([o.rounds for o in outs if o.rounds is not None], axis=1),
             converged=np.array([o.converged for o in outs], dtype=bool),
         )
-
-    def render(self, result: ModelResult, scenario: Scenario, console: Console) -> None:
-        """The first exchanges (who gives ground where, in the issues' units) and externalities."""
-        from rich.markup import escape
-        from rich.table import Table
-
-        made = result.outcome.extras["exchanges"]
-        if not made:
-            return
-        names = {a.id: a.display_name for a in scenario.actors}
-        table = Table(title=escape(f"Exchanges [{result.model}]"), title_justify="left")
-        table.add_column("round", justify="right")
-        table.add_column("gives ground")
-        table.add_column("in return")
-        table.add_column("gains", justify="right")
-        shown = 12
-        for e in made[:shown]:
-            table.add_row(
-                str(e["round"]),
-                f"{names[e['i']]}: {e['i_supply']} {e['i_move']:+.1f}",
-                f"{names[e['j']]}: {e['j_supply']} {e['j_move']:+.1f}",
-                f"{e['i_gain']:.4f} / {e['j_gain']:.4f}",
-            )
-        console.print(table)
-        if len(made) > shown:
-            console.print(f"[dim]… and {len(made) - shown} more exchanges (see --json)[/dim]")
-        ext = Table(
-            title=escape(f"Externalities of others' exchanges [{result.model}]"),
-            title_justify="left",
-        )
-        for col in ("actor", "positive", "negative", "net"):
-            ext.add_column(col, justify="left" if col == "actor" else "right")
-        rows = sorted(result.outcome.extras["externalities"].items(), key=lambda kv: -kv[1]["net"])
-        for actor, v in rows:
-            ext.add_row(
-                names[actor], f"{v['positive']:.3f}", f"{v['negative']:.3f}", f"{v['net']:+.3f}"
-            )
-        console.print(ext)
 
 
 def _exchange_json(

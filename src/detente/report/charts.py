@@ -33,30 +33,30 @@ True
 
 from __future__ import annotations
 
-import io
 import itertools
-import re
-import warnings
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from pathlib import Path
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-import matplotlib
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
-from matplotlib.ticker import MaxNLocator, ScalarFormatter
+from matplotlib.ticker import MaxNLocator
 
 from detente.errors import ParameterError
-from detente.report.fonts import families, has_cjk
+from detente.report.figure import (
+    COLORS,
+    FORMATS,
+    GAIN_DOWN,
+    GAIN_UP,
+    Chart,
+    actor_color,
+    actor_name,
+    grid,
+    grid_columns,
+    new_chart,
+    plain_numbers,
+)
+from detente.report.layout import chart_legend, chart_title, fit_text, panel_title, wrap_labels
 from detente.report.messages import text
 
 if TYPE_CHECKING:
-    from matplotlib.artist import Artist
-    from matplotlib.axes import Axes
-    from matplotlib.text import Text
-
     from detente.scenario import Scenario
 
 KINDS: tuple[str, ...] = ("rounds", "gains", "distribution", "tornado", "challenges", "variants")
@@ -69,262 +69,6 @@ SOURCES: dict[str, str] = {
     "challenges": "forecast",
     "variants": "compare",
 }
-FORMATS: tuple[str, ...] = (".png", ".svg")
-#: Reproducible SVG ids (matplotlib salts them at random otherwise).
-SVG_SALT = "detente"
-COLORS = (
-    "#1f77b4",
-    "#d62728",
-    "#2ca02c",
-    "#ff7f0e",
-    "#9467bd",
-    "#8c564b",
-    "#e377c2",
-    "#7f7f7f",
-    "#bcbd22",
-    "#17becf",
-)
-GAIN_UP, GAIN_DOWN = "#2e7d32", "#c62828"
-
-
-class Chart(Figure):
-    """A matplotlib Figure that remembers its fonts (chosen for its language)."""
-
-    def __init__(self, lang: str = "en", cjk: bool = False, **kwargs: Any) -> None:
-        self.lang = lang
-        self.fonts = families(cjk)
-        with _style(self.fonts):
-            super().__init__(**kwargs)
-        FigureCanvasAgg(self)
-
-    @contextmanager
-    def drawing(self) -> Iterator[None]:
-        """Add artists inside this: text takes the chart's fonts when it is made."""
-        with _style(self.fonts):
-            yield
-
-    def to_svg(self) -> str:
-        """The chart as SVG text (glyphs as paths: no font or network needed)."""
-        buf = io.StringIO()
-        with _style(self.fonts):
-            self.savefig(buf, format="svg", metadata={"Date": None})
-        return buf.getvalue()
-
-    def to_png(self, dpi: int = 150) -> bytes:
-        buf = io.BytesIO()
-        with _style(self.fonts):
-            self.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
-        return buf.getvalue()
-
-    def write(self, path: str | Path) -> Path:
-        """Write ``.png`` or ``.svg`` (by the file's extension)."""
-        path = Path(path)
-        suffix = path.suffix.lower()
-        if suffix not in FORMATS:
-            raise ParameterError(
-                f"cannot write a chart as {suffix or '(no extension)'!r}; "
-                f"use one of: {', '.join(FORMATS)}"
-            )
-        if suffix == ".svg":
-            path.write_text(self.to_svg(), encoding="utf-8")
-        else:
-            path.write_bytes(self.to_png())
-        return path
-
-
-def _new_chart(lang: str, width: float, height: float, scenario: Scenario, *extra: str) -> Chart:
-    cjk = lang == "zh" or has_cjk(" ".join([_strings(scenario), *extra]))
-    return Chart(lang=lang, cjk=cjk, figsize=(width, height), layout="constrained")
-
-
-@contextmanager
-def _style(fonts: list[str]) -> Iterator[None]:
-    with matplotlib.rc_context(
-        {
-            "font.family": fonts,
-            "font.size": 9,
-            "svg.fonttype": "path",
-            "svg.hashsalt": SVG_SALT,
-            "axes.spines.top": False,
-            "axes.spines.right": False,
-            "axes.titlesize": 10,
-            "figure.titlesize": 12,
-        }
-    ):
-        yield
-
-
-#: Characters a line may break between (CJK ideographs, kana, full-width forms).
-_CJK = "\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
-#: No line starts with these (closing brackets and punctuation) ...
-_NO_START = set("，。、；：！？）》」』】,.;:!?)]}")
-#: ... and none ends with these (opening brackets).
-_NO_END = set("（《「『【([{")
-#: Where a title may break before the model's name ("{what} — {model}").
-_MODEL_SEPARATORS = (" — ", "——")
-#: The share of the figure's width a title or legend may take.
-_FULL_WIDTH = 0.96
-#: A title too wide even when wrapped shrinks, but no smaller than this (points).
-_MIN_FONT = 6.0
-
-
-def _tokens(line: str) -> list[str]:
-    """``line`` cut where it may break: after spaces and between CJK characters."""
-    tokens: list[str] = []
-    for part in re.findall(rf"[{_CJK}]\s*|[^\s{_CJK}]+\s*|\s+", line):
-        if tokens and (part[0] in _NO_START or part.isspace() or tokens[-1][-1] in _NO_END):
-            tokens[-1] += part
-        else:
-            tokens.append(part)
-    return tokens
-
-
-def _greedy(
-    tokens: Sequence[str], width: Callable[[str], float], limit: float
-) -> list[tuple[str, float]]:
-    """``tokens`` filled into lines no wider than ``limit`` (a token wider stays whole).
-
-    Each line with its width, the sum of its tokens' (kerning between them is
-    left out: the caller leaves a margin).
-    """
-    lines: list[tuple[str, float]] = []
-    current, run = "", 0.0  # the line so far, and its width with its trailing space
-    for token in tokens:
-        if current.strip() and run + width(token.rstrip()) > limit:
-            lines.append((current.rstrip(), run - width(current) + width(current.rstrip())))
-            current, run = token.lstrip(), width(token.lstrip())
-        else:
-            current, run = current + token, run + width(token)
-    if current.strip():
-        lines.append((current.rstrip(), run))
-    return lines
-
-
-def _wrap(value: str, width: Callable[[str], float], limit: float, hard: bool = False) -> str:
-    """``value`` broken into lines no wider than ``limit`` (where the text allows a break).
-
-    Breaks first before a model's name (``{what} — {model}``), then at
-    spaces and between Chinese characters, into as few lines as fit, of
-    even length. A word too long for a line stays whole (the caller shrinks
-    the font then), unless ``hard``: then it is broken where it must.
-    """
-    if all(width(line) <= limit for line in value.split("\n")):
-        return value
-    widths: dict[str, float] = {}
-
-    def measure(piece: str) -> float:
-        # Each token is measured once: a line's width is the sum of its tokens'.
-        if piece not in widths:
-            widths[piece] = width(piece)
-        return widths[piece]
-
-    room = 0.98 * limit  # kerning between tokens is not summed
-    parts: list[str] = []
-    for line in value.split("\n"):
-        for sep in _MODEL_SEPARATORS if width(line) > limit else ():
-            head, found, tail = line.rpartition(sep)
-            if found and head.strip() and tail.strip():
-                parts += [head + sep.rstrip(), tail]
-                break
-        else:
-            parts.append(line)
-    lines: list[str] = []
-    for part in parts:
-        tokens = _tokens(part)
-        if not tokens:
-            lines.append(part.strip())
-            continue
-        if hard:
-            tokens = [bit for t in tokens for bit in ([t] if measure(t.strip()) <= room else t)]
-        best = _greedy(tokens, measure, room)
-        # As narrow as keeps the number of lines: no long line over a short last one.
-        low, high = room / len(best) / 2, room
-        for _ in range(12):
-            middle = (low + high) / 2
-            trial = _greedy(tokens, measure, middle)
-            if len(trial) <= len(best) and max(w for _, w in trial) <= room:
-                best, high = trial, middle
-            else:
-                low = middle
-        lines += [line for line, _ in best]
-    return "\n".join(lines)
-
-
-def _measure(chart: Figure, prop: FontProperties) -> Callable[[str], float]:
-    """The width in pixels (at the figure's dpi) of one line of text in ``prop``."""
-    renderer = chart.canvas.get_renderer()  # type: ignore[attr-defined]
-
-    def width(line: str) -> float:
-        # A glyph missing from the fonts is reported once, when the chart is drawn.
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", r"Glyph \d+ .* missing from font")
-            return float(renderer.get_text_width_height_descent(line, prop, ismath=False)[0])
-
-    return width
-
-
-def _fit_text(chart: Figure, artist: Text, limit: float) -> Text:
-    """Wrap ``artist``'s text to lines no wider than ``limit`` pixels; shrink it if need be."""
-    value = artist.get_text()
-    while True:
-        width = _measure(chart, artist.get_fontproperties())
-        wrapped = _wrap(value, width, limit)
-        artist.set_text(wrapped)
-        size = float(artist.get_fontsize())
-        widest = max(width(line) for line in wrapped.split("\n"))
-        if widest <= limit:
-            return artist
-        if size <= _MIN_FONT:
-            artist.set_text(_wrap(value, width, limit, hard=True))
-            return artist
-        artist.set_fontsize(max(_MIN_FONT, size * min(limit / widest, 0.95)))
-
-
-def _wrap_labels(chart: Figure, labels: Sequence[str], share: float) -> list[str]:
-    """Tick labels wrapped to ``share`` of the figure's width (the axes keep the rest)."""
-    width = _measure(chart, FontProperties(size=matplotlib.rcParams["ytick.labelsize"]))
-    return [_wrap(label, width, share * chart.bbox.width, hard=True) for label in labels]
-
-
-def _title(chart: Figure, value: str) -> Text:
-    """The chart's title, wrapped (or shrunk) to the figure's width."""
-    return _fit_text(chart, chart.suptitle(value), _FULL_WIDTH * chart.bbox.width)
-
-
-def _panel_title(chart: Figure, ax: Axes, value: str, cols: int) -> Text:
-    """A panel's title, wrapped to its column of the figure."""
-    return _fit_text(chart, ax.set_title(value), 0.9 * chart.bbox.width / cols)
-
-
-def _legend(chart: Figure, handles: Sequence[Artist], labels: Sequence[str], **kwargs: Any) -> Any:
-    """The legend below the panels (never over a title or the data), in as many
-    columns as fit the figure's width."""
-    renderer = chart.canvas.get_renderer()  # type: ignore[attr-defined]
-    ncols = max(len(labels), 1)
-    while True:
-        legend = chart.legend(
-            handles, labels, loc="outside lower center", ncols=ncols, frameon=False, **kwargs
-        )
-        if ncols == 1 or legend.get_window_extent(renderer).width <= (
-            _FULL_WIDTH * chart.bbox.width
-        ):
-            return legend
-        legend.remove()
-        ncols -= 1
-
-
-def _plain_numbers(ax: Axes) -> None:
-    """Tick labels as numbers, never as an offset (``1e−8+9.999999999e1``)."""
-    formatter = ScalarFormatter(useOffset=False)
-    formatter.set_scientific(False)
-    ax.xaxis.set_major_formatter(formatter)
-
-
-def _strings(scenario: Scenario) -> str:
-    parts = [scenario.title]
-    parts += [i.display_name for i in scenario.issues]
-    parts += [a.display_name for a in scenario.actors]
-    return " ".join(parts)
 
 
 def _model(data: Mapping[str, Any], model: str | None, key: str = "models") -> str:
@@ -358,30 +102,6 @@ def _issues(scenario: Scenario, issue: str | None) -> list[Any]:
     return [scenario.issue(issue)]
 
 
-def _grid(chart: Any, count: int, cols: int = 2) -> list[Axes]:
-    cols = _cols(count, cols)
-    rows = (count + cols - 1) // cols
-    axes = chart.subplots(rows, cols, squeeze=False).ravel().tolist()
-    for extra in axes[count:]:
-        extra.set_visible(False)
-    return axes[:count]
-
-
-def _cols(count: int, cols: int = 2) -> int:
-    """The columns of a grid of ``count`` panels."""
-    return max(min(cols, count), 1)
-
-
-def _color(scenario: Scenario, actor_id: str) -> str:
-    ids = scenario.actor_ids
-    index = ids.index(actor_id) if actor_id in ids else len(ids)
-    return COLORS[index % len(COLORS)]
-
-
-def _actor_name(scenario: Scenario, actor_id: str) -> str:
-    return scenario.actor(actor_id).display_name if actor_id in scenario.actor_ids else actor_id
-
-
 def rounds_chart(
     scenario: Scenario,
     forecast: Mapping[str, Any],
@@ -398,9 +118,9 @@ def rounds_chart(
     result = forecast["models"][model]
     issues = _issues(scenario, issue)
     steps = result.get("rounds")
-    chart = _new_chart(lang, 9, 2.6 * ((len(issues) + 1) // 2) + 0.8, scenario)
+    chart = new_chart(lang, 9, 2.6 * ((len(issues) + 1) // 2) + 0.8, scenario)
     with chart.drawing():
-        axes = _grid(chart, len(issues))
+        axes = grid(chart, len(issues))
         for ax, iss in zip(axes, issues, strict=True):
             for actor in scenario.actors:
                 if steps:
@@ -413,7 +133,7 @@ def rounds_chart(
                         xs,
                         [float("nan") if y is None else y for y in ys],
                         style,
-                        color=_color(scenario, actor.id),
+                        color=actor_color(scenario, actor.id),
                         label=actor.display_name,
                         lw=1.6,
                     )
@@ -425,7 +145,7 @@ def rounds_chart(
                         [0, 1],
                         [pos.value, pos.value],
                         "-" if actor.at_table else ":",
-                        color=_color(scenario, actor.id),
+                        color=actor_color(scenario, actor.id),
                         label=actor.display_name,
                         lw=1.6,
                     )
@@ -451,7 +171,7 @@ def rounds_chart(
                     label=text("chart.status_quo", lang),
                 )
             ax.set_ylim(*iss.scale)
-            _panel_title(chart, ax, iss.display_name, _cols(len(issues)))
+            panel_title(chart, ax, iss.display_name, grid_columns(len(issues)))
             ax.set_xlabel(text("chart.round", lang) if steps else "")
             if steps:
                 ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -463,9 +183,9 @@ def rounds_chart(
                 if lab not in labels:
                     handles.append(h)
                     labels.append(lab)
-        _legend(chart, handles, labels)
+        chart_legend(chart, handles, labels)
         key = "chart.rounds.title" if steps else "chart.rounds.static"
-        _title(chart, text(key, lang, model=model_title(model, lang)))
+        chart_title(chart, text(key, lang, model=model_title(model, lang)))
     return chart
 
 
@@ -476,12 +196,12 @@ def gains_chart(
     model = _model(forecast, model)
     gains = forecast["models"][model].get("gains", {})
     ranked = sorted(((a, g) for a, g in gains.items() if g is not None), key=lambda item: item[1])
-    chart = _new_chart(lang, 7, 0.45 * max(len(ranked), 2) + 1.4, scenario)
+    chart = new_chart(lang, 7, 0.45 * max(len(ranked), 2) + 1.4, scenario)
     with chart.drawing():
         ax = chart.subplots()
         names = []
         for actor_id, _ in ranked:
-            name = _actor_name(scenario, actor_id)
+            name = actor_name(scenario, actor_id)
             if actor_id in scenario.actor_ids and not scenario.actor(actor_id).at_table:
                 # Chinese brackets are full-width: no space before them.
                 name += ("" if lang == "zh" else " ") + text("chart.off_table", lang)
@@ -490,12 +210,12 @@ def gains_chart(
         colors = [GAIN_UP if g > 0 else GAIN_DOWN if g < 0 else "grey" for g in values]
         bars = ax.barh(range(len(values)), values, color=colors)
         ax.bar_label(bars, labels=[f"{v:+.2f}" for v in values], padding=3, fontsize=8)
-        ax.set_yticks(range(len(values)), _wrap_labels(chart, names, 0.4))
+        ax.set_yticks(range(len(values)), wrap_labels(chart, names, 0.4))
         ax.axvline(0, color="black", lw=0.8)
         ax.set_xlabel(text("chart.gains.axis", lang))
         span = max((abs(v) for v in values), default=1.0) or 1.0
         ax.set_xlim(-1.3 * span, 1.3 * span)
-        _title(chart, text("chart.gains.title", lang, model=model_title(model, lang)))
+        chart_title(chart, text("chart.gains.title", lang, model=model_title(model, lang)))
     return chart
 
 
@@ -510,9 +230,9 @@ def distribution_chart(
     model = _model(simulation, model)
     result = simulation["models"][model]
     issues = _issues(scenario, issue)
-    chart = _new_chart(lang, 9, 2.3 * ((len(issues) + 1) // 2) + 0.8, scenario)
+    chart = new_chart(lang, 9, 2.3 * ((len(issues) + 1) // 2) + 0.8, scenario)
     with chart.drawing():
-        axes = _grid(chart, len(issues))
+        axes = grid(chart, len(issues))
         for ax, iss in zip(axes, issues, strict=True):
             hist = result["histograms"][iss.id]
             edges, counts = hist["edges"], hist["counts"]
@@ -544,11 +264,11 @@ def distribution_chart(
                     iss.status_quo, color="grey", ls=":", lw=1, label=text("chart.status_quo", lang)
                 )
             ax.set_xlim(*iss.scale)
-            _panel_title(chart, ax, iss.display_name, _cols(len(issues)))
+            panel_title(chart, ax, iss.display_name, grid_columns(len(issues)))
             ax.set_ylabel(text("chart.draws", lang))
         handles, labels = axes[0].get_legend_handles_labels()
-        _legend(chart, handles, labels)
-        _title(
+        chart_legend(chart, handles, labels)
+        chart_title(
             chart,
             text(
                 "chart.distribution.title",
@@ -563,7 +283,7 @@ def distribution_chart(
 def input_label(scenario: Scenario, name: str, lang: str = "en") -> str:
     """``RU.salience.sanctions`` -> "Russia · salience of Sanctions on Russia"."""
     parts = name.split(".")
-    actor = _actor_name(scenario, parts[0])
+    actor = actor_name(scenario, parts[0])
     if len(parts) >= 3 and parts[2] in scenario.issue_ids:
         what = text(f"input.{parts[1]}", lang, issue=scenario.issue(parts[2]).display_name)
     elif len(parts) == 2:
@@ -610,7 +330,7 @@ def tornado_chart(
         for r in ranking.get(iss.id, [])
         if r["low"] is not None and r["high"] is not None and r["low"] != r["high"]
     ][:top]
-    chart = _new_chart(lang, 8, 0.42 * max(len(rows), 2) + 1.5, scenario)
+    chart = new_chart(lang, 8, 0.42 * max(len(rows), 2) + 1.5, scenario)
     with chart.drawing():
         ax = chart.subplots()
         centre = point.get(iss.id)
@@ -633,7 +353,7 @@ def tornado_chart(
                 label=text("chart.tornado.high", lang) if y == 0 else None,
             )
         names = [input_label(scenario, r["input"], lang) for r in rows]
-        ax.set_yticks(range(len(rows)), _wrap_labels(chart, names, 0.4))
+        ax.set_yticks(range(len(rows)), wrap_labels(chart, names, 0.4))
         if centre is not None:
             ax.axvline(centre, color="black", lw=1, label=text("chart.point", lang))
         ends = [x for r in rows for x in (r["low"], r["high"])] + (
@@ -657,16 +377,19 @@ def tornado_chart(
                 color="dimgrey",
                 bbox={"facecolor": "white", "edgecolor": "none"},
             )
-            _fit_text(chart, note, 0.8 * chart.bbox.width)
-        _plain_numbers(ax)
+            fit_text(chart, note, 0.8 * chart.bbox.width)
+        plain_numbers(ax)
         ax.set_xlabel(text("chart.tornado.axis", lang))
         handles, labels = ax.get_legend_handles_labels()
         if handles:
-            _legend(chart, handles, labels, fontsize=8)
-        _title(
+            chart_legend(chart, handles, labels, fontsize=8)
+        chart_title(
             chart,
             text(
-                "chart.tornado.title", lang, issue=iss.display_name, model=model_title(model, lang)
+                "chart.tornado.title",
+                lang,
+                issue=iss.display_name,
+                model=model_title(model, lang),
             ),
         )
     return chart
@@ -697,15 +420,15 @@ def challenge_chart(
         params = eu.resolve(given.get("preset"), given.get("params") or {})
     arrays = scenario.to_arrays()
     issues = _issues(scenario, issue)
-    chart = _new_chart(lang, 9, 3.6 * ((len(issues) + 1) // 2) + 0.6, scenario)
+    chart = new_chart(lang, 9, 3.6 * ((len(issues) + 1) // 2) + 0.6, scenario)
     with chart.drawing():
-        axes = _grid(chart, len(issues))
+        axes = grid(chart, len(issues))
         for ax, iss in zip(axes, issues, strict=True):
             k = scenario.issue_ids.index(iss.id)
             members, first = opening_round(arrays, params, k)  # type: ignore[arg-type]
             ax.axhline(0, color="grey", lw=0.8)
             ax.axvline(0, color="grey", lw=0.8)
-            _panel_title(chart, ax, iss.display_name, _cols(len(issues)))
+            panel_title(chart, ax, iss.display_name, grid_columns(len(issues)))
             if len(members) < 2:
                 ax.text(
                     0.5,
@@ -721,7 +444,7 @@ def challenge_chart(
                 for q, j in enumerate(members):
                     if p == q:
                         continue
-                    ax.plot(a[p, q], b[p, q], "o", color=_color(scenario, arrays.actor_ids[i]))
+                    ax.plot(a[p, q], b[p, q], "o", color=actor_color(scenario, arrays.actor_ids[i]))
                     ax.annotate(
                         f"{arrays.actor_ids[i]}→{arrays.actor_ids[j]}",
                         (a[p, q], b[p, q]),
@@ -751,7 +474,7 @@ def challenge_chart(
             ax.set_ylabel(text("chart.challenges.y", lang), fontsize=8)
         # The map is eu's whatever the run's models were: the title says so.
         title = text("chart.challenges.title", lang)
-        _title(chart, text("chart.titled", lang, title=title, model=model_title("eu", lang)))
+        chart_title(chart, text("chart.titled", lang, title=title, model=model_title("eu", lang)))
     return chart
 
 
@@ -763,7 +486,7 @@ def variants_chart(
     model = _model(baseline, model)
     variants = comparison.get("variants", {})
     height = 0.55 * len(scenario.issues) * (1 + len(variants) / 4) + 1.6
-    chart = _new_chart(lang, 9, height, scenario, *variants)
+    chart = new_chart(lang, 9, height, scenario, *variants)
     with chart.drawing():
         ax = chart.subplots()
         names = [text("chart.baseline", lang), *variants]
@@ -808,14 +531,14 @@ def variants_chart(
                 )
         ax.set_yticks(
             range(len(scenario.issues)),
-            _wrap_labels(chart, [i.display_name for i in scenario.issues], 0.3),
+            wrap_labels(chart, [i.display_name for i in scenario.issues], 0.3),
         )
         ax.invert_yaxis()
         ax.set_xlim(-2, 102)
         ax.set_xlabel(text("chart.variants.axis", lang))
         handles, labels = ax.get_legend_handles_labels()
-        _legend(chart, handles, labels, fontsize=8)
-        _title(chart, text("chart.variants.title", lang, model=model_title(model, lang)))
+        chart_legend(chart, handles, labels, fontsize=8)
+        chart_title(chart, text("chart.variants.title", lang, model=model_title(model, lang)))
     return chart
 
 
@@ -857,6 +580,18 @@ def chart(
     return _DRAW[kind](scenario, data, model=model, issue=issue, lang=lang)
 
 
-def kinds_for(source: str) -> Sequence[str]:
-    """The chart kinds a run of kind ``source`` can draw."""
-    return [k for k, s in SOURCES.items() if s == source]
+__all__ = [
+    "FORMATS",
+    "KINDS",
+    "SOURCES",
+    "Chart",
+    "challenge_chart",
+    "chart",
+    "distribution_chart",
+    "gains_chart",
+    "input_label",
+    "model_title",
+    "rounds_chart",
+    "tornado_chart",
+    "variants_chart",
+]

@@ -4,7 +4,11 @@ matplotlib's default font (DejaVu Sans) has no CJK glyphs. :func:`cjk_font`
 looks for an installed CJK font through matplotlib's font manager: first
 the families known to cover Chinese (Noto Sans CJK, Source Han Sans,
 WenQuanYi, ...), then any installed font whose character map holds a few
-common Chinese characters. Charts then use a fallback list (:func:`families`)
+common Chinese characters, and last any font file on the system that matplotlib's
+font cache does not list yet (a font installed after the cache was built), which
+it registers for this process. A font that draws every character as the same box
+(matplotlib's own "Last Resort" font) is never taken for a CJK font.
+Charts then use a fallback list (:func:`families`)
 so that Latin text keeps DejaVu Sans and each CJK glyph comes from the CJK
 font (matplotlib >= 3.6 falls back glyph by glyph).
 
@@ -40,14 +44,20 @@ INSTALL_HINT = "apt-get install fonts-wqy-microhei (or fonts-noto-cjk)"
 
 
 def covers(path: str, chars: str = PROBE) -> bool:
-    """Whether the font file at ``path`` has a glyph for every character of ``chars``."""
+    """Whether the font file at ``path`` has a glyph of its own for every character of ``chars``.
+
+    Distinct characters must map to distinct glyphs: a fallback font such as
+    matplotlib's "Last Resort High-Efficiency" maps every code point of a block
+    to one placeholder box, which is no way to write Chinese.
+    """
     from matplotlib.ft2font import FT2Font
 
     try:
         cmap = FT2Font(path).get_charmap()
     except (OSError, RuntimeError, ValueError):
         return False
-    return all(ord(c) in cmap for c in chars)
+    glyphs = [cmap.get(ord(c), 0) for c in dict.fromkeys(chars)]
+    return 0 not in glyphs and len(set(glyphs)) == len(glyphs)
 
 
 @lru_cache(maxsize=1)
@@ -55,13 +65,21 @@ def cjk_font() -> str | None:
     """The family name of an installed font that writes Chinese, or None."""
     from matplotlib import font_manager
 
-    installed = {f.name: f.fname for f in font_manager.fontManager.ttflist}
+    manager = font_manager.fontManager
+    installed = {f.name: f.fname for f in manager.ttflist}
     for name in KNOWN_CJK:
         if name in installed and covers(installed[name]):
             return name
     for name, path in sorted(installed.items()):
         if covers(path):
             return name
+    # matplotlib's font cache may predate the CJK font (installed after matplotlib
+    # first ran): look at the system's font files the cache does not know.
+    known = {f.fname for f in manager.ttflist}
+    for path in sorted(set(font_manager.findSystemFonts()) - known):
+        if covers(path):
+            manager.addfont(path)
+            return font_manager.FontProperties(fname=path).get_name()
     return None
 
 

@@ -174,9 +174,11 @@ def allowed_methods(request: Request) -> str:
     files) serves GET only.
     """
     methods: set[str] = set()
+    # The scope as the app received it (a mount it went through has lengthened root_path).
+    scope = {**request.scope, "root_path": request.scope.get("app_root_path", "")}
     for route in request.app.router.routes:
         for method in ("GET",) if isinstance(route, Mount) else METHODS:
-            if route.matches({**request.scope, "method": method})[0] == Match.FULL:
+            if route.matches({**scope, "method": method})[0] == Match.FULL:
                 methods.add(method)
     if "GET" in methods:
         methods.add("HEAD")

@@ -67,7 +67,7 @@ Decisions where KTAB has no counterpart:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -76,12 +76,6 @@ from detente.arrays import FloatArray, ScenarioArrays
 from detente.errors import ParameterError
 from detente.models.base import Model, Outcome, register
 from detente.models.smp.dynamics import Actors, History, Options, simulate
-
-if TYPE_CHECKING:
-    from rich.console import Console
-
-    from detente.forecast import ModelResult
-    from detente.scenario import Scenario
 
 #: KTAB's XML ``ModelParameters`` element names and the parameters they set.
 KTAB_PARAMETERS: dict[str, str] = {
@@ -271,34 +265,6 @@ class SpatialModelOfPolitics(Model):
             warnings=warnings,
             notes=notes,
         )
-
-    def render(self, result: ModelResult, scenario: Scenario, console: Console) -> None:
-        from rich.markup import escape
-        from rich.table import Table
-
-        probs: dict[str, float | None] = result.outcome.extras.get("probabilities", {})
-        final = result.rounds[-1] if result.rounds else {}
-        table = Table(
-            title=escape(f"Final positions and their probabilities [{result.model}]"),
-            title_justify="left",
-        )
-        table.add_column("actor")
-        table.add_column("probability", justify="right", style="bold")
-        for issue in scenario.issues:
-            table.add_column(issue.display_name, justify="right")
-
-        def order(actor_id: str) -> float:
-            p = probs.get(actor_id)
-            return 1.0 if p is None else -p
-
-        for actor in sorted(scenario.actors, key=lambda a: order(a.id)):
-            p = probs.get(actor.id)
-            cells = []
-            for issue in scenario.issues:
-                x = final.get(issue.id, {}).get(actor.id)
-                cells.append("—" if x is None else f"{x:.1f}")
-            table.add_row(actor.display_name, "—" if p is None else f"{p:.3f}", *cells)
-        console.print(table)
 
 
 def _by_actor(ids: tuple[str, ...], values: FloatArray) -> dict[str, float | None]:

@@ -1,0 +1,301 @@
+"""Would a table's deal stick? Veto players, the no-deal point and its cost.
+
+A deal struck at the table must be accepted by every actor whose consent it
+needs, seated or not (Tsebelis 2002, *Veto Players*; Putnam 1988,
+International Organization 42(3), on ratification). detente scores a
+package x for a veto player v against the point where each issue stands if
+the talks fail, d, plus v's cost of that failure, c_v >= 0 (Fearon 1995,
+International Organization 49(3): costly fighting widens the range of
+settlements every side prefers):
+
+    margin_v(x) = sum over v's veto issues k of s_vk (|d_k - p_vk| - |x_k - p_vk|) + c_v
+
+in normalised units (every scale mapped to [0, 1], see :mod:`detente.arrays`,
+so the division by ``hi_k - lo_k`` is implicit); v accepts x when
+``margin_v(x) >= 0``. It is :mod:`detente.gains` with the no-deal point in
+place of the status quo, restricted to the issues v can veto.
+
+When some veto player rejects the table's forecast f, the *nearest
+acceptable package* is the x every veto player accepts (each x_k within its
+scale) that the table gives up least for, ``sum_k W_k |x_k - f_k|`` with W_k
+the seated actors' total capability x salience on issue k. Each acceptance
+set is convex and linear once every |.| is split with an auxiliary
+variable, so this is a linear programme (HiGHS through
+:func:`scipy.optimize.linprog`). It is always feasible: the no-deal point
+itself gives every veto player its cost, which is >= 0. Concessions go where
+a veto player cares most relative to the table, as exchange would. When
+several packages tie, a second stage keeps the first stage's objective
+(within 1e-9 relative) as a constraint and takes the package of least
+``sum_k (x_k - f_k)^2``, a quadratic programme solved by SLSQP
+(:func:`scipy.optimize.minimize`) from the first stage's answer; should it
+not return a feasible package at least as close, the first stage's answer
+stands (that answer is itself optimal, only perhaps not the tie-break's).
+
+Every function takes arrays, never a scenario; the acceptance rule is
+vectorised over leading (Monte Carlo draw) axes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from detente.arrays import BoolArray, FloatArray
+
+#: A veto player accepts when its margin is at least ``-ACCEPT_TOL``: the
+#: solver's answers are exact only to about this, and no estimate is finer.
+ACCEPT_TOL = 1e-9
+#: A veto player's condition binds at a package when its margin is within this of 0.
+BINDING_TOL = 1e-6
+
+
+def margins(
+    positions: FloatArray,
+    salience: FloatArray,
+    veto: BoolArray,
+    no_deal: FloatArray,
+    cost: FloatArray,
+    package: FloatArray,
+) -> FloatArray:
+    """Every actor's acceptance margin for ``package``, shape ``(..., n_actors)``.
+
+    ``positions`` and ``salience`` are ``(..., n_actors, n_issues)`` (NaN
+    position where an actor is not involved), ``veto`` ``(n_actors,
+    n_issues)`` (True where the actor's consent is needed on the issue),
+    ``no_deal`` and ``package`` ``(..., n_issues)``, ``cost`` ``(...,
+    n_actors)``; all normalised. Issues where the package or the no-deal
+    point is NaN (no forecast, no reference) are left out of the sum. An
+    actor with no veto gets its cost (it has nothing to judge).
+
+    >>> p = np.array([[0.0]]); s = np.array([[1.0]]); v = np.array([[True]])
+    >>> margins(p, s, v, np.array([0.3]), np.array([0.0]), np.array([0.8]))
+    array([-0.5])
+    >>> margins(p, s, v, np.array([0.3]), np.array([0.6]), np.array([0.8]))  # a cost of no deal
+    array([0.1])
+    """
+    x = np.asarray(package, dtype=float)[..., None, :]
+    d = np.asarray(no_deal, dtype=float)[..., None, :]
+    p = np.asarray(positions, dtype=float)
+    delta = np.abs(d - p) - np.abs(x - p)
+    counts = np.asarray(veto, dtype=bool) & ~np.isnan(delta)
+    per_issue = np.where(counts, np.asarray(salience, dtype=float) * delta, 0.0)
+    return per_issue.sum(axis=-1) + np.asarray(cost, dtype=float)
+
+
+def veto_players(veto: BoolArray) -> BoolArray:
+    """Actors whose consent some issue needs, shape ``(n_actors,)``."""
+    return np.any(np.asarray(veto, dtype=bool), axis=-1, keepdims=False).astype(bool)
+
+
+def accepts(
+    positions: FloatArray,
+    salience: FloatArray,
+    veto: BoolArray,
+    no_deal: FloatArray,
+    cost: FloatArray,
+    package: FloatArray,
+) -> BoolArray:
+    """Whether each actor accepts ``package`` (True for actors with no veto).
+
+    Shapes as in :func:`margins`; the answer is ``(..., n_actors)``, so with a
+    leading draw axis it says who accepts in each draw.
+
+    >>> p = np.array([[0.0], [1.0]]); s = np.ones((2, 1)); v = np.array([[True], [False]])
+    >>> accepts(p, s, v, np.array([0.3]), np.zeros(2), np.array([0.8])).tolist()
+    [False, True]
+    """
+    m = margins(positions, salience, veto, no_deal, cost, package)
+    return (m >= -ACCEPT_TOL) | ~veto_players(veto)
+
+
+@dataclass(frozen=True)
+class Ratification:
+    """The veto players' verdict on a table's forecast, and the nearest acceptable package.
+
+    ``accepts`` and ``binding`` have one entry per actor (True for actors with
+    no veto, and False, respectively); ``nearest`` is normalised, one entry per
+    issue (the forecast itself when every veto player accepts it);
+    ``margins`` are every actor's margins at the forecast.
+    """
+
+    accepts: BoolArray
+    accepted: bool
+    nearest: FloatArray
+    binding: BoolArray
+    margins: FloatArray
+
+
+def ratify(
+    positions: FloatArray,
+    salience: FloatArray,
+    veto: BoolArray,
+    no_deal: FloatArray,
+    cost: FloatArray,
+    forecast: FloatArray,
+    table_weight: FloatArray,
+) -> Ratification:
+    """Who accepts ``forecast``, and the nearest package every veto player accepts.
+
+    Arrays without a draw axis: ``positions``, ``salience``, ``veto`` ``(n_actors,
+    n_issues)``; ``no_deal``, ``forecast``, ``table_weight`` (W_k, the seated
+    actors' total capability x salience) ``(n_issues,)``; ``cost``
+    ``(n_actors,)``. Binding veto players are those whose margin is 0 (within
+    :data:`BINDING_TOL`) at the nearest package; none when the forecast is
+    accepted.
+
+    >>> r = ratify(np.array([[0.0]]), np.ones((1, 1)), np.array([[True]]), np.array([0.3]),
+    ...            np.zeros(1), np.array([0.8]), np.ones(1))
+    >>> bool(r.accepted), round(float(r.nearest[0]), 6), r.binding.tolist()
+    (False, 0.3, [True])
+    """
+    f = np.asarray(forecast, dtype=float)
+    at_f = margins(positions, salience, veto, no_deal, cost, f)
+    players = veto_players(veto)
+    verdict = (at_f >= -ACCEPT_TOL) | ~players
+    if verdict.all():
+        return Ratification(verdict, True, f.copy(), np.zeros_like(players), at_f)
+    x = nearest_package(positions, salience, veto, no_deal, cost, f, table_weight)
+    at_x = margins(positions, salience, veto, no_deal, cost, x)
+    binding = players & (np.abs(at_x) <= BINDING_TOL)
+    return Ratification(verdict, False, x, binding, at_f)
+
+
+def nearest_package(
+    positions: FloatArray,
+    salience: FloatArray,
+    veto: BoolArray,
+    no_deal: FloatArray,
+    cost: FloatArray,
+    forecast: FloatArray,
+    table_weight: FloatArray,
+) -> FloatArray:
+    """The acceptable package closest to ``forecast`` (see the module docstring).
+
+    Shapes as in :func:`ratify`. Issues with no forecast stay NaN and are no
+    part of the package.
+    """
+    lp = _LinearProgramme.build(positions, salience, veto, no_deal, cost, forecast, table_weight)
+    out = np.asarray(forecast, dtype=float).copy()
+    out[lp.issues] = lp.solve()
+    return out
+
+
+@dataclass(frozen=True)
+class _LinearProgramme:
+    """min c.z s.t. A z <= b, 0 <= z <= upper, z = (x, u, t): the package x on the
+    usable issues, u_k >= |x_k - f_k|, and t_j >= |x_k - y_j| for each distinct point
+    j = (k, y_j) some veto player holds (veto players at the same position on an issue
+    share one t_j: the same least value, fewer variables)."""
+
+    issues: BoolArray
+    target: FloatArray
+    c: FloatArray
+    a: FloatArray
+    b: FloatArray
+    upper: FloatArray
+
+    @classmethod
+    def build(
+        cls,
+        positions: FloatArray,
+        salience: FloatArray,
+        veto: BoolArray,
+        no_deal: FloatArray,
+        cost: FloatArray,
+        forecast: FloatArray,
+        table_weight: FloatArray,
+    ) -> _LinearProgramme:
+        f = np.asarray(forecast, dtype=float)
+        d = np.asarray(no_deal, dtype=float)
+        issues = ~np.isnan(f)
+        p = np.asarray(positions, dtype=float)[:, issues]
+        s = np.asarray(salience, dtype=float)[:, issues]
+        # Veto pairs (v, k) that count: a position, a no-deal point and some salience.
+        pairs_v, pairs_k = np.nonzero(
+            np.asarray(veto, dtype=bool)[:, issues] & ~np.isnan(p) & ~np.isnan(d[issues]) & (s > 0)
+        )
+        held = np.column_stack([pairs_k, p[pairs_v, pairs_k]])
+        points, point_of = np.unique(held, axis=0, return_inverse=True)
+        point_of = point_of.reshape(-1)
+        m, n_points = int(issues.sum()), len(points)
+        players = np.unique(pairs_v)
+        rows_a, rows_b = [], []
+        eye = np.eye(m)
+        # x_k - u_k <= f_k and -x_k - u_k <= -f_k
+        rows_a += [np.hstack([eye, -eye, np.zeros((m, n_points))])]
+        rows_a += [np.hstack([-eye, -eye, np.zeros((m, n_points))])]
+        rows_b += [f[issues], -f[issues]]
+        # x_k - t_j <= y_j and -x_k - t_j <= -y_j for each point j = (k, y_j)
+        pick = np.zeros((n_points, m))
+        pick[np.arange(n_points), points[:, 0].astype(int)] = 1.0
+        y = points[:, 1]
+        rows_a += [np.hstack([pick, np.zeros((n_points, m)), -np.eye(n_points)])]
+        rows_a += [np.hstack([-pick, np.zeros((n_points, m)), -np.eye(n_points)])]
+        rows_b += [y, -y]
+        # sum_k s_vk t_(k, p_vk) <= c_v + sum_k s_vk |d_k - p_vk| for each veto player v
+        weight = s[pairs_v, pairs_k]
+        at_d = weight * np.abs(d[issues][pairs_k] - p[pairs_v, pairs_k])
+        budget = np.zeros((len(players), 2 * m + n_points))
+        rank = np.searchsorted(players, pairs_v)
+        np.add.at(budget, (rank, 2 * m + point_of), weight)
+        rows_a += [budget]
+        rows_b += [
+            np.asarray(cost, dtype=float)[players]
+            + np.bincount(rank, weights=at_d, minlength=len(players))
+        ]
+        c = np.concatenate([np.zeros(m), np.asarray(table_weight, dtype=float)[issues]])
+        return cls(
+            issues=issues,
+            target=f[issues],
+            c=np.concatenate([c, np.zeros(n_points)]),
+            a=np.vstack(rows_a),
+            b=np.concatenate(rows_b),
+            upper=np.concatenate([np.ones(m), np.full(m + n_points, np.inf)]),
+        )
+
+    def solve(self) -> FloatArray:
+        """Stage 1 (the table's weighted loss, HiGHS), then stage 2 (the tie-break)."""
+        from scipy.optimize import linprog
+
+        bounds = np.column_stack([np.zeros_like(self.upper), self.upper])
+        first = linprog(
+            self.c,
+            A_ub=self.a,
+            b_ub=self.b,
+            bounds=bounds,
+            method="highs",
+            options={"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10},
+        )
+        if first.status != 0:
+            # Unreachable for checked input: the no-deal point is always feasible.
+            raise RuntimeError(f"nearest acceptable package: {first.message}")
+        return self._tie_break(np.asarray(first.x, dtype=float), float(first.fun))
+
+    def _tie_break(self, z0: FloatArray, best: float) -> FloatArray:
+        """Among packages within 1e-9 (relative) of the least loss, the closest in squares."""
+        from scipy.optimize import Bounds, LinearConstraint, minimize
+
+        m = len(self.target)
+        a = np.vstack([self.a, self.c])
+        b = np.concatenate([self.b, [best + 1e-9 * max(1.0, abs(best))]])
+
+        def squares(z: FloatArray) -> tuple[float, FloatArray]:
+            gap = z[:m] - self.target
+            grad = np.zeros_like(z)
+            grad[:m] = 2 * gap
+            return float(gap @ gap), grad
+
+        second = minimize(
+            squares,
+            z0,
+            jac=True,
+            method="SLSQP",
+            bounds=Bounds(np.zeros_like(self.upper), self.upper),
+            constraints=[LinearConstraint(a, -np.inf, b)],
+            options={"ftol": 1e-14, "maxiter": 500},
+        )
+        z = np.clip(np.asarray(second.x, dtype=float), 0.0, self.upper)
+        feasible = bool(np.all(a @ z <= b + ACCEPT_TOL))
+        closer = squares(z)[0] <= squares(z0)[0]
+        return (z if second.success and feasible and closer else z0)[:m]

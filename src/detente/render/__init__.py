@@ -1,0 +1,1 @@
+"""Presentation: what the terminal shows of results (the models never print)."""
