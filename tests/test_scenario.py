@@ -116,6 +116,11 @@ def test_valid_base() -> None:
         ("issues/0/id", "land use", ["issue", "letters, digits"]),
         ("actors/0/salience/land", 0, ["issue 'land'", "no actor at the table has a positive"]),
         ("title", _DELETE, ["title", "Field required"]),
+        ("as_of", "spring 2025", ["as_of", "'spring 2025' is not a calendar date", "YYYY-MM-DD"]),
+        ("as_of", "2025-02-19T10:30", ["as_of", "not a calendar date"]),
+        ("revisions", {"A.positions.ghost": "x"}, ["revisions › A.positions.ghost", "no input"]),
+        ("revisions", {"Z": "x"}, ["revisions › Z", "US.positions.territory"]),
+        ("revisions", {"land.notes": "x"}, ["revisions › land.notes", "names no input"]),
     ],
 )
 def test_bad_input_is_refused_with_a_clear_message(
@@ -124,6 +129,20 @@ def test_bad_input_is_refused_with_a_clear_message(
     messages = refused(mutate(path, value))
     assert any(all(e in m for e in expected) for m in messages), messages
     assert all("fix:" in m for m in messages), messages
+
+
+def test_a_date_and_revisions_are_kept() -> None:
+    """``as_of`` reads from YAML's date, ISO text or a spreadsheet's midnight; the tree
+    writes it as text, so JSON (the run store) and every format can hold it."""
+    import datetime as dt
+
+    for given in (dt.date(2025, 2, 19), "2025-02-19", dt.datetime(2025, 2, 19)):
+        tree = mutate("as_of", given)
+        tree["revisions"] = {"A.positions.land": "moved", "land.status_quo": "a new line", "A": "x"}
+        s = Scenario.from_tree(tree)
+        assert s.as_of == dt.date(2025, 2, 19)
+        assert s.to_tree()["as_of"] == "2025-02-19"
+        assert Scenario.from_tree(s.to_tree()) == s
 
 
 def test_several_problems_are_reported_together() -> None:

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from detente import load, save
 from detente.errors import ScenarioError
 from detente.scenario import Scenario
+from tests.conftest import EXAMPLES
 from tests.strategies import scenario_trees
 
 FORMATS = [".yaml", ".csv", ".xlsx"]
@@ -22,6 +23,14 @@ FORMATS = [".yaml", ".csv", ".xlsx"]
 @pytest.mark.parametrize("name", ["ukraine-2025.yaml", "ukraine-2025.zh.yaml"])
 def test_examples_round_trip(tmp_path: Path, suffix: str, name: str, flagship: Path) -> None:
     original = load(flagship.with_name(name))
+    save(original, tmp_path / f"s{suffix}")
+    assert load(tmp_path / f"s{suffix}") == original
+
+
+@pytest.mark.parametrize("suffix", FORMATS)
+def test_a_dated_snapshot_with_revisions_round_trips(tmp_path: Path, suffix: str) -> None:
+    original = load(EXAMPLES / "ukraine-2025-26" / "2025-08-19.yaml")
+    assert original.as_of is not None and original.revisions
     save(original, tmp_path / f"s{suffix}")
     assert load(tmp_path / f"s{suffix}") == original
 

@@ -13,6 +13,7 @@ from detente.cli import (  # noqa: F401 - registers their commands
     runs,
     serve,
     simulate,
+    track,
     unanimity,
 )
 from detente.cli.common import app

@@ -13,7 +13,7 @@ from detente.cli.runs import DbOpt, SaveOpt, record
 from detente.errors import ParameterError
 from detente.scenario import Scenario
 
-KIND_HELP = "rounds, gains, distribution, tornado, challenges (eu) or variants"
+KIND_HELP = "rounds, gains, distribution, tornado, challenges (eu), variants or track"
 LangOpt = Annotated[str, typer.Option("--lang", help="language of the labels: en or zh")]
 
 
@@ -106,9 +106,32 @@ def gather(
     return scenario, result.to_dict()
 
 
+def track_chart(
+    source: str,
+    observed: Path | None,
+    model: str | None,
+    preset: str | None,
+    params: dict[str, Any],
+    issue: str | None,
+    lang: str,
+) -> Any:
+    """The track chart of the dated snapshots in ``source`` (a folder or one file)."""
+    charts_module()
+    from detente.report.track_chart import track_chart as draw
+    from detente.track import track
+
+    result = track(source, observed=observed, model=model or "all", preset=preset, params=params)
+    for warning in result.warnings:
+        warn(warning)
+    return draw(result.chart_data(), issue=issue, lang=lang)
+
+
 @app.command()
 def plot(
-    source: Annotated[str, typer.Argument(help="a saved run's id, or a scenario file")],
+    source: Annotated[
+        str,
+        typer.Argument(help="a saved run's id, a scenario file, or (--kind track) a track folder"),
+    ],
     kind: Annotated[str, typer.Option("--kind", "-k", help=KIND_HELP)],
     output: Annotated[Path, typer.Option("--output", "-o", help="file to write: .png or .svg")],
     model: Annotated[
@@ -120,6 +143,9 @@ def plot(
         int, typer.Option(min=2, help="draws, when a distribution or tornado is made now")
     ] = 1000,
     seed: Annotated[int, typer.Option(min=0, help="random seed of those draws")] = 0,
+    observed: Annotated[
+        Path | None, typer.Option(help="observations to mark on a track chart")
+    ] = None,
     preset: PresetOpt = None,
     param: ParamOpt = None,
     db: DbOpt = None,
@@ -134,6 +160,10 @@ def plot(
                 f"cannot write a chart as {output.suffix or '(no extension)'!r}; "
                 f"use one of: {', '.join(charts.FORMATS)}"
             )
+        if kind == "track":
+            chart = track_chart(source, observed, model, preset, parse_params(param), issue, lang)
+            out.print(f"wrote {chart.write(output)}", highlight=False)
+            return
         scenario, data = gather(
             source,
             kind,

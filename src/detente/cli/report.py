@@ -40,9 +40,25 @@ def made_meta(kind: str, result: Any) -> dict[str, Any]:
     return meta
 
 
+def write_track_briefing(
+    folder: Path, output: Path, lang: str, model: str, preset: str | None, params: dict[str, Any]
+) -> None:
+    """The track briefing of the dated snapshots in ``folder`` (its observations file too)."""
+    from detente.report.track_html import render
+    from detente.track import track
+
+    result = track(folder, model=model, preset=preset, params=params)
+    for warning in result.warnings:
+        warn(warning)
+    output.write_text(render(result, lang=lang), encoding="utf-8")
+    out.print(f"wrote {output}", highlight=False)
+
+
 @app.command()
 def report(
-    source: Annotated[str, typer.Argument(help="a scenario file, or a saved run's id")],
+    source: Annotated[
+        str, typer.Argument(help="a scenario file, a saved run's id, or a track's folder")
+    ],
     output: Annotated[Path, typer.Option("--output", "-o", help="the HTML file to write")],
     lang: LangOpt = "en",
     model: Annotated[
@@ -73,6 +89,9 @@ def report(
         charts_module()
         from detente.report.html import gather, render
 
+        if Path(source).is_dir():
+            write_track_briefing(Path(source), output, lang, model, preset, parse_params(param))
+            return
         started = datetime.now(UTC)
         given: dict[str, Any] = {}
         run_info = None

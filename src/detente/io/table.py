@@ -11,7 +11,8 @@ Three tables hold one scenario:
 ``issues`` (``X.issues.csv``, or sheet ``issues``): ``id, name, scale_low,
     scale_high, label_low, label_high, status_quo``.
 ``meta`` (``X.meta.csv``, or sheet ``meta``): rows ``key, value`` with keys
-    ``title`` and ``source``.
+    ``title``, ``source``, ``as_of`` (``YYYY-MM-DD``) and one
+    ``revisions.KEY`` per revision note (``revisions.US.positions.territory``).
 ``variants`` (``X.variants.csv``, or sheet ``variants``; only when the
     scenario has what-ifs): columns ``variant, description, round, change``.
     Each row is one change of a variant, written as a YAML mapping
@@ -168,8 +169,18 @@ class _TableReader:
         out: dict[str, Any] = {}
         for number, rec in records:
             key = rec.get("key", "")
-            if key not in ("title", "source"):
-                self.problem(file, f"row {number}", f"unknown key {key!r}", "use title or source")
+            if key.startswith("revisions.") and len(key) > len("revisions."):
+                out.setdefault("revisions", {})[key.removeprefix("revisions.")] = rec.get(
+                    "value", ""
+                )
+                continue
+            if key not in ("title", "source", "as_of"):
+                self.problem(
+                    file,
+                    f"row {number}",
+                    f"unknown key {key!r}",
+                    "use title, source, as_of or revisions.KEY",
+                )
                 continue
             out[key] = rec.get("value", "")
         return out
@@ -362,7 +373,7 @@ class _TableReader:
                 else Problem(files[1], p.where, p.message, p.fix)
                 if p.where.startswith("issue")
                 else Problem(files[2], p.where, p.message, p.fix)
-                if p.where in ("title", "source")
+                if p.where in ("title", "source", "as_of") or p.where.startswith("revisions")
                 else p
                 for p in exc.problems
             ]
@@ -532,8 +543,11 @@ def _tables(s: Scenario, number: Callable[[float], Any]) -> tuple[Rows, Rows, Ro
             ]
         )
     meta: Rows = [["key", "value"], ["title", s.title]]
+    if s.as_of is not None:
+        meta.append(["as_of", s.as_of.isoformat()])
     if s.source is not None:
         meta.append(["source", s.source])
+    meta += [[f"revisions.{key}", note] for key, note in (s.revisions or {}).items()]
     return actors, issues, meta
 
 

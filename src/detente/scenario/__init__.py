@@ -8,11 +8,13 @@ see it: :meth:`Scenario.to_arrays` converts it into plain NumPy arrays
 
 Tree format (YAML, or the same tree built from CSV/xlsx)::
 
-    title, source, issues: [{id, name, scale, labels: {low, high}, status_quo}],
+    title, as_of, source, issues: [{id, name, scale, labels: {low, high}, status_quo}],
     actors: [{id, name, capability, at_table, positions: {ISSUE: x},
-              salience: {ISSUE: s}, notes}]
+              salience: {ISSUE: s}, notes}], revisions: {KEY: note}
 
-A position, salience or capability is a number or ``{value, low, high,
+``as_of`` (``YYYY-MM-DD``, optional) dates the scenario, and ``revisions``
+says why inputs moved since the track's previous snapshot (see
+:mod:`detente.track`). A position, salience or capability is a number or ``{value, low, high,
 dist}``; a position and its salience may both be ``null`` (the actor is not
 involved in that issue).
 

@@ -119,6 +119,9 @@ def pydantic_problems(
         if err["type"] == "model_type" and loc and loc[0] == "actors":
             message = f"expected a number or {{value, low, high}}, got {err['input']!r}"
             fix = "write a number without quotes, e.g. 50"
+        if loc == ["as_of"]:
+            message = f"{err['input']!r} is not a calendar date"
+            fix = "write the day as YYYY-MM-DD, e.g. as_of: 2025-02-19"
         key = (where, message)
         if key in seen:
             continue
@@ -228,6 +231,7 @@ def check(
 
     if not problems:
         _check_shocks(add, "shocks", scenario.shocks, scenario.actors)
+    _check_revisions(add, scenario)
     if not problems and scenario.variants:
         for name in scenario.variants:
             if not name or name.strip() != name or "\n" in name:
@@ -256,6 +260,36 @@ def check(
                     "give an actor with at_table: true a salience above 0 on this issue",
                 )
     return problems
+
+
+#: What a revision's key may name besides actors and issues: the scenario's other inputs.
+REVISION_TOPS = ("shocks", "model_params")
+REVISION_HELP = (
+    "write ACTOR, ACTOR.FIELD or ACTOR.FIELD.ISSUE (e.g. US.positions.territory), "
+    "or ISSUE.FIELD (e.g. territory.status_quo)"
+)
+
+
+def _check_revisions(add: Callable[..., None], scenario: Scenario) -> None:
+    """Every key of ``revisions`` names an input of this scenario (a note for nothing
+    is a typo)."""
+    actor_fields = set(Actor.model_fields) - {"id", "name", "notes"}
+    issue_fields = set(Issue.model_fields) - {"id", "name", "labels"}
+    actors, issues = set(scenario.actor_ids), set(scenario.issue_ids)
+    for key in scenario.revisions or {}:
+        head, _, rest = key.partition(".")
+        field, _, issue = rest.partition(".")
+        if head in actors:
+            fine = not rest or (
+                field in actor_fields
+                and (not issue or (field in ("positions", "salience") and issue in issues))
+            )
+        elif head in issues:
+            fine = not rest or (field in issue_fields and not issue)
+        else:
+            fine = key in REVISION_TOPS
+        if not fine:
+            add(f"revisions › {key}", "names no input of this scenario", REVISION_HELP)
 
 
 def _check_shocks(

@@ -8,6 +8,7 @@ what-ifs in :mod:`.whatifs`, and the checks of the whole in :mod:`.check`
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
@@ -55,6 +56,41 @@ class Estimate(_Strict):
         if self.low is not None and self.high is not None:
             return self.low, self.high
         return self.value, self.value
+
+
+def parse_date(value: Any) -> date | None:
+    """A calendar day from YAML's date or ``YYYY-MM-DD`` text; None if it is neither.
+
+    A spreadsheet's date (a time of exactly midnight) counts as its day; any
+    other time of day is refused (None): scenarios and observations are dated
+    by the day.
+    """
+    if isinstance(value, datetime):
+        return value.date() if value.time() == datetime.min.time() else None
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            return None
+        return parse_date(moment) if moment.tzinfo is None else None
+    return None
+
+
+def _as_date(value: Any) -> Any:
+    """Let ``as_of`` be written as YAML's date or as ``YYYY-MM-DD`` text (a CSV cell)."""
+    if value is None:
+        return None
+    day = parse_date(value)
+    if day is None:
+        raise ValueError(f"{value!r} is not a calendar date: write it as YYYY-MM-DD")
+    return day
 
 
 def _list_to_tuple(value: Any) -> Any:
@@ -171,6 +207,13 @@ class Scenario(_Strict):
     #: Parameters a file sets for models, ``{model: {name: value}}`` (e.g. a
     #: KTAB XML file's ModelParameters for ``smp``); given parameters override them.
     model_params: dict[str, dict[str, Any]] | None = None
+    #: The day whose knowledge the scenario holds: a dated version of it is a
+    #: snapshot of a track (:mod:`detente.track`).
+    as_of: Annotated[date | None, BeforeValidator(_as_date)] = None
+    #: Why inputs moved since the previous snapshot of a track: ``{KEY: note}``
+    #: with KEY ``ACTOR``, ``ACTOR.FIELD``, ``ACTOR.FIELD.ISSUE`` or
+    #: ``ISSUE.FIELD`` (``US.positions.territory``, ``territory.status_quo``).
+    revisions: dict[str, str] | None = None
 
     @property
     def issue_ids(self) -> list[str]:

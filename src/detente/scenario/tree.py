@@ -37,6 +37,8 @@ def plain(x: float) -> float | int:
 
 def scenario_tree(s: Scenario) -> dict[str, Any]:
     tree: dict[str, Any] = {"title": s.title}
+    if s.as_of is not None:
+        tree["as_of"] = s.as_of.isoformat()
     if s.source is not None:
         tree["source"] = s.source
     issues = []
@@ -58,6 +60,8 @@ def scenario_tree(s: Scenario) -> dict[str, Any]:
         tree["variants"] = {name: variant_tree(v) for name, v in s.variants.items()}
     if s.shocks:
         tree["shocks"] = [shock_tree(x) for x in s.shocks]
+    if s.revisions:
+        tree["revisions"] = dict(s.revisions)
     return tree
 
 

@@ -81,7 +81,7 @@ class Settings:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The workbench for ``settings`` (a :class:`Settings`); serve it with any ASGI server."""
     from detente.store import RunStore
-    from detente.web import api, pages
+    from detente.web import api, pages, tracks
 
     settings = settings or Settings()
     if settings.token is not None and not settings.token.strip():
@@ -119,6 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(tracks.router)
     _handle_errors(app)
     app.add_middleware(_Guard, settings=settings)  # type: ignore[arg-type]
     return app

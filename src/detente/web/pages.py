@@ -19,6 +19,7 @@ from detente.web.api import REPORT_KINDS, TreeRequest, list_models, report_job, 
 from detente.web.jobs import Jobs
 from detente.web.library import Library
 from detente.web.render import VIEWS, editor_view, templates
+from detente.web.tracks import track_names
 
 router = APIRouter(include_in_schema=False)
 
@@ -69,6 +70,7 @@ def library(request: Request) -> HTMLResponse:
         "library.html",
         page="library",
         entries=lib.entries(),
+        tracks=track_names(lib),
         folder=lib.folder.name or str(lib.folder),
         max_upload=_size(request.app.state.settings.max_upload),
     )

@@ -1,0 +1,520 @@
+"""Tracks: dated versions of one scenario, how the forecast moved and why, and how it fared.
+
+An analyst does not forecast a negotiation once: each new fact gives a new
+dated version of the scenario (``as_of: YYYY-MM-DD``), and the point of a
+forecast is how it updates (Bueno de Mesquita 2011; Tetlock & Gardner 2015).
+A folder, or a list of files, of such snapshots is a *track*.
+:func:`track` is the Python face of ``detente track``: in date order, each
+snapshot's headline forecast and forecast interval (the ones ``forecast``
+shows), what changed in the inputs since the previous snapshot, each change
+with the note the analyst wrote for it (the snapshot's ``revisions``), and
+a score of every forecast against what was observed after its date
+(:mod:`detente.io.observations`): the absolute error and whether the 90%
+forecast interval held it, kept apart by kind, since a proposal is not an
+outcome.
+
+In a track folder, a YAML file with a top-level ``observations`` key is an
+observations file, not a snapshot; it is used unless ``observed`` names
+another.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from detente.errors import Problem, ScenarioError
+from detente.forecast import Forecast
+from detente.io import observations as obs_io
+from detente.io.observations import Observation
+from detente.scenario import Scenario
+
+#: Files a track folder may hold (``X.issues.csv`` and its kin are parts of ``X.csv``).
+SNAPSHOT_SUFFIXES = (".yaml", ".yml", ".csv", ".xlsx")
+_TABLE_PARTS = (".issues", ".meta", ".variants")
+#: Per-issue fields of an actor: a change is reported per issue.
+PER_ISSUE = ("positions", "salience")
+#: Words, not inputs: a changed name, label or note is no change to the forecast.
+_NOT_INPUTS = frozenset({"id", "name", "notes", "labels"})
+#: Keys of a scenario that are not inputs of its forecast.
+_NOT_SCENARIO_INPUTS = frozenset(
+    {"title", "source", "as_of", "revisions", "issues", "actors", "variants"}
+)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One dated version of the scenario, and the file it came from."""
+
+    as_of: date
+    file: str
+    scenario: Scenario
+
+
+@dataclass(frozen=True)
+class InputChange:
+    """One input that differs from the previous snapshot, with the analyst's reason."""
+
+    actor: str | None
+    issue: str | None
+    field: str
+    before: Any
+    after: Any
+    note: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "actor": self.actor,
+            "issue": self.issue,
+            "field": self.field,
+            "from": self.before,
+            "to": self.after,
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
+class Score:
+    """One forecast held against one later observation on the same issue."""
+
+    as_of: date
+    issue: str
+    observed_on: date
+    kind: str
+    observed: float
+    forecast: float
+    error: float
+    inside_90: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "issue": self.issue,
+            "observed_on": self.observed_on.isoformat(),
+            "kind": self.kind,
+            "observed": self.observed,
+            "forecast": self.forecast,
+            "error": self.error,
+            "inside_90": self.inside_90,
+        }
+
+
+@dataclass
+class TrackPoint:
+    """A snapshot, its forecast and headline, and what changed since the one before."""
+
+    snapshot: Snapshot
+    forecast: Forecast
+    summary: dict[str, Any]
+    changes: list[InputChange]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "as_of": self.snapshot.as_of.isoformat(),
+            "file": self.snapshot.file,
+            "summary": self.summary,
+            "changes": [c.to_dict() for c in self.changes],
+        }
+
+
+@dataclass
+class Track:
+    """Every snapshot's forecast in date order, and its scores against what followed."""
+
+    points: list[TrackPoint]
+    observations: list[Observation] = field(default_factory=list)
+    scores: list[Score] = field(default_factory=list)
+    model: str = "all"
+    observed_files: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def issue_ids(self) -> list[str]:
+        """Every issue of any snapshot, in order of first appearance."""
+        seen: dict[str, None] = {}
+        for point in self.points:
+            seen.update(dict.fromkeys(point.snapshot.scenario.issue_ids))
+        return list(seen)
+
+    def kinds(self) -> list[str]:
+        """The kinds of observation scored, in the order outcome, proposal."""
+        return [k for k in obs_io.KINDS if any(s.kind == k for s in self.scores)]
+
+    def accuracy(self, kind: str) -> dict[date, dict[str, float]]:
+        """Per snapshot: mean absolute error, share inside the 90% interval, and count,
+        over the scores of one kind (never pooled across kinds)."""
+        out: dict[date, dict[str, float]] = {}
+        for point in self.points:
+            day = point.snapshot.as_of
+            mine = [s for s in self.scores if s.as_of == day and s.kind == kind]
+            if mine:
+                out[day] = {
+                    "mae": sum(s.error for s in mine) / len(mine),
+                    "inside_90": sum(s.inside_90 for s in mine) / len(mine),
+                    "n": float(len(mine)),
+                }
+        return out
+
+    def chart_data(self) -> dict[str, Any]:
+        """What the track chart is drawn from: plain data, kept with a saved run."""
+        latest = {i.id: i for p in self.points for i in p.snapshot.scenario.issues}
+        return {
+            "title": self.points[-1].snapshot.scenario.title,
+            "model": self.model,
+            "issues": [
+                {"id": i.id, "name": i.display_name, "scale": list(i.scale)}
+                for i in latest.values()
+            ],
+            "snapshots": [
+                {
+                    "as_of": p.snapshot.as_of.isoformat(),
+                    "file": p.snapshot.file,
+                    "central": p.summary["central"],
+                    "interval": p.summary["interval"],
+                    "status_quo": {i.id: i.status_quo for i in p.snapshot.scenario.issues},
+                }
+                for p in self.points
+            ],
+            "observations": [o.to_dict() for o in self.observations],
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "snapshots": [p.to_dict() for p in self.points],
+            "scores": [s.to_dict() for s in self.scores],
+        }
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+
+# --- loading -------------------------------------------------------------------
+
+
+def _files_in(folder: Path) -> list[Path]:
+    """The snapshot (or observations) files of a folder, by name."""
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file()
+        and not p.name.startswith(".")
+        and p.suffix.lower() in SNAPSHOT_SUFFIXES
+        and not (p.suffix.lower() == ".csv" and Path(p.stem).suffix in _TABLE_PARTS)
+    )
+
+
+def _expand(paths: Sequence[str | Path]) -> tuple[list[Path], list[Problem]]:
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found = _files_in(path)
+            if not found:
+                problems.append(
+                    Problem(
+                        str(path),
+                        "",
+                        "a folder with no scenario files",
+                        "put the dated snapshots (.yaml, .csv or .xlsx) in it",
+                    )
+                )
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            problems.append(Problem(str(path), "", "no such file or folder", "check the path"))
+    return files, problems
+
+
+def load_snapshots(paths: Sequence[str | Path]) -> tuple[list[Snapshot], list[Path]]:
+    """The dated snapshots ``paths`` hold, in date order, and any observations files among them.
+
+    ``paths`` are folders or files, in any order. Raises :class:`ScenarioError`
+    listing every problem: a file that is no valid scenario, a snapshot
+    without ``as_of``, two snapshots of the same date.
+    """
+    from detente import io
+
+    if not paths:
+        raise ScenarioError(
+            [Problem("<track>", "", "no snapshots given", "name a folder or dated scenario files")]
+        )
+    files, problems = _expand(paths)
+    snapshots: list[Snapshot] = []
+    observed: list[Path] = []
+    for path in dict.fromkeys(files):
+        try:
+            if path.suffix.lower() in (".yaml", ".yml"):
+                tree = obs_io.read_tree(path)
+                if obs_io.is_observations(tree):
+                    observed.append(path)
+                    continue
+                scenario = Scenario.from_tree(tree, file=str(path))
+            else:
+                scenario = io.load(path)
+        except ScenarioError as exc:
+            problems.extend(exc.problems)
+            continue
+        if scenario.as_of is None:
+            problems.append(
+                Problem(
+                    str(path),
+                    "as_of",
+                    "the snapshot has no date",
+                    "add as_of: YYYY-MM-DD, the day whose knowledge it holds",
+                )
+            )
+            continue
+        snapshots.append(Snapshot(scenario.as_of, str(path), scenario))
+    problems.extend(_same_dates(snapshots))
+    if not snapshots and not problems:
+        problems.append(
+            Problem(
+                ", ".join(map(str, paths)),
+                "",
+                "no snapshots, only observations",
+                "add the dated scenarios",
+            )
+        )
+    if problems:
+        raise ScenarioError(problems)
+    return sorted(snapshots, key=lambda s: s.as_of), observed
+
+
+def _same_dates(snapshots: Sequence[Snapshot]) -> list[Problem]:
+    first: dict[date, Snapshot] = {}
+    problems = []
+    for snap in snapshots:
+        if snap.as_of in first:
+            problems.append(
+                Problem(
+                    snap.file,
+                    "as_of",
+                    f"{snap.as_of.isoformat()} is also the date of {first[snap.as_of].file}",
+                    "give each snapshot its own date, or leave one of them out",
+                )
+            )
+        else:
+            first[snap.as_of] = snap
+    return problems
+
+
+def scales(snapshots: Sequence[Snapshot]) -> dict[str, tuple[float, float]]:
+    """Each issue's scale, as its latest snapshot has it."""
+    out: dict[str, tuple[float, float]] = {}
+    for snap in snapshots:
+        out.update({i.id: i.scale for i in snap.scenario.issues})
+    return out
+
+
+# --- what changed ----------------------------------------------------------------
+
+
+def diff(before: Scenario, after: Scenario) -> list[InputChange]:
+    """Every input of ``after`` that differs from ``before``, each with its note.
+
+    Compared on the scenarios' trees, so a number and the same number written
+    as ``{value: x}`` are equal, and a key a later scenario format adds (an
+    actor's veto, say) is compared like the others. Positions and salience
+    are compared per issue; names, labels and notes are words, not inputs.
+    The note is the most specific entry of ``after.revisions`` that names the
+    change: ``ACTOR.FIELD.ISSUE``, ``ACTOR.FIELD``, ``ACTOR``; for an issue,
+    ``ISSUE.FIELD``, ``ISSUE``.
+    """
+    old, new = before.to_tree(), after.to_tree()
+    notes = dict(after.revisions or {})
+    changes: list[InputChange] = []
+    changes += _diff_issues(old["issues"], new["issues"], notes)
+    changes += _diff_actors(old["actors"], new["actors"], notes)
+    for key in sorted((old.keys() | new.keys()) - _NOT_SCENARIO_INPUTS):
+        if old.get(key) != new.get(key):
+            changes.append(InputChange(None, None, key, old.get(key), new.get(key), notes.get(key)))
+    return changes
+
+
+def _note(notes: Mapping[str, str], *keys: str) -> str | None:
+    return next((notes[k] for k in keys if k in notes), None)
+
+
+def _diff_issues(
+    old: list[dict[str, Any]], new: list[dict[str, Any]], notes: Mapping[str, str]
+) -> list[InputChange]:
+    was = {i["id"]: i for i in old}
+    now = {i["id"]: i for i in new}
+    out = []
+    for iid, item in now.items():
+        if iid not in was:
+            out.append(InputChange(None, iid, "issue", None, item.get("name", iid), notes.get(iid)))
+            continue
+        for key in _keys(was[iid], item):
+            if was[iid].get(key) != item.get(key):
+                note = _note(notes, f"{iid}.{key}", iid)
+                out.append(InputChange(None, iid, key, was[iid].get(key), item.get(key), note))
+    for iid, item in was.items():
+        if iid not in now:
+            out.append(InputChange(None, iid, "issue", item.get("name", iid), None, notes.get(iid)))
+    return out
+
+
+def _keys(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[str]:
+    """The input keys of two items, in the later item's order."""
+    return [k for k in dict.fromkeys([*b, *a]) if k not in _NOT_INPUTS]
+
+
+def _diff_actors(
+    old: list[dict[str, Any]], new: list[dict[str, Any]], notes: Mapping[str, str]
+) -> list[InputChange]:
+    was = {a["id"]: a for a in old}
+    now = {a["id"]: a for a in new}
+    out = []
+    for aid, item in now.items():
+        if aid not in was:
+            out.append(InputChange(aid, None, "actor", None, item.get("name", aid), notes.get(aid)))
+            continue
+        for key in _keys(was[aid], item):
+            a, b = was[aid].get(key), item.get(key)
+            if key in PER_ISSUE and isinstance(a, Mapping) and isinstance(b, Mapping):
+                for iid in dict.fromkeys([*b, *a]):
+                    if a.get(iid) != b.get(iid):
+                        note = _note(notes, f"{aid}.{key}.{iid}", f"{aid}.{key}", aid)
+                        out.append(InputChange(aid, iid, key, a.get(iid), b.get(iid), note))
+            elif a != b:
+                out.append(InputChange(aid, None, key, a, b, _note(notes, f"{aid}.{key}", aid)))
+    for aid, item in was.items():
+        if aid not in now:
+            out.append(InputChange(aid, None, "actor", item.get("name", aid), None, notes.get(aid)))
+    return out
+
+
+def unused_revisions(after: Scenario, changes: Sequence[InputChange]) -> list[str]:
+    """Keys of ``after.revisions`` that name no change (a note for a number that did not move)."""
+    used: set[str] = set()
+    for c in changes:
+        if c.actor is not None:
+            used |= {c.actor, f"{c.actor}.{c.field}", f"{c.actor}.{c.field}.{c.issue}"}
+        elif c.issue is not None:
+            used |= {c.issue, f"{c.issue}.{c.field}"}
+        else:
+            used.add(c.field)
+    return [k for k in (after.revisions or {}) if k not in used]
+
+
+# --- the headline and the scores ---------------------------------------------------
+
+
+def headline(result: Forecast) -> dict[str, Any]:
+    """The forecast's headline: central forecast and intervals per issue, as ``forecast``
+    shows them (``{"central", "interval": {"50", "90"}, "method", "calibration"}``)."""
+    summary = getattr(result, "summary", None)
+    if summary is not None:
+        return dict(summary) if isinstance(summary, Mapping) else summary.to_dict()
+    return _models_spread(result)
+
+
+def _models_spread(result: Forecast) -> dict[str, Any]:
+    """A headline from the models alone: their median, interquartile range and range."""
+    import numpy as np
+
+    issues = result.scenario.issue_ids
+    values = np.array(
+        [
+            [np.nan if r.forecasts[i] is None else r.forecasts[i] for i in issues]
+            for r in result.models.values()
+        ],
+        dtype=float,
+    )
+    q = np.nanquantile(values, [0.0, 0.25, 0.5, 0.75, 1.0], axis=0)
+    return {
+        "central": {i: float(q[2, k]) for k, i in enumerate(issues)},
+        "interval": {
+            "50": {i: [float(q[1, k]), float(q[3, k])] for k, i in enumerate(issues)},
+            "90": {i: [float(q[0, k]), float(q[4, k])] for k, i in enumerate(issues)},
+        },
+        "method": "median of the models' forecasts; intervals: their interquartile range and range",
+        "calibration": "none: the spread of the models, not a calibrated interval",
+    }
+
+
+def score(points: Sequence[TrackPoint], observations: Sequence[Observation]) -> list[Score]:
+    """Every snapshot's headline against every observation dated after it, on its issues."""
+    out = []
+    for point in points:
+        central = point.summary["central"]
+        band = point.summary["interval"]["90"]
+        for o in observations:
+            if o.date <= point.snapshot.as_of or central.get(o.issue) is None:
+                continue
+            f = float(central[o.issue])
+            lo, hi = band[o.issue]
+            out.append(
+                Score(
+                    point.snapshot.as_of,
+                    o.issue,
+                    o.date,
+                    o.kind,
+                    o.value,
+                    f,
+                    abs(o.value - f),
+                    bool(lo <= o.value <= hi),
+                )
+            )
+    return out
+
+
+def track(
+    paths: Sequence[str | Path] | str | Path,
+    observed: str | Path | None = None,
+    model: str = "all",
+    preset: str | None = None,
+    params: Mapping[str, Any] | None = None,
+    rounds: int | None = None,
+    seed: int | None = None,
+) -> Track:
+    """Forecast every dated snapshot in ``paths`` and score it against ``observed``.
+
+    ``paths`` are folders or files in any order; the snapshots come out in
+    date order. ``observed`` is an observations file; without it, an
+    observations file among ``paths`` is used. ``model``, ``preset``,
+    ``params``, ``rounds`` and ``seed`` are as for :func:`detente.forecast`.
+
+    >>> t = track("examples/ukraine-2025-26")
+    >>> [p.snapshot.as_of.isoformat() for p in t.points][:2]
+    ['2025-02-19', '2025-04-25']
+    """
+    from detente.forecast import forecast
+
+    given = [paths] if isinstance(paths, str | Path) else list(paths)
+    snapshots, found = load_snapshots(given)
+    files = [Path(observed)] if observed is not None else found
+    known = scales(snapshots)
+    observations = sorted(
+        (o for f in files for o in obs_io.read(f, known)), key=lambda o: (o.date, o.issue)
+    )
+    points: list[TrackPoint] = []
+    warnings: list[str] = []
+    for k, snap in enumerate(snapshots):
+        result = forecast(
+            snap.scenario, model=model, preset=preset, params=params, rounds=rounds, seed=seed
+        )
+        warnings += [f"{snap.file}: {w}" for w in result.warnings]
+        changes = diff(snapshots[k - 1].scenario, snap.scenario) if k else []
+        if k:
+            warnings += [
+                f"{snap.file}: revisions names {key!r}, which did not change since "
+                f"{snapshots[k - 1].as_of.isoformat()}"
+                for key in unused_revisions(snap.scenario, changes)
+            ]
+        points.append(TrackPoint(snap, result, headline(result), changes))
+    return Track(
+        points=points,
+        observations=observations,
+        scores=score(points, observations),
+        model=model,
+        observed_files=[str(f) for f in files],
+        warnings=warnings,
+    )

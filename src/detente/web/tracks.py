@@ -1,0 +1,167 @@
+"""The track pages: a folder of dated scenarios in the library, its chart, its changes.
+
+A *track* is a subfolder of the library's folder holding dated versions of
+one scenario (``as_of``) and, optionally, an observations file
+(:mod:`detente.track`). ``/tracks/NAME`` forecasts every snapshot, draws the
+track chart, lists what changed between snapshots with the analyst's notes
+and the scores by kind; each snapshot opens in the editor as a new scenario
+(saving it adds it to the library, never overwrites the track).
+
+A track's name is a folder name from the library's alphabet
+(:data:`detente.web.library.NAME_PATTERN`), resolved and checked to lie
+directly in the library's folder, like a scenario's; a snapshot is named by
+its file's stem, found among that folder's files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from detente.errors import Problem, ScenarioError
+from detente.track import SNAPSHOT_SUFFIXES, Track, _files_in, track
+from detente.web.library import NAME_PATTERN, Library, NotFoundError, _relative
+from detente.web.render import templates
+
+router = APIRouter(include_in_schema=False)
+
+
+def track_names(library: Library) -> list[str]:
+    """The library's subfolders that hold scenario files, by name."""
+    found = []
+    for path in library.folder.iterdir():
+        if (
+            path.is_dir()
+            and NAME_PATTERN.match(path.name)
+            and path.resolve().parent == library.folder
+            and _files_in(path)
+        ):
+            found.append(path.name)
+    return sorted(found)
+
+
+def track_folder(library: Library, name: str) -> Path:
+    """The folder of track ``name``; :class:`NotFoundError` if there is none."""
+    if not NAME_PATTERN.match(name) or ".." in name:
+        raise NotFoundError(name)
+    folder = library.folder / name
+    if not folder.is_dir() or folder.resolve().parent != library.folder:
+        raise NotFoundError(name)
+    return folder
+
+
+def snapshot_path(library: Library, name: str, snapshot: str) -> Path:
+    """The file of one snapshot of track ``name``, named by its stem."""
+    folder = track_folder(library, name)
+    for path in _files_in(folder):
+        if path.stem == snapshot and path.suffix.lower() in SNAPSHOT_SUFFIXES:
+            return path
+    raise NotFoundError(f"{name}/{snapshot}")
+
+
+def _hide_folder(problems: list[Problem], folder: Path) -> list[Problem]:
+    """Problems naming files relative to the library, in their place and their text alike
+    (a track's problem may name a second file: no server path is shown)."""
+    prefix = str(folder) + "/"
+    return [
+        Problem(p.file.replace(prefix, ""), p.where, p.message.replace(prefix, ""), p.fix)
+        for p in problems
+    ]
+
+
+def run_track(library: Library, name: str) -> Track:
+    """Track ``name`` forecast and scored (problems name files relative to the library)."""
+    folder = track_folder(library, name)
+    try:
+        return track(folder)
+    except ScenarioError as exc:
+        raise ScenarioError(_hide_folder(exc.problems, library.folder)) from None
+
+
+def track_view(result: Track) -> dict[str, Any]:
+    """What the track page shows, from a track's result (chart as inline SVG)."""
+    from detente.cli.track import KIND_WORDS, NOT_AN_OUTCOME, _what, value_text
+
+    rows = []
+    for point in result.points:
+        cells = []
+        for iid in result.issue_ids:
+            central = point.summary["central"].get(iid)
+            band = point.summary["interval"]["90"].get(iid)
+            issue = next((i for i in point.snapshot.scenario.issues if i.id == iid), None)
+            cells.append(
+                {
+                    "central": central,
+                    "band": band,
+                    "status_quo": None if issue is None else issue.status_quo,
+                }
+            )
+        names = {a.id: a.display_name for a in point.snapshot.scenario.actors}
+        rows.append(
+            {
+                "as_of": point.snapshot.as_of.isoformat(),
+                "stem": Path(point.snapshot.file).stem,
+                "file": Path(point.snapshot.file).name,
+                "title": point.snapshot.scenario.title,
+                "cells": cells,
+                "changes": [
+                    {
+                        "who": _what(c, names)[0],
+                        "what": _what(c, names)[1],
+                        "before": value_text(c.before),
+                        "after": value_text(c.after),
+                        "note": c.note,
+                    }
+                    for c in point.changes
+                ],
+            }
+        )
+    return {
+        "issues": result.issue_ids,
+        "rows": rows,
+        "scores": {KIND_WORDS[k]: result.accuracy(k) for k in result.kinds()},
+        "both_kinds": len(result.kinds()) > 1,
+        "not_an_outcome": NOT_AN_OUTCOME,
+        "method": result.points[-1].summary.get("method"),
+        "calibration": result.points[-1].summary.get("calibration"),
+        "warnings": result.warnings,
+        "observed": [Path(f).name for f in result.observed_files],
+    }
+
+
+def _svg(result: Track) -> str | None:
+    try:
+        from detente.report.track_chart import track_chart
+    except ImportError:
+        return None
+    svg = track_chart(result.chart_data()).to_svg()
+    return svg[svg.index("<svg") :]
+
+
+@router.get("/tracks/{name}")
+def track_page(request: Request, name: str) -> HTMLResponse:
+    library: Library = request.app.state.library
+    result = run_track(library, name)
+    return templates.TemplateResponse(
+        request,
+        "track.html",
+        {"page": "library", "name": name, "chart": _svg(result), **track_view(result)},
+    )
+
+
+@router.get("/tracks/{name}/{snapshot}")
+def snapshot_editor(request: Request, name: str, snapshot: str) -> HTMLResponse:
+    """One snapshot in the editor, as a new scenario (saving adds it to the library)."""
+    from detente import io
+    from detente.web.pages import _editor
+
+    library: Library = request.app.state.library
+    path = snapshot_path(library, name, snapshot)
+    try:
+        tree = io.load(path).to_tree()
+    except ScenarioError as exc:
+        raise ScenarioError(_relative(exc.problems, library.folder)) from None
+    return _editor(request, tree, None, f"{name}/{path.name}", "new")

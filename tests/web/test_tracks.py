@@ -1,0 +1,75 @@
+"""The track page: a folder of dated scenarios in the library, its chart and its changes."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.web.conftest import EXAMPLES, make_client
+
+TRACK = EXAMPLES / "ukraine-2025-26"
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    root = tmp_path_factory.mktemp("tracks")
+    shutil.copytree(TRACK, root / "library" / "ukraine-2025-26")
+    (root / "library" / "not-a-track").mkdir()
+    with make_client(root) as c:
+        yield c
+
+
+def test_library_lists_the_track_and_its_page_shows_chart_changes_and_scores(
+    client: TestClient,
+) -> None:
+    home = client.get("/")
+    assert home.status_code == 200
+    assert 'href="/tracks/ukraine-2025-26"' in home.text
+    assert "/tracks/not-a-track" not in home.text
+    page = client.get("/tracks/ukraine-2025-26")
+    assert page.status_code == 200
+    text = page.text
+    assert '<figure class="chart track-chart" id="track-chart"><svg' in text
+    for day in ("2025-02-19", "2025-04-25", "2026-02-19"):
+        assert f'data-as-of="{day}"' in text
+    assert "A proposal is not an outcome" in text
+    assert 'data-kind="outcomes (signed or decided)"' in text
+    assert "Direct talks with Russia in Istanbul" in text  # a change's note
+    assert 'href="/tracks/ukraine-2025-26/2025-08-19"' in text
+
+
+def test_a_snapshot_opens_in_the_editor_as_a_new_scenario(client: TestClient) -> None:
+    page = client.get("/tracks/ukraine-2025-26/2025-08-19")
+    assert page.status_code == 200
+    assert "after the minerals deal and Alaska" in page.text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/tracks/nowhere",
+        "/tracks/%2E%2E",
+        "/tracks/a..b",
+        "/tracks/ukraine-2025-26/observed-not",
+        "/tracks/ukraine-2025-26/..%2F..%2Fsecret",
+        "/tracks/ukraine-2025-26/README",
+    ],
+)
+def test_nothing_outside_a_track_is_reached(client: TestClient, path: str) -> None:
+    assert client.get(path).status_code == 404
+
+
+def test_a_broken_track_says_what_is_wrong(client: TestClient, tmp_path: Path) -> None:
+    library: Path = client.app.state.library.folder  # type: ignore[attr-defined]
+    broken = library / "broken"
+    broken.mkdir()
+    shutil.copy(TRACK / "2025-04-25.yaml", broken / "a.yaml")
+    shutil.copy(TRACK / "2025-04-25.yaml", broken / "b.yaml")
+    page = client.get("/tracks/broken")
+    assert page.status_code == 422
+    assert "broken/b.yaml" in page.text and "also the date of broken/a.yaml" in page.text
+    assert str(library) not in page.text
