@@ -275,6 +275,7 @@ def test_validate_points_at_the_cell(client: TestClient) -> None:
         "ok": True,
         "problems": [],
         "summary": "5 actors, 5 issues",
+        "counts": {"actors": 5, "issues": 5},
     }
 
 
@@ -374,6 +375,7 @@ def test_forecast_of_a_tree_with_preset_and_params(client: TestClient) -> None:
         ({"scenario": {"title": "t"}}, 422, "the scenario was refused"),
         ({"scenario": "ukraine-2025", "extra": 1}, 422, "the request was refused"),
         ({"model": "median"}, 422, "the request was refused"),
+        ({"scenario": "ukraine-2025", "model": ["median"]}, 422, "the request was refused"),
     ],
 )
 def test_forecast_refusals(client: TestClient, body: dict, status: int, message: str) -> None:

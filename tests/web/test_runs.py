@@ -68,6 +68,16 @@ def test_simulate_in_the_background(client: TestClient) -> None:
     assert chart.text.startswith("<?xml")
 
 
+@pytest.mark.parametrize(("field", "value"), [("seed", False), ("draws", "200"), ("seed", 1.5)])
+def test_numbers_of_the_wrong_type_are_refused(
+    client: TestClient, field: str, value: object
+) -> None:
+    body = {"kind": "simulate", "scenario": "ukraine-2025", "model": "median", field: value}
+    response = client.post("/api/jobs", json=body)
+    assert response.status_code == 422
+    assert response.json()["problems"][0]["where"] == field
+
+
 def test_a_refused_run_says_why(client: TestClient) -> None:
     body = {"kind": "simulate", "scenario": "ukraine-2025", "model": "eu", "params": {"q": 7}}
     job = wait(client, client.post("/api/jobs", json=body).json()["id"])

@@ -84,7 +84,8 @@ DEFAULT_DRAWS = {"simulate": 10_000, "sensitivity": 1_000}
 
 
 class _Request(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Strict: a seed of false or a draws of "200" is refused, not taken for 0 or 200.
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class ForecastRequest(_Request):
@@ -443,6 +444,7 @@ def validate(body: TreeRequest) -> dict[str, Any]:
         "problems": [],
         "summary": f"{_count(len(scenario.actors), 'actor')}, "
         f"{_count(len(scenario.issues), 'issue')}",
+        "counts": {"actors": len(scenario.actors), "issues": len(scenario.issues)},
     }
 
 

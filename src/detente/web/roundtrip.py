@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import MutableMapping, MutableSequence
+from datetime import date
 from typing import Any
 
 from detente.io import yaml as yaml_io
@@ -31,6 +32,8 @@ def _same(old: Any, new: Any) -> bool:
         return float(old) == float(new)
     if isinstance(old, str) and isinstance(new, str):
         return str(old) == new  # a quoted or folded string keeps its style
+    if isinstance(old, date) and isinstance(new, str | date):
+        return old.isoformat() == (new if isinstance(new, str) else new.isoformat())
     return type(old) is type(new) and old == new
 
 
