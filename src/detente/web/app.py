@@ -35,12 +35,18 @@ from starlette.routing import Match, Mount
 
 import detente
 from detente.errors import DetenteError, ScenarioError
+from detente.web import i18n
 from detente.web.jobs import BusyError, Jobs, problem_dicts
 from detente.web.library import ExistsError, Library, NotFoundError
 from detente.web.render import templates
 from detente.web.schema import finish_openapi
 
 log = logging.getLogger("detente.web")
+
+# Every page's words in the reader's language (see detente.web.i18n).
+if i18n.context not in templates.context_processors:
+    templates.context_processors.append(i18n.context)
+templates.env.filters["input_size"] = i18n.input_size
 
 HERE = Path(__file__).resolve().parent
 TOKEN_COOKIE = "detente_token"
@@ -271,7 +277,7 @@ class _Guard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        send = _secured(send, head=scope["method"] == "HEAD")
+        send = _secured(send, head=scope["method"] == "HEAD", scope=scope)
         if scope["method"] == "HEAD":
             scope = {**scope, "method": "GET"}  # answered as GET; _secured drops the body
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
@@ -334,14 +340,18 @@ class _Guard:
         await self.app(scope, replay, send)
 
 
-def _secured(send: Send, head: bool) -> Send:
-    """``send`` adding :data:`SECURITY_HEADERS` to the response (and no body for HEAD)."""
+def _secured(send: Send, head: bool, scope: Scope) -> Send:
+    """``send`` adding :data:`SECURITY_HEADERS` to the response (and no body for HEAD);
+    a page asked for in a language (``?lang=zh``) sets the cookie that remembers it."""
+    remember = i18n.set_cookie_header(scope.get("query_string", b"").decode("latin-1"))
 
     async def secured(message: Message) -> None:
         if message["type"] == "http.response.start":
             headers = list(message.get("headers", []))
             present = {name.lower() for name, _ in headers}
             headers += [(k, v) for k, v in SECURITY_HEADERS if k not in present]
+            if remember is not None:
+                headers.append((b"set-cookie", remember))
             message = {**message, "headers": headers}
         elif head and message["type"] == "http.response.body":
             message = {**message, "body": b""}
@@ -406,8 +416,13 @@ async def _refuse(
     if api:
         response = JSONResponse({"error": error}, status_code=status)
     else:
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+        lang = i18n.choose(
+            query.get("lang"), headers.get("cookie", ""), headers.get("accept-language", "")
+        )
         html = templates.get_template("error.html").render(
-            status=status, error=error, problems=[], bare=True
+            status=status, error=error, problems=[], bare=True, **i18n.page_context(lang)
         )
         response = HTMLResponse(html, status_code=status)
 

@@ -125,7 +125,6 @@ def _result_context(
         "draws": result.get("draws"),
         "seed": result.get("seed"),
         "charts": charts.specs(kind, result, tree),
-        "lang": "en",
         **extra,
     }
 
@@ -202,4 +201,4 @@ def report(request: Request, run_id: int, lang: Literal["en", "zh"] = "en") -> R
     if ready is not None:
         return HTMLResponse(ready)
     job = report_job(request, run_id, lang)
-    return _page(request, "report_wait.html", page="runs", run_id=run_id, lang=lang, job=job)
+    return _page(request, "report_wait.html", page="runs", run_id=run_id, report_lang=lang, job=job)
