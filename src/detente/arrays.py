@@ -17,12 +17,22 @@ model's rounds: :attr:`ScenarioArrays.shocks` holds them as
 :meth:`ScenarioArrays.weight_at` give the values in force in a round. A
 dynamic model reads them at the start of each round; static models ignore
 them (with a warning, see :func:`detente.forecast.run_model`).
+
+Beyond the table (all None when a scenario gives none of these keys, and
+then nothing changes): ``veto`` ``(n_actors, n_issues)`` marks whose consent
+a deal needs where; ``no_deal_point`` ``(..., n_issues)`` (normalised) and
+``no_deal_cost`` ``(..., n_actors)`` are what veto players judge a deal
+against (:mod:`detente.ratification`); ``ties`` ``(n_actors, n_actors)`` are
+access ties, and when given, ``positions`` are the seated actors' positions
+after the first stage of influence (:mod:`detente.influence`), which every
+model uses, while ``stated_positions`` keeps the positions the scenario
+states, by which gains and vetoes are judged.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -65,6 +75,11 @@ class ScenarioArrays:
     scale_high: FloatArray
     #: Capability shocks in the order they apply (by round, then as listed).
     shocks: tuple[CapabilityShock, ...] = ()
+    veto: BoolArray | None = None
+    no_deal_point: FloatArray | None = None
+    no_deal_cost: FloatArray | None = None
+    ties: FloatArray | None = None
+    stated_positions: FloatArray | None = None
 
     @classmethod
     def from_scenario(cls, scenario: Scenario) -> ScenarioArrays:
@@ -84,7 +99,7 @@ class ScenarioArrays:
         status_quo = np.array(
             [np.nan if i.status_quo is None else i.status_quo for i in issues], dtype=float
         )
-        return cls(
+        arrays = cls(
             actor_ids=tuple(scenario.actor_ids),
             issue_ids=tuple(scenario.issue_ids),
             positions=(positions - lo) / (hi - lo),
@@ -96,7 +111,9 @@ class ScenarioArrays:
             scale_low=lo,
             scale_high=hi,
             shocks=_shocks(scenario),
+            **_beyond_the_table(scenario, involved),
         )
+        return arrays.with_influence()
 
     @property
     def n_actors(self) -> int:
@@ -131,6 +148,53 @@ class ScenarioArrays:
         w = self.capability_at(round)[..., :, None] * self.salience
         return np.where(self.active, w, 0.0)
 
+    @property
+    def own_positions(self) -> FloatArray:
+        """The positions the scenario states (before any influence)."""
+        return self.positions if self.stated_positions is None else self.stated_positions
+
+    @property
+    def no_deal(self) -> FloatArray:
+        """Where each issue stands if the talks fail: the no-deal point, else the status quo."""
+        return self.status_quo if self.no_deal_point is None else self.no_deal_point
+
+    @property
+    def cost(self) -> FloatArray:
+        """Each actor's cost of no deal, ``(..., n_actors)`` (0 where none is given)."""
+        if self.no_deal_cost is not None:
+            return self.no_deal_cost
+        return np.zeros(self.capability.shape)
+
+    @property
+    def has_veto(self) -> bool:
+        """Whether some actor's consent is needed somewhere."""
+        return self.veto is not None and bool(self.veto.any())
+
+    def with_influence(self) -> ScenarioArrays:
+        """The first stage of influence applied to :meth:`own_positions` (a no-op
+        without ties): the positions every model then uses."""
+        if self.ties is None:
+            return self
+        from detente.influence import influenced_positions
+
+        own = self.own_positions
+        shifted = influenced_positions(
+            own, self.salience, self.capability, self.at_table, self.ties
+        )
+        return replace(self, positions=shifted, stated_positions=own)
+
+    def draw(self, d: int) -> ScenarioArrays:
+        """Draw ``d`` of arrays with a leading draw axis (every drawn array sliced)."""
+        out = self.with_values(
+            positions=self.positions[d], salience=self.salience[d], capability=self.capability[d]
+        )
+        # The base has no draw axis: no_deal_point (m,), no_deal_cost (n,), stated (n, m).
+        for name, base_ndim in (("no_deal_point", 1), ("no_deal_cost", 1), ("stated_positions", 2)):
+            value = getattr(self, name)
+            if value is not None and np.ndim(value) > base_ndim:
+                out = replace(out, **{name: value[d]})
+        return out
+
     def to_scale(self, x: FloatArray) -> FloatArray:
         """Map normalised positions (last axis = issues) back to the scenario's units."""
         return np.asarray(x) * (self.scale_high - self.scale_low) + self.scale_low
@@ -138,6 +202,49 @@ class ScenarioArrays:
     def with_values(self, **changes: object) -> ScenarioArrays:
         """A copy with some arrays replaced (e.g. drawn positions with a leading axis)."""
         return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def _beyond_the_table(scenario: Scenario, involved: BoolArray) -> dict[str, Any]:
+    """The arrays of vetoes, no-deal points, costs and ties; none that the scenario
+    does not give (so a scenario without them yields exactly the arrays it did)."""
+    actors, issues = scenario.actors, scenario.issues
+    out: dict[str, Any] = {}
+    if any(a.has_veto for a in actors):
+        ids = scenario.issue_ids
+        veto = np.zeros(involved.shape, dtype=bool)
+        for a, actor in enumerate(actors):
+            if actor.veto is True:
+                veto[a] = involved[a]
+            elif isinstance(actor.veto, list):
+                veto[a, [ids.index(k) for k in actor.veto]] = True
+        out["veto"] = veto & involved
+    if any(i.no_deal is not None for i in issues):
+        point = np.array(
+            [
+                i.no_deal.value
+                if i.no_deal is not None
+                else np.nan
+                if i.status_quo is None
+                else i.status_quo
+                for i in issues
+            ],
+            dtype=float,
+        )
+        lo = np.array([i.scale[0] for i in issues], dtype=float)
+        hi = np.array([i.scale[1] for i in issues], dtype=float)
+        out["no_deal_point"] = (point - lo) / (hi - lo)
+    if any(a.no_deal_cost is not None for a in actors):
+        out["no_deal_cost"] = np.array(
+            [0.0 if a.no_deal_cost is None else a.no_deal_cost.value for a in actors]
+        )
+    if any(a.influence for a in actors):
+        index = {actor.id: k for k, actor in enumerate(actors)}
+        ties = np.zeros((len(actors), len(actors)))
+        for i, actor in enumerate(actors):
+            for target, strength in (actor.influence or {}).items():
+                ties[i, index[target]] = strength
+        out["ties"] = ties
+    return out
 
 
 def _shocks(scenario: Scenario) -> tuple[CapabilityShock, ...]:

@@ -8,6 +8,11 @@ or from what-if texts (:func:`parse_what_if`), each named by its own text::
     UA.at_table=true              seat an actor
     US.salience.territory*=0.5    an actor's salience (or position) on one issue
     territory.status_quo=55       an issue's status quo
+    UA.veto=true                  grant a veto on every issue (=false removes it)
+    UA.veto=territory,nato        a veto on some issues
+    UA.no_deal_cost=0.3           an actor's cost of no deal (also *=, +=, -=)
+    territory.no_deal=80          where an issue stands if the talks fail
+    UA.influence.US=0.3           a tie from UA to the seated US (=0 cuts it)
     UA.at_table=true; EU.at_table=true     several changes at once
     {remove: CN}                  any change written as YAML (also {add: {...}})
 
@@ -35,13 +40,15 @@ from detente.io import yaml as yaml_text
 from detente.scenario import Change, Scenario
 
 _FIELD = re.compile(
-    r"^(?P<target>[^.]+)\.(?P<field>capability|at_table|salience|positions?|status_quo)"
+    r"^(?P<target>[^.]+)\.(?P<field>capability|at_table|salience|positions?|status_quo"
+    r"|veto|no_deal_cost|no_deal|influence)"
     r"(?:\.(?P<issue>[A-Za-z0-9_-]+?))?\s*(?P<op>\*=|\+=|-=|=)\s*(?P<value>\S.*)$"
 )
 WHAT_IF_HELP = (
     "write ACTOR.capability*=0.7, ACTOR.at_table=true, ACTOR.salience.ISSUE=0.5, "
-    "ISSUE.status_quo=55 (ops: = *= += -=), several joined by ';', or a YAML "
-    "change such as {remove: CN}"
+    "ISSUE.status_quo=55, ACTOR.veto=true|false|ISSUE,ISSUE, ACTOR.no_deal_cost=0.2, "
+    "ISSUE.no_deal=80, ACTOR.influence.ACTOR=0.3 (ops: = *= += -=), several joined "
+    "by ';', or a YAML change such as {remove: CN}"
 )
 
 
@@ -91,18 +98,44 @@ def _item(text: str, part: str) -> dict[str, Any]:
         if op != "=" or not isinstance(value, bool):
             raise _refuse(text, f"{part!r}: at_table takes =true or =false")
         return {"actor": target, "at_table": value}
+    if name == "veto":
+        return {"actor": target, "veto": _veto_value(text, part, op, issue, raw, value)}
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise _refuse(text, f"{part!r}: {raw!r} is not a number")
     adjust: Any = value if op == "=" else f"{op[0]}{value}"
     if op == "-=":
         adjust = f"-{value}"
-    if (name in ("salience", "positions")) != (issue is not None):
-        raise _refuse(text, f"{part!r}: salience and positions name an issue, the others do not")
-    if name == "status_quo":
-        return {"issue": target, "status_quo": adjust}
+    if (name in ("salience", "positions", "influence")) != (issue is not None):
+        raise _refuse(
+            text,
+            f"{part!r}: salience and positions name an issue, influence an actor, "
+            "the others neither",
+        )
+    if name == "influence":
+        if op != "=" or not 0 <= value <= 1:
+            raise _refuse(text, f"{part!r}: a tie takes =STRENGTH, from 0 to 1")
+        return {"actor": target, "influence": {issue: value or None}}
+    if name in ("status_quo", "no_deal"):
+        return {"issue": target, name: adjust}
     if issue is not None:
         return {"actor": target, name: {issue: adjust}}
     return {"actor": target, name: adjust}
+
+
+def _veto_value(
+    text: str, part: str, op: str, issue: str | None, raw: str, value: Any
+) -> bool | list[str]:
+    """``true``, ``false`` or issue ids separated by commas (or a YAML list)."""
+    if op != "=" or issue is not None:
+        raise _refuse(text, f"{part!r}: veto takes =true, =false or =ISSUE,ISSUE")
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return value
+    ids = [x.strip() for x in raw.split(",")]
+    if not all(ids):
+        raise _refuse(text, f"{part!r}: veto takes =true, =false or =ISSUE,ISSUE")
+    return ids
 
 
 @dataclass

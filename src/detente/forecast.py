@@ -22,6 +22,7 @@ from detente.arrays import ScenarioArrays
 from detente.errors import ParameterError
 from detente.gains import gains
 from detente.models import REGISTRY, Model, Outcome, get_model
+from detente.ratification import ratification_tree
 from detente.scenario import Scenario
 
 
@@ -42,6 +43,9 @@ class ModelResult:
     gains: dict[str, float | None]
     outcome: Outcome
     rounds: list[dict[str, dict[str, float | None]]] | None = None
+    #: The veto players' verdict on the forecast and the nearest acceptable package
+    #: (:func:`detente.ratification.ratification_tree`); None without veto players.
+    ratification: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -59,6 +63,8 @@ class ModelResult:
             }
         if self.rounds is not None:
             out["rounds"] = self.rounds
+        if self.ratification is not None:
+            out["ratification"] = self.ratification
         out.update(self.outcome.extras)
         if self.outcome.notes:
             out["notes"] = self.outcome.notes
@@ -176,6 +182,7 @@ def run_planned(model: Model, arrays: ScenarioArrays, plan: Planned) -> ModelRes
         gains={a: json_number(v) for a, v in zip(arrays.actor_ids, gain, strict=True)},
         outcome=outcome,
         rounds=rounds,
+        ratification=ratification_tree(arrays, forecast),
     )
 
 

@@ -8,6 +8,9 @@ weighted by how much i cares). Positions here are already normalised, so the
 division by the scale's width is implicit. An actor not involved in an issue
 gains nothing there. Off-table actors are reported like everyone else: the
 question "what did Russia win?" applies to those left out most of all.
+Positions are those the scenario states, before any influence shifted them
+(:attr:`detente.arrays.ScenarioArrays.own_positions`): a gain is measured
+against what the actor wants, not what it was pulled to.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ def gains(arrays: ScenarioArrays, forecast: FloatArray) -> FloatArray:
     q = arrays.status_quo
     f = np.asarray(forecast)
     usable = ~np.isnan(q) & ~np.isnan(f)
-    x = arrays.positions
+    x = arrays.own_positions
     delta = np.abs(q[..., None, :] - x) - np.abs(f[..., None, :] - x)
     per_issue = np.where(arrays.involved & np.expand_dims(usable, -2), arrays.salience * delta, 0.0)
     total = per_issue.sum(axis=-1)

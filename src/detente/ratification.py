@@ -38,10 +38,14 @@ vectorised over leading (Monte Carlo draw) axes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from detente.arrays import BoolArray, FloatArray
+
+if TYPE_CHECKING:
+    from detente.arrays import ScenarioArrays
 
 #: A veto player accepts when its margin is at least ``-ACCEPT_TOL``: the
 #: solver's answers are exact only to about this, and no estimate is finer.
@@ -107,6 +111,69 @@ def accepts(
     """
     m = margins(positions, salience, veto, no_deal, cost, package)
     return (m >= -ACCEPT_TOL) | ~veto_players(veto)
+
+
+def veto_player_ids(arrays: ScenarioArrays) -> tuple[str, ...]:
+    """The ids of the actors whose consent some issue needs, in the scenario's order."""
+    if arrays.veto is None:
+        return ()
+    held = veto_players(arrays.veto).tolist()
+    return tuple(a for a, v in zip(arrays.actor_ids, held, strict=True) if v)
+
+
+def veto_verdicts(arrays: ScenarioArrays, forecast: FloatArray) -> BoolArray | None:
+    """Whether each veto player accepts each draw's forecast, ``(D, veto players)``
+    (normalised ``forecast`` ``(D, n_issues)``); None when nobody holds a veto. Veto
+    players judge by the positions the scenario states, not influenced ones."""
+    if arrays.veto is None or not arrays.veto.any():
+        return None
+    verdict = accepts(
+        arrays.own_positions, arrays.salience, arrays.veto, arrays.no_deal, arrays.cost, forecast
+    )
+    return np.asarray(verdict[..., veto_players(arrays.veto)], dtype=bool)
+
+
+def acceptance_shares(verdicts: BoolArray, players: tuple[str, ...]) -> dict[str, Any]:
+    """Over the draws: the share in which every veto player accepts (the chance the
+    table's deal sticks), and each veto player's share; ``simulate``'s JSON."""
+    shares = np.asarray(verdicts, dtype=bool)
+    return {
+        "accepted_share": float(shares.all(axis=1).mean()),
+        "accepts_share": dict(zip(players, shares.mean(axis=0).tolist(), strict=True)),
+    }
+
+
+def ratification_tree(arrays: ScenarioArrays, forecast: FloatArray) -> dict[str, Any] | None:
+    """``forecast``'s JSON block for a normalised forecast (no draw axis): who of the
+    veto players accepts it, whether all do, the nearest acceptable package in the
+    scenario's units (the forecast itself when all accept) and the veto players whose
+    conditions bind there; None when nobody holds a veto."""
+    if arrays.veto is None or not arrays.veto.any():
+        return None
+    r = ratify(
+        arrays.own_positions,
+        arrays.salience,
+        arrays.veto,
+        arrays.no_deal,
+        arrays.cost,
+        forecast,
+        arrays.weight.sum(axis=-2),
+    )
+    players = veto_players(arrays.veto)
+    nearest = arrays.to_scale(r.nearest)
+    return {
+        "accepts": {
+            a: bool(ok)
+            for a, ok, held in zip(arrays.actor_ids, r.accepts, players, strict=True)
+            if held
+        },
+        "accepted": r.accepted,
+        "nearest": {
+            i: None if np.isnan(x) else float(x)
+            for i, x in zip(arrays.issue_ids, nearest, strict=True)
+        },
+        "binding": [a for a, b in zip(arrays.actor_ids, r.binding, strict=True) if b],
+    }
 
 
 @dataclass(frozen=True)

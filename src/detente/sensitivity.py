@@ -28,6 +28,8 @@ carry a range (:func:`detente.uncertainty.uncertain_inputs`):
   are those two forecasts, in the issue's units.
 
 Inputs are ranked by S_T (largest first), ties broken by the tornado's swing.
+The no-deal points and costs of no deal are left out: no model's forecast
+depends on them (only veto players' judgement of it does).
 The draws use seeded blocks (:mod:`detente.parallel`): the same seed gives
 the same indices whatever the workers.
 """
@@ -49,6 +51,7 @@ from detente.models.base import REGISTRY, get_model
 from detente.parallel import Block, Executor, Seed, seed_sequence
 from detente.scenario import Scenario
 from detente.uncertainty import (
+    RATIFICATION_KINDS,
     Input,
     Planned,
     apply_values,
@@ -252,7 +255,7 @@ def sensitivity(
 
     scn = as_scenario(scenario)
     planned, skipped = plan_models(scn, model, preset, {**(params or {}), **kwparams}, rounds)
-    inputs = uncertain_inputs(scn)
+    inputs = [i for i in uncertain_inputs(scn) if i.kind not in RATIFICATION_KINDS]
     base = scn.to_arrays()
     root = seed_sequence(seed)
     parts: list[dict[str, tuple[FloatArray, FloatArray, FloatArray]]] = []

@@ -60,9 +60,12 @@ from detente.forecast import Planned, json_number, plan_models, shock_warnings
 from detente.gains import gains
 from detente.models.base import REGISTRY, Model, get_model
 from detente.parallel import Block, Executor, Seed, seed_sequence
+from detente.ratification import acceptance_shares, veto_player_ids, veto_verdicts
 from detente.scenario import Estimate, Scenario
 
-Kind = Literal["capability", "position", "salience"]
+Kind = Literal["capability", "position", "salience", "no_deal", "no_deal_cost"]
+#: Inputs that only veto players' judgement reads (no model's forecast depends on them).
+RATIFICATION_KINDS = ("no_deal", "no_deal_cost")
 #: z such that Phi(z) = 0.95: low/high of a normal or beta input lie this far out.
 Z95 = float(special.ndtri(0.95))
 PERCENTILES = (5, 25, 50, 75, 95)
@@ -109,9 +112,10 @@ def fit_pert(value: float, low: float, high: float) -> tuple[float, float]:
 class Input:
     """One uncertain number of a scenario, as the distribution it is drawn from.
 
-    ``name`` is ``ACTOR.capability`` or ``ACTOR.position|salience.ISSUE``;
+    ``name`` is ``ACTOR.capability``, ``ACTOR.position|salience.ISSUE``,
+    ``ACTOR.no_deal_cost`` or ``ISSUE.no_deal`` (``actor`` is then -1);
     ``value``/``low``/``high`` are in the scenario's units; ``valid`` is the
-    range a draw must lie in (the issue's scale, [0, 1], or (0, inf)).
+    range a draw must lie in (the issue's scale, [0, 1], (0, inf) or [0, inf)).
     """
 
     name: str
@@ -193,7 +197,8 @@ def uncertain_inputs(scenario: Scenario) -> list[Input]:
     """Every estimate of ``scenario`` that carries a range, in a fixed order.
 
     Order: actors as listed; for each, capability, then position and
-    salience for each issue in order. Raises :class:`ScenarioError` for a
+    salience for each issue in order, then its cost of no deal; then each
+    issue's no-deal point. Raises :class:`ScenarioError` for a
     normal range whose value is not strictly inside it (a median cannot be
     the 5th or 95th percentile).
     """
@@ -236,6 +241,16 @@ def uncertain_inputs(scenario: Scenario) -> list[Input]:
                 actor.salience.get(issue.id),
                 (0.0, 1.0),
             )
+        add(f"{actor.id}.no_deal_cost", "no_deal_cost", a, None, actor.no_deal_cost, (0.0, np.inf))
+    for k, issue in enumerate(scenario.issues):
+        add(
+            f"{issue.id}.no_deal",
+            "no_deal",
+            -1,
+            k,
+            issue.no_deal,
+            (float(issue.scale[0]), float(issue.scale[1])),
+        )
     if problems:
         raise ScenarioError(problems)
     return inputs
@@ -255,21 +270,38 @@ def apply_values(
     """``base`` with a leading draw axis, input ``j`` set to ``values[:, j]`` in draw d.
 
     Positions are normalised exactly as :meth:`ScenarioArrays.from_scenario`
-    does, so a draw at every input's value equals ``base`` bit for bit.
+    does, so a draw at every input's value equals ``base`` bit for bit. With
+    ties, influence is applied anew in each draw, to the drawn positions with
+    the drawn salience and capability.
     """
     d = values.shape[0]
-    positions = np.repeat(base.positions[None], d, axis=0)
+    positions = np.repeat(base.own_positions[None], d, axis=0)
     salience = np.repeat(base.salience[None], d, axis=0)
     capability = np.repeat(base.capability[None], d, axis=0)
+    beyond: dict[str, FloatArray] = {}
+    if base.no_deal_point is not None or any(i.kind == "no_deal" for i in inputs):
+        beyond["no_deal_point"] = np.repeat(base.no_deal[None], d, axis=0)
+    if base.no_deal_cost is not None:
+        beyond["no_deal_cost"] = np.repeat(base.no_deal_cost[None], d, axis=0)
     for j, inp in enumerate(inputs):
         if inp.kind == "capability":
             capability[:, inp.actor] = values[:, j]
         elif inp.kind == "salience":
             salience[:, inp.actor, inp.issue] = values[:, j]
+        elif inp.kind == "no_deal_cost":
+            beyond["no_deal_cost"][:, inp.actor] = values[:, j]
         else:
             lo, hi = base.scale_low[inp.issue], base.scale_high[inp.issue]
-            positions[:, inp.actor, inp.issue] = (values[:, j] - lo) / (hi - lo)
-    return base.with_values(positions=positions, salience=salience, capability=capability)
+            target = positions[:, inp.actor] if inp.kind == "position" else beyond["no_deal_point"]
+            target[:, inp.issue] = (values[:, j] - lo) / (hi - lo)
+    drawn = base.with_values(
+        positions=positions,
+        salience=salience,
+        capability=capability,
+        stated_positions=None,
+        **beyond,
+    )
+    return drawn.with_influence()
 
 
 @dataclass
@@ -282,12 +314,6 @@ class Batch:
     warnings: list[str] = field(default_factory=list)
     #: The ensemble's spread among its members per draw and issue (normalised units).
     spread: FloatArray | None = None
-
-
-def _draw(arrays: ScenarioArrays, d: int) -> ScenarioArrays:
-    return arrays.with_values(
-        positions=arrays.positions[d], salience=arrays.salience[d], capability=arrays.capability[d]
-    )
 
 
 def run_batch(model: Model, arrays: ScenarioArrays, params: BaseModel) -> Batch:
@@ -312,7 +338,7 @@ def run_batch(model: Model, arrays: ScenarioArrays, params: BaseModel) -> Batch:
         if out.extras.get("spread_draws") is not None:
             spread = np.broadcast_to(np.asarray(out.extras["spread_draws"], dtype=float), (d, m))
     else:
-        outs = [model.run(_draw(arrays, i), params) for i in range(d)]
+        outs = [model.run(arrays.draw(i), params) for i in range(d)]
         forecast = np.array([np.asarray(o.forecast, dtype=float) for o in outs]).reshape(d, m)
         if all(o.converged_by_issue is not None for o in outs):
             by_issue = np.array([o.converged_by_issue for o in outs], dtype=bool).reshape(d, m)
@@ -372,6 +398,10 @@ class ModelSimulation:
     #: their weights: how much the models disagree in each draw.
     spread: FloatArray | None = None
     members: dict[str, float] | None = None
+    #: Whether each veto player accepts the draw's forecast ``(draws, veto players)``
+    #: (:mod:`detente.ratification`), and who they are; None without veto players.
+    accepts: BoolArray | None = None
+    veto_players: tuple[str, ...] = ()
 
     def issues(self) -> dict[str, dict[str, float | None]]:
         """Per issue: mean and 5/25/50/75/95th percentiles of the forecast."""
@@ -402,6 +432,8 @@ class ModelSimulation:
         }
         if self.members is not None:
             out["members"] = self.members
+        if self.accepts is not None:
+            out["ratification"] = acceptance_shares(self.accepts, self.veto_players)
         if self.spread is not None:
             out["spread"] = {
                 i: {key: describe(self.spread[:, k])[key] for key in ("mean", "p05", "p95")}
@@ -472,6 +504,7 @@ class _BlockResult:
     converged_by_issue: BoolArray | None
     warnings: list[str]
     spread: FloatArray | None = None
+    accepts: BoolArray | None = None
 
 
 def _simulate_block(
@@ -489,6 +522,7 @@ def _simulate_block(
             batch.converged_by_issue,
             batch.warnings,
             batch.spread,
+            veto_verdicts(arrays, batch.forecast),
         )
     return out
 
@@ -585,5 +619,7 @@ def simulate(
             warnings=list(dict.fromkeys(w for r in rows for w in r.warnings)),
             spread=None if spread is None else spread * (base.scale_high - base.scale_low),
             members=point_run.extras.get("members"),
+            accepts=_join([r.accepts for r in rows]),
+            veto_players=veto_player_ids(base),
         )
     return result

@@ -10,6 +10,9 @@ Three tables hold one scenario:
     and salience mean the actor is not involved.
 ``issues`` (``X.issues.csv``, or sheet ``issues``): ``id, name, scale_low,
     scale_high, label_low, label_high, status_quo``.
+
+Vetoes, costs of no deal, ties and no-deal points have columns of their own
+when a scenario uses them (:mod:`detente.io.table_beyond`).
 ``meta`` (``X.meta.csv``, or sheet ``meta``): rows ``key, value`` with keys
     ``title``, ``source``, ``as_of`` (``YYYY-MM-DD``) and one
     ``revisions.KEY`` per revision note (``revisions.US.positions.territory``).
@@ -37,6 +40,7 @@ from typing import Any
 import yaml
 
 from detente.errors import Problem, ScenarioError
+from detente.io import table_beyond as beyond
 from detente.io import yaml as yaml_text
 from detente.scenario import Estimate, Scenario, change_tree
 
@@ -187,7 +191,9 @@ class _TableReader:
 
     def issues(self, rows: Rows, file: str) -> list[dict[str, Any]]:
         head, records = self.header(rows, file)
-        for col in sorted(set(head) - set(ISSUE_COLUMNS)):
+        for col in sorted(
+            set(head) - set(ISSUE_COLUMNS) - beyond.known_columns(beyond.ISSUE_EXTRA)
+        ):
             self.problem(
                 file, f"column {col!r}", "unknown column", f"use: {', '.join(ISSUE_COLUMNS)}"
             )
@@ -222,6 +228,7 @@ class _TableReader:
             sq = self.number(file, f"row {number}, column 'status_quo'", rec.get("status_quo", ""))
             if sq is not None:
                 item["status_quo"] = sq
+            beyond.read_issue(self, file, number, rec, item)
             out.append(item)
         return out
 
@@ -230,6 +237,7 @@ class _TableReader:
     ) -> tuple[list[dict[str, Any]], list[int]]:
         head, records = self.header(rows, file)
         known = set(ACTOR_COLUMNS) | {f"capability.{p}" for p in RANGE_PARTS}
+        known |= beyond.known_columns(beyond.ACTOR_EXTRA)
         for issue in issue_ids:
             for field in ("position", "salience"):
                 col = f"{issue}.{field}"
@@ -246,9 +254,9 @@ class _TableReader:
                 file,
                 f"column {col!r}",
                 "unknown column",
-                "columns are id, name, capability, at_table, notes and "
-                "<issue>.position / <issue>.salience for the issues in the issues "
-                "table",
+                "columns are id, name, capability, at_table, notes, veto, no_deal_cost, "
+                "influence and <issue>.position / <issue>.salience for the issues in the "
+                "issues table",
             )
         if head and "id" not in head:
             self.problem(file, "header", "no id column", "add a column named id")
@@ -274,6 +282,7 @@ class _TableReader:
                 )
             if rec.get("notes"):
                 item["notes"] = rec["notes"]
+            beyond.read_actor(self, file, number, rec, item)
             item["positions"] = {}
             item["salience"] = {}
             for issue in issue_ids:
@@ -498,6 +507,7 @@ def _tables(s: Scenario, number: Callable[[float], Any]) -> tuple[Rows, Rows, Ro
         *_range_columns((a.capability for a in s.actors), "capability"),
         "at_table",
         "notes",
+        *beyond.actor_head(s.actors),
     ]
     fields: list[tuple[str, str, str]] = []
     for issue in s.issues:
@@ -526,11 +536,15 @@ def _tables(s: Scenario, number: Callable[[float], Any]) -> tuple[Rows, Rows, Ro
             "notes": a.notes or "",
         }
         estimate_cells(a.capability, "capability", row)
+        beyond.actor_cells(a, row, estimate_cells, _flow)
         for col, key, issue_id in fields:
             estimate_cells(getattr(a, key)[issue_id], col, row)
         actors.append([row.get(h, "") for h in head])
-    issues: Rows = [list(ISSUE_COLUMNS)]
+    extra = beyond.issue_head(s.issues)
+    issues: Rows = [[*ISSUE_COLUMNS, *extra]]
     for i in s.issues:
+        cells: dict[str, Any] = {}
+        estimate_cells(i.no_deal, "no_deal", cells)
         issues.append(
             [
                 i.id,
@@ -540,6 +554,7 @@ def _tables(s: Scenario, number: Callable[[float], Any]) -> tuple[Rows, Rows, Ro
                 i.labels.low if i.labels else "",
                 i.labels.high if i.labels else "",
                 "" if i.status_quo is None else number(i.status_quo),
+                *(cells.get(h, "") for h in extra),
             ]
         )
     meta: Rows = [["key", "value"], ["title", s.title]]

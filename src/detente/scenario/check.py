@@ -160,10 +160,13 @@ def check(
     """Every semantic problem of a structurally valid scenario (empty if none).
 
     Checked: unique ids; each actor names every issue exactly once, in both
-    positions and salience; scale low < high; status quo and positions
-    (value and range) inside the scale; salience in [0, 1]; capability > 0;
-    ranges ordered; position and salience null together; and every issue has
-    some positive weight (capability x salience) among actors at the table.
+    positions and salience; scale low < high; status quo, no-deal point and
+    positions (value and range) inside the scale; salience in [0, 1];
+    capability > 0; cost of no deal >= 0; ranges ordered; position and
+    salience null together; vetoes on known issues the actor takes part in,
+    each with a no-deal point; ties to known, seated others, of strength in
+    [0, 1]; and every issue has some positive weight (capability x salience)
+    among actors at the table.
     """
     problems: list[Problem] = []
 
@@ -186,12 +189,14 @@ def check(
                 f"scale [{lo:g}, {hi:g}] must have low < high",
                 "write scale: [low, high], e.g. [0, 100]",
             )
-        elif issue.status_quo is not None and not lo <= issue.status_quo <= hi:
-            add(
-                f"{where} › status_quo",
-                f"status quo {issue.status_quo:g} lies outside the scale [{lo:g}, {hi:g}]",
-                "put it inside the scale, or widen the scale",
-            )
+        else:
+            if issue.status_quo is not None and not lo <= issue.status_quo <= hi:
+                add(
+                    f"{where} › status_quo",
+                    f"status quo {issue.status_quo:g} lies outside the scale [{lo:g}, {hi:g}]",
+                    "put it inside the scale, or widen the scale",
+                )
+            _check_estimate(add, f"{where} › no_deal", issue.no_deal, "no-deal point", (lo, hi))
 
     scales = {i.id: i.scale for i in scenario.issues}
     known = set(issue_ids)
@@ -228,6 +233,9 @@ def check(
             if lo < hi:
                 _check_estimate(add, f"{head} › positions.{issue_id}", pos, "position", (lo, hi))
             _check_estimate(add, f"{head} › salience.{issue_id}", sal, "salience")
+        _check_estimate(add, f"{head} › no_deal_cost", actor.no_deal_cost, "cost of no deal")
+        check_veto(add, head, actor, scenario.issues)
+        check_ties(add, head, actor, scenario.actors)
 
     if not problems:
         _check_shocks(add, "shocks", scenario.shocks, scenario.actors)
@@ -321,6 +329,68 @@ def _check_shocks(
         capability[shock.actor] = new
 
 
+def check_veto(
+    add: Callable[[str, str, str], None], head: str, actor: Actor, issues: list[Issue]
+) -> None:
+    """A veto names known issues the actor takes part in, each with a point to judge
+    a deal against (its no-deal point, or else its status quo)."""
+    if actor.veto == []:
+        add(f"{head} › veto", "an empty list of vetoes", "write false for no veto")
+    if not actor.has_veto:
+        return
+    by_id = {i.id: i for i in issues}
+    named = list(by_id) if actor.veto is True else list(actor.veto)  # type: ignore[arg-type]
+    for dup in sorted({x for x in named if named.count(x) > 1}):
+        add(f"{head} › veto", f"issue {dup!r} named more than once", "name each issue once")
+    for issue_id in dict.fromkeys(named):
+        if issue_id not in by_id:
+            add(
+                f"{head} › veto",
+                f"unknown issue id {issue_id!r}",
+                f"use some of: {', '.join(by_id)}; or true for every issue",
+            )
+            continue
+        involved = actor.positions.get(issue_id) is not None
+        if not involved:
+            if actor.veto is not True:
+                add(
+                    f"{head} › veto",
+                    f"{actor.id!r} takes no part in issue {issue_id!r}, so it cannot judge it",
+                    "give it a position and salience there, or drop the issue from veto",
+                )
+            continue
+        issue = by_id[issue_id]
+        if issue.no_deal is None and issue.status_quo is None:
+            add(
+                f"{head} › veto",
+                f"issue {issue_id!r} has neither no_deal nor status_quo: nothing to judge "
+                "a deal against",
+                f"give issue {issue_id!r} a no_deal (where it stands if the talks fail) "
+                "or a status_quo",
+            )
+
+
+def check_ties(
+    add: Callable[[str, str, str], None], head: str, actor: Actor, actors: list[Actor]
+) -> None:
+    """Each tie reaches another, seated actor, with a strength in [0, 1]."""
+    seated = {a.id: a.at_table for a in actors}
+    for target, strength in (actor.influence or {}).items():
+        where = f"{head} › influence.{target}"
+        if target not in seated:
+            add(where, f"no actor {target!r}", f"use one of: {', '.join(seated)}")
+        elif target == actor.id:
+            add(where, "a tie from an actor to itself", "remove it: ties reach others")
+        elif not seated[target]:
+            add(
+                where,
+                f"{target!r} is not at the table: ties pull seated actors only",
+                f"seat {target!r}, or remove the tie",
+            )
+        if not (math.isfinite(strength) and 0 <= strength <= 1):
+            add(where, f"strength {strength:g} lies outside [0, 1]", "write a number from 0 to 1")
+
+
 # The range of magnitudes every model computes with safely (see _check_estimate).
 TINY, HUGE = 1e-100, 1e100
 
@@ -329,7 +399,7 @@ def _check_estimate(
     add: Callable[[str, str, str], None],
     where: str,
     est: Estimate | None,
-    kind: Literal["capability", "position", "salience"],
+    kind: Literal["capability", "position", "salience", "no-deal point", "cost of no deal"],
     bounds: tuple[float, float] = (0.0, 1.0),
 ) -> None:
     """Check one estimate: its range, and each number against what ``kind`` allows
@@ -374,6 +444,13 @@ def _check_estimate(
                 "capabilities count only relative to each other: rescale them all, "
                 "e.g. to GDP in billions",
             )
+        elif kind == "cost of no deal":
+            if x < 0:
+                add(
+                    where,
+                    f"cost of no deal {name} {x:g} is negative",
+                    "write 0 or more (0: failing to agree costs the actor nothing)",
+                )
         elif kind == "salience" and 0 < x < TINY:
             add(
                 where,
@@ -386,5 +463,5 @@ def _check_estimate(
                 f"{kind} {name} {x:g} lies outside [{bounds[0]:g}, {bounds[1]:g}]",
                 "salience is between 0 and 1"
                 if kind == "salience"
-                else "positions lie on the issue's scale",
+                else f"{kind}s lie on the issue's scale",
             )

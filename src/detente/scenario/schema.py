@@ -120,6 +120,10 @@ class Issue(_Strict):
     scale: Annotated[tuple[float, float], BeforeValidator(_list_to_tuple)] = (0.0, 100.0)
     labels: Labels | None = None
     status_quo: float | None = None
+    #: Where the issue stands if the talks fail (a war's front line moves; a law's
+    #: reference point holds): the point veto players judge a deal against
+    #: (:mod:`detente.ratification`). Default: the status quo. May carry a range.
+    no_deal: OptionalNumber = None
 
     @property
     def display_name(self) -> str:
@@ -136,10 +140,24 @@ class Actor(_Strict):
     positions: dict[str, OptionalNumber]
     salience: dict[str, OptionalNumber]
     notes: str | None = None
+    #: Whose consent a deal needs, seated or not: ``true`` on every issue the actor
+    #: is involved in, or a list of issue ids (:mod:`detente.ratification`).
+    veto: bool | list[str] = False
+    #: The cost to the actor of the talks failing, in the units of gains (a
+    #: salience-weighted share of the scales), >= 0; default 0. May carry a range.
+    no_deal_cost: OptionalNumber = None
+    #: Access ties ``{ACTOR_ID: strength in [0, 1]}`` from this actor to seated
+    #: actors, whose positions they pull before the models run (:mod:`detente.influence`).
+    influence: dict[str, float] | None = None
 
     @property
     def display_name(self) -> str:
         return self.name or self.id
+
+    @property
+    def has_veto(self) -> bool:
+        """Whether the actor's consent is needed on some issue."""
+        return self.veto is True or (isinstance(self.veto, list) and bool(self.veto))
 
 
 #: A change to a number: a number or ``{value, low, high, dist}`` sets it;
@@ -152,8 +170,10 @@ class Change(_Strict):
     """One change of a what-if; exactly one of these forms:
 
     - ``{actor: RU, capability: "*0.7", at_table: true, salience: {ISSUE: 0.9},
-      positions: {ISSUE: "+10"}}`` (any of the four fields);
-    - ``{issue: territory, status_quo: 55}``;
+      positions: {ISSUE: "+10"}, veto: [ISSUE, ...], no_deal_cost: 0.2,
+      influence: {ACTOR: 0.3}}`` (any of these fields; ``veto`` replaces the
+      actor's, ``influence`` sets the ties it names, ``null`` removing one);
+    - ``{issue: territory, status_quo: 55, no_deal: 80}`` (either or both);
     - ``{remove: CN}``;
     - ``{add: {...an actor, as under actors...}}``.
     """
@@ -163,8 +183,12 @@ class Change(_Strict):
     at_table: bool | None = None
     salience: dict[str, Adjust | None] | None = None
     positions: dict[str, Adjust | None] | None = None
+    veto: bool | list[str] | None = None
+    no_deal_cost: Adjust | None = None
+    influence: dict[str, float | None] | None = None
     issue: str | None = None
     status_quo: Adjust | None = None
+    no_deal: Adjust | None = None
     remove: str | None = None
     add: Actor | None = None
 

@@ -1,8 +1,11 @@
 """The plain tree a scenario file holds (YAML, or the same tree built from CSV/xlsx)::
 
-    title, source, issues: [{id, name, scale, labels: {low, high}, status_quo}],
+    title, source, issues: [{id, name, scale, labels: {low, high}, status_quo, no_deal}],
     actors: [{id, name, capability, at_table, positions: {ISSUE: x},
-              salience: {ISSUE: s}, notes}]
+              salience: {ISSUE: s}, notes, veto, no_deal_cost, influence}]
+
+The keys beyond the table (``no_deal``, ``veto``, ``no_deal_cost``, ``influence``)
+are written only when given, so a scenario without them reads as before.
 
 Numbers without a range are written bare (80, not ``{value: 80}`` or 80.0),
 so that a file read and written back reads as the analyst wrote it.
@@ -51,6 +54,8 @@ def scenario_tree(s: Scenario) -> dict[str, Any]:
             item["labels"] = {"low": i.labels.low, "high": i.labels.high}
         if i.status_quo is not None:
             item["status_quo"] = plain(i.status_quo)
+        if i.no_deal is not None:
+            item["no_deal"] = number_tree(i.no_deal)
         issues.append(item)
     tree["issues"] = issues
     tree["actors"] = [actor_tree(a) for a in s.actors]
@@ -83,21 +88,40 @@ def actor_tree(a: Actor) -> dict[str, Any]:
     item["salience"] = {k: number_tree(v) for k, v in a.salience.items()}
     if a.notes is not None:
         item["notes"] = a.notes
+    if a.veto is not False:
+        item["veto"] = a.veto if a.veto is True else list(a.veto)
+    if a.no_deal_cost is not None:
+        item["no_deal_cost"] = number_tree(a.no_deal_cost)
+    if a.influence is not None:
+        item["influence"] = {k: plain(v) for k, v in a.influence.items()}
     return item
 
 
 def change_tree(c: Change) -> dict[str, Any]:
     """A change as the plain tree YAML holds."""
     out: dict[str, Any] = {}
-    for key in ("actor", "capability", "at_table", "salience", "positions", "issue"):
+    for key in (
+        "actor",
+        "capability",
+        "at_table",
+        "salience",
+        "positions",
+        "veto",
+        "no_deal_cost",
+        "influence",
+        "issue",
+    ):
         value = getattr(c, key)
         if value is None:
             continue
-        if key in ("salience", "positions"):
+        if key in ("salience", "positions", "influence"):
             value = {k: adjust_tree(v) for k, v in value.items()}
+        elif key == "veto" and value is not True and value is not False:
+            value = list(value)
         out[key] = adjust_tree(value)
-    if c.status_quo is not None:
-        out["status_quo"] = adjust_tree(c.status_quo)
+    for key in ("status_quo", "no_deal"):
+        if getattr(c, key) is not None:
+            out[key] = adjust_tree(getattr(c, key))
     if c.remove is not None:
         out["remove"] = c.remove
     if c.add is not None:

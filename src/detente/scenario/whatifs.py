@@ -56,16 +56,72 @@ def adjust_estimate(est: Estimate | None, adjust: Any) -> Estimate | None:
     return Estimate(value=move(est.value), low=move(est.low), high=move(est.high), dist=est.dist)  # type: ignore[arg-type]
 
 
+#: The fields a change of an actor may set.
+ACTOR_FIELDS = (
+    "capability",
+    "at_table",
+    "salience",
+    "positions",
+    "veto",
+    "no_deal_cost",
+    "influence",
+)
+
+
+def _change_issue(item: dict[str, Any], c: Change) -> list[tuple[str, str]]:
+    """Apply an issue's change (status quo, no-deal point) to its tree in place."""
+    if c.status_quo is not None:
+        old = item.get("status_quo")
+        try:
+            new = adjust_estimate(None if old is None else Estimate(value=old), c.status_quo)
+        except ValueError as exc:
+            return [(f"status_quo: {exc}", ADJUST_HELP)]
+        if new is None or new.has_range:
+            return [("a status quo is one number, not a range", "write a number")]
+        item["status_quo"] = plain(new.value)
+    if c.no_deal is not None:
+        # A relative change moves the no-deal point, which is the status quo unless given.
+        old = item.get("no_deal", item.get("status_quo"))
+        try:
+            held = None if old is None else Estimate.model_validate(_wrap_number(old))
+            item["no_deal"] = number_tree(adjust_estimate(held, c.no_deal))
+        except ValueError as exc:
+            return [(f"no_deal: {exc}", ADJUST_HELP)]
+    return []
+
+
+def _beyond_the_table(item: dict[str, Any], c: Change) -> list[tuple[str, str]]:
+    """Apply an actor's veto, cost of no deal and ties to its tree in place."""
+    if c.veto is not None:
+        item["veto"] = c.veto
+    if c.no_deal_cost is not None:
+        old = item.get("no_deal_cost", 0.0)
+        try:
+            held = Estimate.model_validate(_wrap_number(old))
+            item["no_deal_cost"] = number_tree(adjust_estimate(held, c.no_deal_cost))
+        except ValueError as exc:
+            return [(f"no_deal_cost: {exc}", ADJUST_HELP)]
+    if c.influence is not None:
+        ties = dict(item.get("influence") or {})
+        for target, strength in c.influence.items():
+            if strength is None:
+                ties.pop(target, None)
+            else:
+                ties[target] = plain(strength)
+        item["influence"] = ties
+        if not ties:
+            del item["influence"]
+    return []
+
+
 def apply_change(tree: dict[str, Any], c: Change) -> list[tuple[str, str]]:
     """Apply ``c`` to a scenario tree in place; the problems found (message, fix)."""
-    actor_fields = [
-        k for k in ("capability", "at_table", "salience", "positions") if getattr(c, k) is not None
-    ]
+    actor_fields = [k for k in ACTOR_FIELDS if getattr(c, k) is not None]
     forms = [
         name
         for name, used in (
             ("actor", c.actor is not None or bool(actor_fields)),
-            ("issue", c.issue is not None or c.status_quo is not None),
+            ("issue", c.issue is not None or c.status_quo is not None or c.no_deal is not None),
             ("remove", c.remove is not None),
             ("add", c.add is not None),
         )
@@ -104,29 +160,20 @@ def apply_change(tree: dict[str, Any], c: Change) -> list[tuple[str, str]]:
     if form == "issue":
         if c.issue not in issue_ids:
             return [(f"no issue {c.issue!r}", f"use one of: {', '.join(issue_ids)}")]
-        if c.status_quo is None:
-            return [("an issue change needs status_quo", "add status_quo: a number")]
-        item = tree["issues"][issue_ids.index(c.issue)]
-        old = item.get("status_quo")
-        try:
-            new = adjust_estimate(None if old is None else Estimate(value=old), c.status_quo)
-        except ValueError as exc:
-            return [(f"status_quo: {exc}", ADJUST_HELP)]
-        if new is None or new.has_range:
-            return [("a status quo is one number, not a range", "write a number")]
-        item["status_quo"] = plain(new.value)
-        return []
+        if c.status_quo is None and c.no_deal is None:
+            return [("an issue change needs status_quo or no_deal", "add status_quo: a number")]
+        return _change_issue(tree["issues"][issue_ids.index(c.issue)], c)
     if c.actor not in ids:
         return [(f"no actor {c.actor!r}", f"use one of: {', '.join(ids)}")]
     if not actor_fields:
         return [
             (
                 f"the change names actor {c.actor!r} but changes nothing",
-                "add capability, at_table, salience or positions",
+                f"add one of: {', '.join(ACTOR_FIELDS)}",
             )
         ]
     item = actors[ids.index(c.actor)]
-    problems: list[tuple[str, str]] = []
+    problems = _beyond_the_table(item, c)
     if c.at_table is not None:
         item["at_table"] = c.at_table
     if c.capability is not None:

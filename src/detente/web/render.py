@@ -75,7 +75,7 @@ def _list(x: Any) -> list[Any]:
 
 def editor_view(tree: Any) -> dict[str, Any]:
     """The editor's grid from a scenario tree, valid or not."""
-    issues = []
+    issues: list[dict[str, Any]] = []
     for item in _list(_get(tree, "issues")):
         scale = _get(item, "scale")
         scale = scale if isinstance(scale, list) and len(scale) == 2 else [0, 100]
@@ -89,6 +89,7 @@ def editor_view(tree: Any) -> dict[str, Any]:
                 "label_low": text(_get(labels, "low")),
                 "label_high": text(_get(labels, "high")),
                 "status_quo": text(_get(item, "status_quo")),
+                "no_deal": estimate_view(_get(item, "no_deal")),
             }
         )
     actors = []
@@ -103,6 +104,9 @@ def editor_view(tree: Any) -> dict[str, Any]:
                 "capability": estimate_view(_get(item, "capability")),
                 "at_table": at_table is not False,
                 "notes": text(_get(item, "notes")),
+                "veto": _veto_text(_get(item, "veto")),
+                "no_deal_cost": estimate_view(_get(item, "no_deal_cost")),
+                "influence": _ties_text(_get(item, "influence")),
                 "cells": [
                     {
                         "position": estimate_view(_get(positions, i["id"])),
@@ -118,6 +122,20 @@ def editor_view(tree: Any) -> dict[str, Any]:
         "issues": issues,
         "actors": actors,
     }
+
+
+def _veto_text(veto: Any) -> str:
+    """``true`` for every issue, ``territory, nato`` for some, empty for none."""
+    if isinstance(veto, list):
+        return ", ".join(text(x) for x in veto)
+    return "" if veto is None or veto is False else text(veto)
+
+
+def _ties_text(ties: Any) -> str:
+    """``US: 0.2, EU: 0.1`` (anything else as typed, for the validator to refuse)."""
+    if isinstance(ties, dict):
+        return ", ".join(f"{text(k)}: {text(v)}" for k, v in ties.items())
+    return text(ties)
 
 
 def _index(items: Any, ident: str) -> int | None:

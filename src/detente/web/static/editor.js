@@ -33,6 +33,27 @@ function estimate(el) {
   return out;
 }
 
+// "" -> null (no veto), "true"/"false" -> a flag, "territory, nato" -> issue ids.
+function vetoOf(text) {
+  const t = text.trim();
+  if (t === "") return null;
+  if (t === "true" || t === "false") return t === "true";
+  return t.split(",").map((x) => x.trim());
+}
+
+// "US: 0.2, EU: 0.1" -> {US: 0.2, EU: 0.1}; anything else stays text for the validator.
+function tiesOf(text) {
+  const t = text.trim();
+  if (t === "") return null;
+  const ties = {};
+  for (const part of t.split(",")) {
+    const at = part.lastIndexOf(":");
+    if (at < 0) return t;
+    ties[part.slice(0, at).trim()] = num(part.slice(at + 1));
+  }
+  return ties;
+}
+
 // The scenario tree the grid shows right now.
 function collect() {
   const tree = { title: $("f-title").value };
@@ -50,6 +71,8 @@ function collect() {
     if (labelLow.trim() || labelHigh.trim()) item.labels = { low: labelLow, high: labelHigh };
     const sq = num(row.querySelector(".i-sq").value);
     if (sq !== null) item.status_quo = sq;
+    const noDeal = estimate(row.querySelector(".est.nd"));
+    if (noDeal !== null) item.no_deal = noDeal;
     return item;
   });
   const ids = tree.issues.map((i) => i.id);
@@ -68,6 +91,12 @@ function collect() {
     });
     const notes = row.querySelector(".a-notes").value;
     if (notes.trim()) item.notes = notes;
+    const veto = vetoOf(row.querySelector(".a-veto").value);
+    if (veto !== null) item.veto = veto;
+    const cost = estimate(row.querySelector(".est.ndc"));
+    if (cost !== null) item.no_deal_cost = cost;
+    const ties = tiesOf(row.querySelector(".a-ties").value);
+    if (ties !== null) item.influence = ties;
     return item;
   });
   // What the grid does not show (model parameters, variants...) is kept as it was.
