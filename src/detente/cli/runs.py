@@ -15,7 +15,6 @@ from rich.table import Table
 from sqlalchemy import make_url
 
 from detente.cli.common import JsonOpt, app, err, guarded, out, warn
-from detente.io import file_format
 from detente.scenario import Scenario
 from detente.store import EXPORT_FORMATS, KINDS, Run, RunStore, StoreError
 
@@ -416,6 +415,7 @@ def export(
     """Export a saved run: its long table of numbers (csv, parquet) or everything (json)."""
 
     def act() -> None:
+        fmt: str | None = format
         if output is None:
             fmt = (format or "json").lower()
             if fmt not in EXPORT_FORMATS:
@@ -424,7 +424,7 @@ def export(
                 )
             target = Path(f"run-{run_id}{'-draws' if draws else ''}.{fmt}")
         else:
-            fmt, target = file_format(output, EXPORT_FORMATS, format), output
+            target = output  # its extension names the format (the store checks --format)
         with RunStore(db) as store:
             written = store.export(run_id, fmt, target, draws=draws)
         out.print(f"wrote {written}", highlight=False)
