@@ -89,7 +89,16 @@ def test_valid_base() -> None:
             {"value": 5, "low": 4, "high": 12},
             ["positions.land", "high 12 lies outside"],
         ),
-        ("actors/0/positions/land", {"value": 5, "low": 6, "high": 8}, ["low <= value <= high"]),
+        (
+            "actors/0/positions/land",
+            {"value": 5, "low": 6, "high": 8},
+            ["positions.land", "value 5 lies outside its own range 6 to 8", "widen the range"],
+        ),
+        (
+            "actors/0/positions/land",
+            {"value": 5, "low": 8, "high": 4},
+            ["positions.land", "upside down: low 8 is above high 4", "swap low and high"],
+        ),
         ("actors/0/positions/land", {"value": 5, "low": 4}, ["both low and high"]),
         (
             "actors/0/positions/land",

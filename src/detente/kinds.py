@@ -126,6 +126,19 @@ KINDS: dict[str, RunKind] = {
             view="detente.web.render:compare_view",
             briefing=True,
         ),
+        # A track is saved with its JSON; it is shown from that JSON by its own
+        # printer (``detente runs show``) and page (web/tracks.py), not yet read
+        # back into a typed result.
+        RunKind(
+            name="track",
+            api="detente.track:track",
+            result="detente.track:Track",
+            charts=(),
+            rows="detente.store.rows:track_rows",
+            printer="detente.cli.track:print_track_json",
+            view="detente.web.tracks:saved_view",
+            briefing=False,
+        ),
     )
 }
 

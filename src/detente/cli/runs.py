@@ -15,7 +15,6 @@ from rich.table import Table
 from sqlalchemy import make_url
 
 from detente.cli.common import JsonOpt, app, emit, err, guarded, out, warn
-from detente.io import file_format
 from detente.kinds import get_kind
 from detente.results import Result
 from detente.scenario import Scenario
@@ -235,8 +234,14 @@ def show(
                 else "none (summaries only)",
             )
         out.print(facts)
-        result = get_kind(run.kind).from_dict(run.result, run.load_scenario(), run.detail, kept)
-        get_kind(run.kind).printer_function()(result, out)
+        if run.kind == "track":
+            # A track's result is read back by its own printer (not yet a typed result).
+            from detente.cli.track import print_track_json
+
+            print_track_json(run.result, out)
+        else:
+            result = get_kind(run.kind).from_dict(run.result, run.load_scenario(), run.detail, kept)
+            get_kind(run.kind).printer_function()(result, out)
         out.print(f"[dim]all of it: detente runs show {run.id} --json[/dim]", highlight=False)
 
     guarded(act)
@@ -276,6 +281,7 @@ def export(
     """Export a saved run: its long table of numbers (csv, parquet) or everything (json)."""
 
     def act() -> None:
+        fmt: str | None = format
         if output is None:
             fmt = (format or "json").lower()
             if fmt not in EXPORT_FORMATS:
@@ -284,7 +290,7 @@ def export(
                 )
             target = Path(f"run-{run_id}{'-draws' if draws else ''}.{fmt}")
         else:
-            fmt, target = file_format(output, EXPORT_FORMATS, format), output
+            target = output  # its extension names the format (the store checks --format)
         with RunStore(db) as store:
             written = store.export(run_id, fmt, target, draws=draws)
         out.print(f"wrote {written}", highlight=False)

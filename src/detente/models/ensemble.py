@@ -209,6 +209,8 @@ class Ensemble(Model):
     batched = True
     # Some members (exchange, smp) forecast a proposal's issues together.
     joint = True
+    # A member (smp) breaks ties by the order the actors are listed in.
+    order_invariant = False
     combines_models = True
     Params = EnsembleParams
 

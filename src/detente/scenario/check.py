@@ -442,12 +442,17 @@ def _check_estimate(
     values = [("value", est.value)]
     if est.low is not None and est.high is not None:
         values += [("low", est.low), ("high", est.high)]
-        if not est.low <= est.value <= est.high:
+        if est.low > est.high:
             add(
                 where,
-                f"range must satisfy low <= value <= high, got "
-                f"{est.low:g} <= {est.value:g} <= {est.high:g}",
-                "reorder the numbers",
+                f"the range is upside down: low {est.low:g} is above high {est.high:g}",
+                "swap low and high",
+            )
+        elif not est.low <= est.value <= est.high:
+            add(
+                where,
+                f"value {est.value:g} lies outside its own range {est.low:g} to {est.high:g}",
+                "move the value into the range, widen the range, or leave low and high empty",
             )
     for name, x in values:
         if not math.isfinite(x):

@@ -123,3 +123,22 @@ def value_rows(kind: str, result: Mapping[str, Any]) -> list[Row]:
     from detente.kinds import get_kind
 
     return get_kind(kind).value_rows(result)
+
+
+def track_rows(result: Mapping[str, Any]) -> list[Row]:
+    """Per snapshot (``variant`` its date) the headline ``forecast`` per issue and its
+    ``interval_low``/``interval_high`` (``stat`` 50 or 90), and each score's ``error``
+    (``stat`` its kind and the observation's date)."""
+    rows: list[Row] = []
+    for snap in result.get("snapshots", []):
+        day, summary = snap["as_of"], snap.get("summary", {})
+        for issue, v in summary.get("central", {}).items():
+            _add(rows, day, "headline", "forecast", v, issue=issue)
+        for level, bands in summary.get("interval", {}).items():
+            for issue, pair in bands.items():
+                _add(rows, day, "headline", "interval_low", pair[0], issue=issue, stat=level)
+                _add(rows, day, "headline", "interval_high", pair[1], issue=issue, stat=level)
+    for s in result.get("scores", []):
+        stat = f"{s['kind']} {s['observed_on']}"
+        _add(rows, s["as_of"], "headline", "error", s["error"], issue=s["issue"], stat=stat)
+    return rows

@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from detente.results import Result
     from detente.scenario import Scenario
 
-Kind = Literal["forecast", "simulate", "sensitivity", "compare"]
+Kind = Literal["forecast", "simulate", "sensitivity", "compare", "track"]
 KINDS: tuple[str, ...] = tuple(RUN_KINDS)
 
 
@@ -204,38 +204,33 @@ class RunStore:
             run_kind = get_kind(kind)
         except ParameterError as exc:
             raise StoreError(str(exc)) from None
+        if kind == "track":
+            # A track keeps its JSON only (see detente.kinds).
+            if scenario is None:
+                raise StoreError("a track is saved with its last snapshot's scenario")
+            data = dict(result) if isinstance(result, Mapping) else result.to_dict()
+            row = _row(kind, data, scenario, None, model or "", preset, params, seed, options)
+            return self._insert(row, source, started_at, run_kind.value_rows(data), [])
         if isinstance(result, Mapping):
             if scenario is None:
                 raise StoreError("a run saved from its JSON needs its scenario: pass scenario=")
             result = run_kind.from_dict(result, scenario)
         if result.kind != kind:
             raise StoreError(f"a {type(result).__name__} is a {result.kind} run, not a {kind} run")
-        scn = scenario if scenario is not None else result.scenario
         data = result.to_dict()
-        tree = scn.to_tree()
         if seed is None and isinstance(data.get("seed"), int):
             seed = data["seed"]
-        finished = datetime.now(UTC)
-        detail = result.detail()
-        row = {
-            "kind": kind,
-            "started_at": started_at or finished,
-            "finished_at": finished,
-            "scenario_title": scn.title,
-            "scenario_hash": scenario_hash(tree),
-            "scenario": _dumps(tree),
-            "source": None if source is None else str(source),
-            "model": model or ",".join(result.models),
-            "preset": preset,
-            "params": _dumps(dict(params or {})),
-            "seed": seed,
-            "options": _dumps(dict(options or {})),
-            "detente_version": _version(),
-            "result": _dumps(data),
-        }
-        if detail is not None:
-            row["detail"] = _dumps(detail)
-        numbers = run_kind.value_rows(data)
+        row = _row(
+            kind,
+            data,
+            scenario if scenario is not None else result.scenario,
+            result.detail(),
+            model or ",".join(result.models),
+            preset,
+            params,
+            seed,
+            options,
+        )
         # Compressed before the write lock is taken: other writers wait less.
         packed = [
             {
@@ -247,6 +242,24 @@ class RunStore:
             }
             for d in draw_arrays(kind, result)
         ]
+        return self._insert(row, source, started_at, run_kind.value_rows(data), packed)
+
+    def _insert(
+        self,
+        row: dict[str, Any],
+        source: str | Path | None,
+        started_at: datetime | None,
+        numbers: list[dict[str, Any]],
+        packed: list[dict[str, Any]],
+    ) -> int:
+        """Write one run, its numbers and its draws in one transaction; its id."""
+        finished = datetime.now(UTC)
+        row = {
+            **row,
+            "started_at": started_at or finished,
+            "finished_at": finished,
+            "source": None if source is None else str(source),
+        }
         with self._write() as conn:
             inserted = conn.execute(runs_table.insert().values(**row))
             run_id = int(inserted.inserted_primary_key[0])  # type: ignore[index]
@@ -393,9 +406,13 @@ class RunStore:
         self.get(run_id)
         return values_frame(self.engine, run_id)
 
-    def export(self, run_id: int, fmt: str, path: str | Path, *, draws: bool = False) -> Path:
+    def export(
+        self, run_id: int, fmt: str | None, path: str | Path, *, draws: bool = False
+    ) -> Path:
         """Write run ``run_id`` to ``path``: ``json`` (all of it) or its long table as
-        ``csv``/``parquet`` (Parquet needs pyarrow).
+        ``csv``/``parquet`` (Parquet needs pyarrow). The format is the one ``path``'s
+        extension names (``fmt``, if given, must agree); CSV text cells are kept
+        from spreadsheet formulas (:mod:`detente.io.cells`).
 
         ``draws`` writes the run's draws instead (:meth:`draws_table` as
         csv/parquet; json: the whole run plus ``"draws"``, a list of
@@ -405,6 +422,38 @@ class RunStore:
 
 
 _SUMMARY_FIELDS = dataclasses.fields(RunSummary)
+
+
+def _row(
+    kind: str,
+    data: Mapping[str, Any],
+    scenario: Scenario,
+    detail: Mapping[str, Any] | None,
+    model: str,
+    preset: str | None,
+    params: Mapping[str, Any] | None,
+    seed: int | None,
+    options: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """A run's row of ``runs`` but its times and source (see :meth:`RunStore._insert`)."""
+    tree = scenario.to_tree()
+    row = {
+        "kind": kind,
+        "scenario_title": scenario.title,
+        "scenario_hash": scenario_hash(tree),
+        "scenario": _dumps(tree),
+        "model": model,
+        "preset": preset,
+        "params": _dumps(dict(params or {})),
+        "seed": seed,
+        "options": _dumps(dict(options or {})),
+        "detente_version": _version(),
+        "result": _dumps(data),
+    }
+    if detail is not None:
+        # Left out when there is none, so that a store of an older schema still takes it.
+        row["detail"] = _dumps(detail)
+    return row
 
 
 def _summary(r: Any) -> RunSummary:
