@@ -242,6 +242,10 @@ def _print_result(run: Run) -> None:
         print_sensitivity_data(scenario, run.result, out)
     elif run.kind == "compare":
         _print_comparison_json(scenario, run.result, run.options.get("descriptions") or {})
+    elif run.kind == "track":
+        from detente.cli.track import print_track_json  # it imports this module
+
+        print_track_json(run.result, out)
     for note in run.result.get("notes", []):
         out.print(f"[dim]note: {escape(note)}[/dim]", highlight=False)
     for name, reason in run.result.get("skipped", {}).items():

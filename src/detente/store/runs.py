@@ -41,8 +41,8 @@ if TYPE_CHECKING:
 
     from detente.scenario import Scenario
 
-Kind = Literal["forecast", "simulate", "sensitivity", "compare"]
-KINDS: tuple[str, ...] = ("forecast", "simulate", "sensitivity", "compare")
+Kind = Literal["forecast", "simulate", "sensitivity", "compare", "track"]
+KINDS: tuple[str, ...] = ("forecast", "simulate", "sensitivity", "compare", "track")
 
 
 def scenario_hash(tree: Mapping[str, Any]) -> str:
