@@ -76,7 +76,12 @@ def test_flagship_is_the_first_snapshot_to_the_letter() -> None:
         ]
 
     flagship, first = EXAMPLES / "ukraine-2025.yaml", TRACK / "2025-02-19.yaml"
-    assert without_as_of(flagship) == without_as_of(first)
+    assert without_as_of(flagship) == without_as_of(first), (
+        "examples/ukraine-2025-26/2025-02-19.yaml must be the flagship itself: after revising "
+        "examples/ukraine-2025.yaml, copy it there (cp examples/ukraine-2025.yaml "
+        "examples/ukraine-2025-26/2025-02-19.yaml) and carry its new keys into the later "
+        "snapshots with their reasons"
+    )
     assert Scenario.from_tree(yaml_text.loads(flagship.read_text())).as_of == date(2025, 2, 19)
 
 

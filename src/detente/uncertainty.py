@@ -75,6 +75,9 @@ PERCENTILES = (5, 25, 50, 75, 95)
 HISTOGRAM_BINS = 20
 #: Truncated mass (share) above which a note tells the analyst.
 TRUNCATION_NOTE = 1e-3
+#: Fewest draws for a 90% interval worth reading: its ends, the 5th and 95th
+#: percentiles, then each have at least 10 draws beyond them (0.05 x 200).
+MIN_INTERVAL_DRAWS = 200
 
 
 @dataclass(frozen=True)
@@ -451,7 +454,15 @@ class Simulation:
 
     @property
     def warnings(self) -> list[str]:
-        return list(dict.fromkeys(w for m in self.models.values() for w in m.warnings))
+        few = []
+        if self.inputs and self.draws < MIN_INTERVAL_DRAWS:
+            few.append(
+                f"only {self.draws} draw{'s' if self.draws != 1 else ''}: a 90% interval's "
+                f"ends need at least {MIN_INTERVAL_DRAWS} (then at least 10 draws lie beyond "
+                "each end); with fewer the intervals are rough, and with one there is none "
+                f"(fix: --draws {MIN_INTERVAL_DRAWS} or more)"
+            )
+        return few + list(dict.fromkeys(w for m in self.models.values() for w in m.warnings))
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -556,6 +567,7 @@ def simulate(
     workers: int | None = None,
     scheduler: str | Any | None = None,
     progress: Callable[[int], object] | None = None,
+    force: bool = False,
     **kwparams: Any,
 ) -> Simulation:
     """Draw ``draws`` scenarios from the inputs' ranges and run ``model`` on each.
@@ -566,6 +578,7 @@ def simulate(
     fixes every draw. ``workers`` starts a local Dask cluster, ``scheduler``
     uses a running one (see :class:`detente.parallel.Executor`); the numbers
     are the same either way. ``progress`` is called with draws done.
+    ``force`` runs past the limits of :mod:`detente.limits`.
 
     >>> sim = simulate("examples/ukraine-2025.yaml", model="compromise", draws=2000)
     >>> stats = sim["compromise"].issues()["territory"]
@@ -574,8 +587,10 @@ def simulate(
     """
     from detente.io import as_scenario
 
-    scn = as_scenario(scenario)
-    planned, skipped = plan_models(scn, model, preset, {**(params or {}), **kwparams}, rounds)
+    scn = as_scenario(scenario, force=force)
+    planned, skipped = plan_models(
+        scn, model, preset, {**(params or {}), **kwparams}, rounds, runs=draws, force=force
+    )
     inputs = uncertain_inputs(scn)
     base = scn.to_arrays()
     root = seed_sequence(seed)

@@ -177,6 +177,30 @@ def test_the_users_seed_overrides_the_files() -> None:
     )
 
 
+def test_model_names_in_any_case(flagship: Path) -> None:
+    # Issue 12, finding 18: `--model EU` was refused.
+    code, out, err = invoke("forecast", str(flagship), "--model", "EU", "--json", "--no-save")
+    assert code == 0, err
+    assert list(json.loads(out)["models"]) == ["eu"]
+    code, out, _ = invoke(
+        "forecast", str(flagship), "-m", "Median,COMPROMISE", "-p", "EU.q=0.5", "--no-save"
+    )
+    assert code == 2  # eu is not being run: its parameter is refused, in any case
+
+
+def test_too_few_draws_are_said(flagship: Path) -> None:
+    # Issue 12, finding 18: one draw printed a "90% interval 0.265 - 0.265" without a word.
+    code, _, err = invoke(
+        "simulate", str(flagship), "-m", "compromise", "--draws", "1", "--no-save"
+    )
+    assert code == 0
+    assert "only 1 draw: a 90% interval's ends need at least 200" in err
+    code, _, err = invoke(
+        "simulate", str(flagship), "-m", "compromise", "--draws", "200", "--no-save"
+    )
+    assert "interval's ends need" not in err
+
+
 def test_json_summary_and_headline_as_a_model(flagship: Path) -> None:
     code, out, _ = invoke("forecast", str(flagship), "--model", "headline", "--json")
     assert code == 0

@@ -15,6 +15,7 @@ from rich.table import Table
 from sqlalchemy import make_url
 
 from detente.cli.common import JsonOpt, app, err, guarded, out, warn
+from detente.io import file_format
 from detente.scenario import Scenario
 from detente.store import EXPORT_FORMATS, KINDS, Run, RunStore, StoreError
 
@@ -381,12 +382,21 @@ def _print_forecast_json(scenario: Scenario, result: dict[str, Any]) -> None:
 def export(
     run_id: Annotated[int, typer.Argument(help="run id (see detente runs list)")],
     format: Annotated[
-        str, typer.Option("--format", "-f", help="csv or parquet (its numbers), json (all of it)")
-    ] = "json",
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="csv or parquet (its numbers), json (all of it); default: the output's "
+            "extension, else json",
+        ),
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="file to write (default: run-ID.FORMAT, run-ID-draws.FORMAT)"
+            "--output",
+            "-o",
+            help="file to write, in the format its extension names (default: run-ID.FORMAT, "
+            "run-ID-draws.FORMAT)",
         ),
     ] = None,
     draws: Annotated[
@@ -402,13 +412,17 @@ def export(
     """Export a saved run: its long table of numbers (csv, parquet) or everything (json)."""
 
     def act() -> None:
-        if format not in EXPORT_FORMATS:
-            raise StoreError(
-                f"unknown format {format!r}; valid formats: {', '.join(EXPORT_FORMATS)}"
-            )
-        target = output or Path(f"run-{run_id}{'-draws' if draws else ''}.{format}")
+        if output is None:
+            fmt = (format or "json").lower()
+            if fmt not in EXPORT_FORMATS:
+                raise StoreError(
+                    f"unknown format {format!r}; valid formats: {', '.join(EXPORT_FORMATS)}"
+                )
+            target = Path(f"run-{run_id}{'-draws' if draws else ''}.{fmt}")
+        else:
+            fmt, target = file_format(output, EXPORT_FORMATS, format), output
         with RunStore(db) as store:
-            written = store.export(run_id, format, target, draws=draws)
+            written = store.export(run_id, fmt, target, draws=draws)
         out.print(f"wrote {written}", highlight=False)
 
     guarded(act)

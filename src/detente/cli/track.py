@@ -13,7 +13,6 @@ from rich.table import Table
 
 from detente.cli.common import (
     JsonOpt,
-    ModelOpt,
     ParamOpt,
     PresetOpt,
     app,
@@ -200,7 +199,12 @@ def track(
     observed: Annotated[
         Path | None, typer.Option(help="observations file (YAML) to score the forecasts against")
     ] = None,
-    model: ModelOpt = "all",
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model", "-m", help="a model's forecast and intervals instead of the headline"
+        ),
+    ] = None,
     preset: PresetOpt = None,
     param: ParamOpt = None,
     detail: Annotated[bool, typer.Option(help="list every score")] = False,
