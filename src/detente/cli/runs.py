@@ -15,7 +15,6 @@ from rich.table import Table
 from sqlalchemy import make_url
 
 from detente.cli.common import JsonOpt, app, err, guarded, out, warn
-from detente.io import file_format
 from detente.scenario import Scenario
 from detente.store import EXPORT_FORMATS, KINDS, Run, RunStore, StoreError
 
@@ -243,6 +242,10 @@ def _print_result(run: Run) -> None:
         print_sensitivity_data(scenario, run.result, out)
     elif run.kind == "compare":
         _print_comparison_json(scenario, run.result, run.options.get("descriptions") or {})
+    elif run.kind == "track":
+        from detente.cli.track import print_track_json  # it imports this module
+
+        print_track_json(run.result, out)
     for note in run.result.get("notes", []):
         out.print(f"[dim]note: {escape(note)}[/dim]", highlight=False)
     for name, reason in run.result.get("skipped", {}).items():
@@ -412,6 +415,7 @@ def export(
     """Export a saved run: its long table of numbers (csv, parquet) or everything (json)."""
 
     def act() -> None:
+        fmt: str | None = format
         if output is None:
             fmt = (format or "json").lower()
             if fmt not in EXPORT_FORMATS:
@@ -420,7 +424,7 @@ def export(
                 )
             target = Path(f"run-{run_id}{'-draws' if draws else ''}.{fmt}")
         else:
-            fmt, target = file_format(output, EXPORT_FORMATS, format), output
+            target = output  # its extension names the format (the store checks --format)
         with RunStore(db) as store:
             written = store.export(run_id, fmt, target, draws=draws)
         out.print(f"wrote {written}", highlight=False)

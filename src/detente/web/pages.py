@@ -164,6 +164,19 @@ def runs(request: Request, scenario: str | None = None) -> HTMLResponse:
 @router.get("/runs/{run_id}")
 def run(request: Request, run_id: int) -> HTMLResponse:
     saved = saved_run(request, run_id)
+    if saved.kind == "track":
+        from detente.web.tracks import saved_view
+
+        name = (saved.source or "").partition("/")[0]
+        return _page(
+            request,
+            "track.html",
+            page="runs",
+            name=name,
+            run_id=saved.id,
+            chart=None,
+            **saved_view(saved.result),
+        )
     context = _result_context(
         saved.result,
         saved.scenario,
