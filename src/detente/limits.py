@@ -12,7 +12,7 @@ Dask cluster), and a run that is allowed but slow says so first.
 
 The estimates are rough (within a factor of about three): memory from the
 arrays a model allocates, time from runs on the project's 2-core machine
-(``docs/validation.md`` lists them).
+(``docs/scenarios.md``, "Limits").
 """
 
 from __future__ import annotations

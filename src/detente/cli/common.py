@@ -116,6 +116,6 @@ ForceOpt = Annotated[
     typer.Option(
         "--force",
         help=f"read a scenario file over {MAX_FILE_MB:g} MB, and run models past the memory "
-        "and time limits (see docs/validation.md)",
+        "and time limits (see docs/scenarios.md)",
     ),
 ]

@@ -22,6 +22,7 @@ from detente.cli.common import (
 )
 from detente.cli.runs import DbOpt, SaveOpt, finish
 from detente.forecast import forecast as run_forecast
+from detente.render.headline import print_headline
 
 ScenarioArg = Annotated[Path, typer.Argument(help="scenario file: .yaml, .csv or .xlsx")]
 
@@ -40,8 +41,11 @@ def forecast(
     db: DbOpt = None,
     save: SaveOpt = True,
     force: ForceOpt = False,
+    detail: Annotated[
+        bool, typer.Option("--detail", help="every model's tables, not the one-screen headline")
+    ] = False,
 ) -> None:
-    """Forecast where each issue lands and who gains what."""
+    """Forecast where each issue lands, how sure, and who gains what."""
 
     def act() -> None:
         started = datetime.now(UTC)
@@ -55,8 +59,11 @@ def forecast(
             seed=seed,
             force=force,
         )
+        # One screen (the headline) by default; every model's tables when asked.
+        one_screen = not detail and model == "all"
         finish(
             result,
+            printer=print_headline if one_screen else None,
             as_json=json,
             db=db,
             save=save,
@@ -66,7 +73,8 @@ def forecast(
             preset=preset,
             params=params,
             seed=seed,
-            options={"rounds": rounds},
+            # How it was printed, so that `detente runs show` prints it alike.
+            options={"rounds": rounds, **({"screen": "headline"} if one_screen else {})},
         )
 
     guarded(act)

@@ -25,6 +25,12 @@ from detente.results import Result
 from detente.scenario import Scenario
 
 KIND_HELP = "rounds, gains, distribution, tornado, challenges (eu), variants or track"
+#: The model a chart made now draws when none is named. A tornado shows how far
+#: each input alone moves the forecast: the weighted mean (compromise) moves
+#: with every input and runs its 1000 x (k + 2) draws in seconds, where the
+#: first of all models, the median, often moves with none (an empty chart)
+#: and all models together take a minute.
+DEFAULT_MODEL = {"tornado": "compromise"}
 LangOpt = Annotated[str, typer.Option("--lang", help="language of the labels: en or zh")]
 
 
@@ -84,7 +90,7 @@ def gather(
     scenario = load(source, force=force)
     started = datetime.now(UTC)
     # A challenges chart maps eu's first round: the forecast it needs runs eu.
-    which = "eu" if kind == "challenges" else model or "all"
+    which = "eu" if kind == "challenges" else model or DEFAULT_MODEL.get(kind, "all")
     common: dict[str, Any] = {"model": which, "preset": preset, "params": params, "force": force}
     if needed.name in ("simulate", "sensitivity"):
         common.update(draws=draws, seed=seed)
@@ -135,7 +141,12 @@ def plot(
     kind: Annotated[str, typer.Option("--kind", "-k", help=KIND_HELP)],
     output: Annotated[Path, typer.Option("--output", "-o", help="file to write: .png or .svg")],
     model: Annotated[
-        str | None, typer.Option("--model", "-m", help="the model to chart (default: the first)")
+        str | None,
+        typer.Option(
+            "--model",
+            "-m",
+            help="the model to chart (default: the first; a tornado made now: compromise)",
+        ),
     ] = None,
     issue: Annotated[str | None, typer.Option(help="one issue only (default: every issue)")] = None,
     lang: LangOpt = "en",

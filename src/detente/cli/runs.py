@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json as jsonlib
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import make_url
@@ -67,6 +69,7 @@ def record(
 def finish(
     result: Result,
     *,
+    printer: Callable[[Any, Console], None] | None = None,
     as_json: bool,
     db: str | None,
     save: bool,
@@ -75,10 +78,11 @@ def finish(
     **meta: Any,
 ) -> None:
     """What every command that runs models does with its result: its warnings on
-    stderr, its JSON or its tables (its kind's printer), and saving it."""
+    stderr, its JSON or its tables (``printer``, else its kind's), and saving it."""
     for warning in getattr(result, "warnings", []):
         warn(warning)
-    emit(result, as_json, lambda: get_kind(result.kind).printer_function()(result, out))
+    show = printer or get_kind(result.kind).printer_function()
+    emit(result, as_json, lambda: show(result, out))
     record(result.kind, result, db=db, save=save, source=source, started_at=started_at, **meta)
 
 
@@ -241,7 +245,11 @@ def show(
             print_track_json(run.result, out)
         else:
             result = get_kind(run.kind).from_dict(run.result, run.load_scenario(), run.detail, kept)
-            get_kind(run.kind).printer_function()(result, out)
+            printer = get_kind(run.kind).printer_function()
+            if run.options.get("screen") == "headline":
+                # Printed as the command printed it: the one-screen headline.
+                from detente.render.headline import print_headline as printer
+            printer(result, out)
         out.print(f"[dim]all of it: detente runs show {run.id} --json[/dim]", highlight=False)
 
     guarded(act)

@@ -17,7 +17,7 @@ from typing import Any
 from fastapi.templating import Jinja2Templates
 
 import detente
-from detente.kinds import get_kind
+from detente.kinds import KINDS, get_kind
 from detente.numbers import fmt
 from detente.results import Comparison, Forecast, Result, Sensitivity, Simulation
 from detente.scenario import Issue
@@ -361,3 +361,8 @@ def compare_view(result: Comparison) -> list[dict[str, Any]]:
 def result_view(result: Result) -> list[dict[str, Any]]:
     """What the pages show of a result, per model (the view its kind declares)."""
     return get_kind(result.kind).view_function()(result)
+
+
+#: The kinds of run the result pages show, each by its view here (a track has a page of
+#: its own): declared once, in :data:`detente.kinds.KINDS`.
+VIEWS = {name: kind.view for name, kind in KINDS.items() if kind.view.startswith(f"{__name__}:")}
