@@ -92,8 +92,13 @@ def test_json_shape_and_keys(cora: Path) -> None:
         "by_voting_rule",
         "beats_mean_share",
         "calibration",
+        "forecast_interval",
+        "conformal_baseline",
+        "rows",
     }
     assert entry["calibration"] is None
+    assert set(entry["forecast_interval"]) == {"coverage", "width", "crps"}
+    assert set(entry["rows"][0]) == {"proposal", "issue", "outcome", "forecast", "interval"}
     several = backtest(cora, models="compromise", capability="equal,votes", bootstrap=100, draws=0)
     assert set(several.to_dict()["models"]) == {"compromise@equal", "compromise@votes"}
     json.dumps(several.to_dict())

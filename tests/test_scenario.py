@@ -89,7 +89,16 @@ def test_valid_base() -> None:
             {"value": 5, "low": 4, "high": 12},
             ["positions.land", "high 12 lies outside"],
         ),
-        ("actors/0/positions/land", {"value": 5, "low": 6, "high": 8}, ["low <= value <= high"]),
+        (
+            "actors/0/positions/land",
+            {"value": 5, "low": 6, "high": 8},
+            ["positions.land", "value 5 lies outside its own range 6 to 8", "widen the range"],
+        ),
+        (
+            "actors/0/positions/land",
+            {"value": 5, "low": 8, "high": 4},
+            ["positions.land", "upside down: low 8 is above high 4", "swap low and high"],
+        ),
         ("actors/0/positions/land", {"value": 5, "low": 4}, ["both low and high"]),
         (
             "actors/0/positions/land",
@@ -104,7 +113,13 @@ def test_valid_base() -> None:
         ("actors/0/at_table", "yes", ["actor 'A' › at_table", "boolean"]),
         ("actors/0/positions/land", None, ["both be null"]),
         ("actors/0/colour", "red", ["unknown field 'colour'"]),
-        ("issues/0/id", "land use", ["issue", "letters, digits"]),
+        ("issues/0/id", "land use", ["issue", "'land use' is not a valid id", "letters A-Z"]),
+        # Issue 12, finding 17: the fix said "only letters, digits..." for actor ids too,
+        # which may be any text without '.', Chinese included; no regex is shown.
+        ("actors/0/id", "A.1", ["'A.1' is not a valid id", "any text without '.' (中文 too)"]),
+        # Issue 12, finding 4: spans that overflow or underflow once squared.
+        ("issues/0/scale", [-1e308, 1e308], ["issue 'land' › scale", "spans inf, outside"]),
+        ("issues/0/scale", [0, 1e-300], ["issue 'land' › scale", "spans 1e-300, outside"]),
         ("actors/0/salience/land", 0, ["issue 'land'", "no actor at the table has a positive"]),
         ("title", _DELETE, ["title", "Field required"]),
         ("as_of", "spring 2025", ["as_of", "'spring 2025' is not a calendar date", "YYYY-MM-DD"]),
@@ -205,3 +220,22 @@ def test_a_duplicate_issue_id_is_reported_once() -> None:
     messages = refused(tree)
     assert sum("used more than once" in m for m in messages) == 1
     assert sum("salience value 1.5" in m for m in messages) == 1
+
+
+def test_no_message_shows_a_regular_expression() -> None:
+    messages = refused(mutate("actors/0/id", " A"))
+    assert not any("pattern" in m or "^[" in m for m in messages), messages
+
+
+def test_the_extreme_scales_that_still_work() -> None:
+    from detente import forecast
+
+    for scale in ([0, 1e-150], [-1e150, 1e150]):
+        tree = mutate("issues/0/scale", scale)
+        lo, hi = scale
+        for actor in tree["actors"]:
+            if actor["positions"].get("land") is not None:
+                actor["positions"]["land"] = lo + (hi - lo) * 0.3
+        tree["issues"][0].pop("status_quo", None)
+        result = forecast(Scenario.from_tree(tree), model="compromise")
+        assert result["compromise"].forecasts["land"] == pytest.approx(lo + (hi - lo) * 0.3)

@@ -154,3 +154,24 @@ def test_an_issue_without_a_forecast_is_said_so() -> None:
     result = sensitivity(Scenario.from_tree(tree), model="nbs", draws=50)
     assert all(r.index is None for r in result["nbs"].ranking["i"])
     assert result.notes == ["nbs gives no forecast on issue 'i', so nothing to rank there"]
+
+
+def test_the_readme_example_prints_what_it_quotes() -> None:
+    # Issue 12, finding 19: the README quoted compromise's figures without --model.
+    import re
+
+    from tests.conftest import ROOT
+
+    text = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    command = "`detente sensitivity examples/ukraine-2025.yaml --model compromise`"
+    assert command in text
+    quoted = text[text.index(command) :][:400]
+    numbers = [float(x) for x in re.findall(r"\((?:total Sobol index )?(0\.\d\d)\)", quoted)]
+    result = sensitivity("examples/ukraine-2025.yaml", model="compromise", draws=1000, seed=0)
+    ranked = result["compromise"].ranking["territory"][:3]
+    assert [r.input for r in ranked] == [
+        "US.position.territory",
+        "US.salience.territory",
+        "RU.capability",
+    ]
+    assert [round(r.index, 2) for r in ranked] == numbers == [0.74, 0.24, 0.04]

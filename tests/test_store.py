@@ -6,6 +6,7 @@ import json
 import multiprocessing
 import os
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -438,3 +439,70 @@ def test_postgresql_round_trip(flagship: Path) -> None:
         sim_id = store.save("simulate", sim)
         np.testing.assert_array_equal(store.draws(sim_id)[0].values, sim["median"].forecasts)
         store.delete(sim_id)
+
+
+def _first_opener(url: str, tag: int, count: int, barrier: Any) -> None:
+    barrier.wait()  # every process opens the new store at the same moment
+    _writer(url, tag, count)
+
+
+@pytest.mark.skipif(
+    POSTGRES_URL is None,
+    reason="PostgreSQL: set DETENTE_TEST_POSTGRES=postgresql+psycopg://... to test a server",
+)
+def test_postgresql_concurrent_first_opens_lose_nothing() -> None:
+    """Issue 12, finding 3: processes opening a new store at once lost runs
+    (UniqueViolation on detente_schema; 4 writers x 1000 runs: 1002 lost)."""
+    import uuid
+
+    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    name = f"detente_race_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = sa.make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        writers, count = 4, 10
+        ctx = multiprocessing.get_context("fork")
+        barrier = ctx.Barrier(writers)
+        procs = [
+            ctx.Process(target=_first_opener, args=(url, tag, count, barrier))
+            for tag in range(1, writers + 1)
+        ]
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join(120)
+        assert [p.exitcode for p in procs] == [0] * writers
+        with RunStore(url) as store:
+            runs = [store.get(r.id) for r in store.runs()]
+            assert store.schema_version() == store_schema.SCHEMA_VERSION
+            with store.engine.connect() as conn:
+                versions = conn.execute(sa.select(store_schema.schema_table.c.version)).scalars()
+                assert sorted(versions) == sorted(store_schema.MIGRATIONS)
+        assert len(runs) == writers * count
+        seen = {(r.options["tag"], r.options["k"]) for r in runs}
+        assert seen == {(t, k) for t in range(1, writers + 1) for k in range(count)}
+    finally:
+        sa.create_engine(url).dispose()
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+def test_csv_export_keeps_formulas_out(tmp_path: Path) -> None:
+    # Issue 12, finding 15: ids and texts such as "=1+1" were written as they are.
+    import copy
+    import csv
+
+    from detente.scenario import Scenario
+
+    tree = copy.deepcopy(SCENARIO)
+    tree["actors"][0]["id"] = "=1+1"
+    result = {"models": {"median": {"forecasts": {"a": -5.0}, "gains": {"=1+1": 0.5, "Y": -1.0}}}}
+    with RunStore(f"sqlite:///{tmp_path / 'r.sqlite'}") as store:
+        run_id = store.save("forecast", result, Scenario.from_tree(tree))
+        path = store.export(run_id, None, tmp_path / "run.csv")
+        assert store.export(run_id, None, tmp_path / "run.json").suffix == ".json"
+    cells = [c for row in csv.reader(path.open()) for c in row]
+    assert "'=1+1" in cells and "=1+1" not in cells
+    assert "-5.0" in cells and "-1.0" in cells  # numbers are not guarded

@@ -16,6 +16,7 @@ from detente.models import REGISTRY as MODELS
 from detente.scenario import Actor, Estimate, Issue, Scenario
 from detente.sensitivity import Sensitivity, sensitivity
 from detente.store import RunStore, save_run
+from detente.track import Track, track
 from detente.uncertainty import Simulation, simulate
 
 __version__ = "0.1.0"
@@ -37,6 +38,7 @@ __all__ = [
     "ScenarioError",
     "Sensitivity",
     "Simulation",
+    "Track",
     "__version__",
     "backtest",
     "compare",
@@ -46,4 +48,5 @@ __all__ = [
     "save_run",
     "sensitivity",
     "simulate",
+    "track",
 ]

@@ -56,6 +56,8 @@ import numpy as np
 from pydantic import BaseModel
 
 from detente.arrays import FloatArray, ScenarioArrays
+from detente.calibration import fit_models, score_all, stakes
+from detente.calibration import rows as interval_rows
 from detente.datasets.capability import capability as proxy_capability
 from detente.datasets.capability import proxy_names
 from detente.datasets.deu import DeuData, DeuIssue
@@ -78,7 +80,7 @@ DEFAULT_DRAWS = 200
 #: ``exchange`` is vectorised too, but on DEU's proposals (up to 28 actors on
 #: several issues, a hundred exchanges a round) 200 draws take about 12 s per
 #: proposal, half an hour in all; ``smp`` and the ensemble run draw by draw.
-QUICK_TO_CALIBRATE = ("median", "compromise", "nbs", "eu")
+QUICK_TO_CALIBRATE = ("median", "compromise", "headline", "nbs", "eu")
 #: Input ranges for the calibration runs: +-10 points of position (on 0-100),
 #: +-0.1 of salience (on 0-1), +-20% of capability; triangular, clipped to
 #: the valid range. 92% of DEU's positions are multiples of 10 (two thirds
@@ -259,6 +261,11 @@ class Scores:
     beats_mean_share: float | None
     calibration: dict[str, float] | None
     not_scored: dict[str, int] = field(default_factory=dict)
+    #: Forecast intervals made leave-one-proposal-out: coverage, width, CRPS (and the
+    #: same for the split-conformal baseline), and each issue's interval.
+    forecast_interval: dict[str, Any] | None = None
+    conformal_baseline: dict[str, Any] | None = None
+    rows: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -269,7 +276,15 @@ class Scores:
             "by_voting_rule": self.by_voting_rule,
             "beats_mean_share": _round(self.beats_mean_share),
             "calibration": self.calibration,
-        }
+        } | (
+            {}
+            if self.forecast_interval is None
+            else {
+                "forecast_interval": self.forecast_interval,
+                "conformal_baseline": self.conformal_baseline,
+                "rows": self.rows,
+            }
+        )
 
 
 def _round(x: float | None, digits: int = 4) -> float | None:
@@ -311,6 +326,18 @@ class Backtest:
         both = ~np.isnan(a) & ~np.isnan(b)
         diff = np.where(both, a - b, np.nan)
         return _mae_with_ci(diff, self.data, self.weights)
+
+    def save_intervals(self, path: str | Path, command: str = "") -> Path:
+        """Write every model's forecast-interval calibration, fitted on every proposal under
+        the first proxy (:mod:`detente.calibration`), where ``forecast`` reads it."""
+        from detente.intervals import save_calibration
+
+        cap = self.capabilities[0]
+        actors = sorted({a for i in self.data.issues for a in i.actors})
+        st = stakes(self.data, proxy_capability(cap, actors, self.data.gdp))
+        # Every registered model that ran (the tuned ensemble is not one: forecast cannot run it).
+        found = {m: self.forecasts[m, cap] for m in self.models if m in REGISTRY}
+        return save_calibration(fit_models(found, self.data, st, cap, command), path)
 
     def save_weights(self, path: str | Path, capability: str | None = None) -> Path:
         """Write the weights of :data:`TUNED`, fitted on every proposal, as an
@@ -576,6 +603,7 @@ def backtest(
         if not isinstance(result, str):
             bands[name, proxy][:, list(unit.issues)] = result
     weights = proposal_weights(data, bootstrap, seed)
+    intervals = score_all(data, {(n, p): forecasts[n, p] for n in names for p in proxies}, caps)
     scores = {
         (n, p): score(
             n,
@@ -590,6 +618,10 @@ def backtest(
         for p in proxies
         for n in names
     }
+    for key, found in intervals.items():
+        scores[key].forecast_interval = found.model.summary(data.outcomes)
+        scores[key].conformal_baseline = found.baseline.summary(data.outcomes)
+        scores[key].rows = interval_rows(data, forecasts[key], found.model)
     return Backtest(
         data=data,
         capabilities=proxies,

@@ -198,6 +198,7 @@ def compare(
     preset: str | None = None,
     params: Mapping[str, Any] | None = None,
     rounds: int | None = None,
+    force: bool = False,
 ) -> Comparison:
     """Forecast the baseline and each variant (see the module docstring).
 
@@ -211,7 +212,7 @@ def compare(
     """
     from detente.io import as_scenario
 
-    scn = as_scenario(scenario)
+    scn = as_scenario(scenario, force=force)
     names = list(variants) if variants is not None else ([] if what_ifs else list(scn.variants))
     built: dict[str, Scenario] = {}
     descriptions: dict[str, str] = {}
@@ -232,7 +233,7 @@ def compare(
                 )
             ]
         )
-    run = {"model": model, "preset": preset, "params": params, "rounds": rounds}
+    run = {"model": model, "preset": preset, "params": params, "rounds": rounds, "force": force}
     result = Comparison(scn, forecast(scn, **run), descriptions=descriptions)  # type: ignore[arg-type]
     for name, variant in built.items():
         result.variants[name] = forecast(variant, **run)  # type: ignore[arg-type]

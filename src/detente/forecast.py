@@ -13,7 +13,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from pydantic import BaseModel
@@ -21,9 +21,13 @@ from pydantic import BaseModel
 from detente.arrays import ScenarioArrays
 from detente.errors import ParameterError
 from detente.gains import gains
+from detente.limits import SizeError, over_limit, warn_if_slow
 from detente.models import REGISTRY, Model, Outcome, get_model
 from detente.ratification import ratification_tree
 from detente.scenario import Scenario
+
+if TYPE_CHECKING:
+    from detente.summary import Summary
 
 
 def json_number(x: float | None) -> float | None:
@@ -43,6 +47,9 @@ class ModelResult:
     gains: dict[str, float | None]
     outcome: Outcome
     rounds: list[dict[str, dict[str, float | None]]] | None = None
+    #: The model's forecast intervals ``{"50": {issue: [lo, hi]}, "90": ...}`` (model error,
+    #: at the point inputs), when the model has a calibration (:mod:`detente.intervals`).
+    forecast_interval: dict[str, dict[str, list[float] | None]] | None = None
     #: The veto players' verdict on the forecast and the nearest acceptable package
     #: (:func:`detente.ratification.ratification_tree`); None without veto players.
     ratification: dict[str, Any] | None = None
@@ -63,6 +70,8 @@ class ModelResult:
             }
         if self.rounds is not None:
             out["rounds"] = self.rounds
+        if self.forecast_interval is not None:
+            out["forecast_interval"] = self.forecast_interval
         if self.ratification is not None:
             out["ratification"] = self.ratification
         out.update(self.outcome.extras)
@@ -78,6 +87,8 @@ class Forecast:
     scenario: Scenario
     models: dict[str, ModelResult] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
+    #: The headline forecast and its forecast intervals (:mod:`detente.summary`).
+    headline: Summary | None = None
 
     def __getitem__(self, model: str) -> ModelResult:
         return self.models[model]
@@ -86,9 +97,16 @@ class Forecast:
     def warnings(self) -> list[str]:
         return [w for r in self.models.values() for w in r.outcome.warnings]
 
+    @property
+    def summary(self) -> dict[str, Any] | None:
+        """The JSON's ``"summary"``: central forecast, 50%/90% forecast intervals, method
+        and calibration (:class:`detente.summary.Summary`)."""
+        return None if self.headline is None else self.headline.to_dict()
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "scenario": self.scenario.title,
+            "summary": self.summary,
             "models": {name: r.to_dict() for name, r in self.models.items()},
         }
         if self.skipped:
@@ -108,6 +126,7 @@ def split_params(models: list[str], params: Mapping[str, Any]) -> dict[str, dict
     out: dict[str, dict[str, Any]] = {m: {} for m in models}
     for key, value in params.items():
         model, dot, name = key.partition(".")
+        model = model.strip().lower()
         if dot:
             if model not in out:
                 raise ParameterError(
@@ -187,13 +206,11 @@ def run_planned(model: Model, arrays: ScenarioArrays, plan: Planned) -> ModelRes
 
 
 def model_names(model: str) -> list[str]:
-    """The models ``model`` stands for (``all`` = every registered model but the ensemble)."""
-    if model == "all":
+    """The models ``model`` stands for (``all`` = every registered model but the ensemble);
+    names in any case (``EU`` is ``eu``)."""
+    if model.strip().lower() == "all":
         return [name for name, m in REGISTRY.items() if not m.combines_models]
-    names = [m.strip() for m in model.split(",") if m.strip()]
-    for name in names:
-        get_model(name)
-    return names
+    return [get_model(m).name for m in model.split(",") if m.strip()]
 
 
 def forecast(
@@ -203,6 +220,7 @@ def forecast(
     params: Mapping[str, Any] | None = None,
     rounds: int | None = None,
     seed: int | None = None,
+    force: bool = False,
     **kwparams: Any,
 ) -> Forecast:
     """Forecast every issue of ``scenario`` with ``model`` (a name, or ``"all"``).
@@ -212,7 +230,9 @@ def forecast(
     keys when several models run) or as keyword arguments. ``rounds`` sets
     the ``rounds`` parameter of every dynamic model being run, and ``seed``
     the ``seed`` parameter of every model with random draws. Parameters the
-    scenario file sets (``Scenario.model_params``) apply first.
+    scenario file sets (``Scenario.model_params``) apply first. ``force`` runs
+    past the limits of :mod:`detente.limits` (a large file, a model that would
+    take too much memory or time), which are refused otherwise.
 
     >>> from detente import load
     >>> f = forecast(load("examples/ukraine-2025.yaml"), model="compromise")
@@ -221,13 +241,33 @@ def forecast(
     """
     from detente.io import as_scenario
 
-    scn = as_scenario(scenario)
-    planned, skipped = plan_models(scn, model, preset, {**(params or {}), **kwparams}, rounds, seed)
+    scn = as_scenario(scenario, force=force)
+    planned, skipped = plan_models(
+        scn, model, preset, {**(params or {}), **kwparams}, rounds, seed, force=force
+    )
     arrays = scn.to_arrays()
     result = Forecast(scenario=scn, skipped=skipped)
     for plan in planned:
         result.models[plan.name] = run_planned(get_model(plan.name), arrays, plan)
+    add_intervals(result, arrays)
     return result
+
+
+def add_intervals(result: Forecast, arrays: ScenarioArrays) -> None:
+    """The headline with its forecast intervals, and each calibrated model's intervals."""
+    from detente.intervals import REPORTED, as_pairs, key, load_calibration
+    from detente.summary import forecast_summary, point_intervals
+
+    cal = load_calibration()
+    result.headline = forecast_summary(arrays, cal)
+    for name, model in result.models.items():
+        found = cal.get(name)
+        if found is None:
+            continue
+        values = np.array([np.nan if v is None else v for v in model.forecasts.values()])
+        normalised = (values - arrays.scale_low) / (arrays.scale_high - arrays.scale_low)
+        bounds = point_intervals(arrays, normalised, found)
+        model.forecast_interval = {key(c): as_pairs(*bounds[c], arrays.issue_ids) for c in REPORTED}
 
 
 @dataclass(frozen=True)
@@ -246,6 +286,9 @@ def plan_models(
     params: Mapping[str, Any],
     rounds: int | None,
     seed: int | None = None,
+    *,
+    runs: int = 1,
+    force: bool = False,
 ) -> tuple[list[Planned], dict[str, str]]:
     """Which models run, with which parameters, and which are skipped (and why).
 
@@ -254,6 +297,10 @@ def plan_models(
     ``MODEL.NAME`` parameters with several models, a preset applies to the
     models that define it, ``rounds`` to the dynamic ones and ``seed`` to those
     with random draws; ``rounds`` or ``seed`` given twice must agree.
+
+    A model that ``runs`` times over would pass a limit of :mod:`detente.limits`
+    is refused (:class:`~detente.limits.SizeError`) when it is the one asked
+    for, and skipped with the reason among several; ``force`` runs it anyway.
     """
     names = model_names(model)
     per_model = split_params(names, params)
@@ -302,5 +349,26 @@ def plan_models(
             continue
         chosen = preset if preset is None or preset in m.presets or len(names) == 1 else None
         resolved = m.resolve(chosen, per_model[name])
+        too_large = _size_check(m, arrays, resolved, runs, force)
+        if too_large is not None:
+            if len(names) == 1:
+                raise SizeError(too_large)
+            skipped[name] = too_large
+            continue
         planned.append(Planned(name, chosen or m.default_preset, resolved))
     return planned, skipped
+
+
+def _size_check(
+    model: Model, arrays: ScenarioArrays, params: BaseModel, runs: int, force: bool
+) -> str | None:
+    """Why ``model`` must not run (past a limit, unless ``force``); warns when it is slow."""
+    total = model.footprint(arrays, params, runs)
+    size = f"{arrays.n_actors} actors x {arrays.n_issues} issues"
+    if runs > 1:
+        size += f" ({runs:,} runs)"
+    reason = over_limit(model.name, size, total, runs)
+    if reason is not None and not force:
+        return reason
+    warn_if_slow(model.name, size, total)
+    return None

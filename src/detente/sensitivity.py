@@ -239,6 +239,7 @@ def sensitivity(
     workers: int | None = None,
     scheduler: str | Any | None = None,
     progress: Callable[[int], object] | None = None,
+    force: bool = False,
     **kwparams: Any,
 ) -> Sensitivity:
     """Rank the uncertain inputs by the share of each forecast's variance they explain.
@@ -253,9 +254,13 @@ def sensitivity(
     """
     from detente.io import as_scenario
 
-    scn = as_scenario(scenario)
-    planned, skipped = plan_models(scn, model, preset, {**(params or {}), **kwparams}, rounds)
+    scn = as_scenario(scenario, force=force)
     inputs = [i for i in uncertain_inputs(scn) if i.kind not in RATIFICATION_KINDS]
+    # N (k + 2) rows of A, B and A_B, the tornado's 2k ends and the point forecast.
+    runs = draws * (len(inputs) + 2) + 2 * len(inputs) + 1 if inputs else 1
+    planned, skipped = plan_models(
+        scn, model, preset, {**(params or {}), **kwparams}, rounds, runs=runs, force=force
+    )
     base = scn.to_arrays()
     root = seed_sequence(seed)
     parts: list[dict[str, tuple[FloatArray, FloatArray, FloatArray]]] = []

@@ -27,12 +27,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from detente.errors import Problem, ScenarioError
+from detente.errors import ParameterError, Problem, ScenarioError
 from detente.forecast import Forecast
 from detente.io import observations as obs_io
 from detente.io.observations import Observation
+from detente.models import REGISTRY as MODELS
 from detente.scenario import Scenario
 
+#: The headline forecast's name (as a model, where one is registered under it).
+HEADLINE = "headline"
 #: Files a track folder may hold (``X.issues.csv`` and its kin are parts of ``X.csv``).
 SNAPSHOT_SUFFIXES = (".yaml", ".yml", ".csv", ".xlsx")
 _TABLE_PARTS = (".issues", ".meta", ".variants")
@@ -128,7 +131,7 @@ class Track:
     points: list[TrackPoint]
     observations: list[Observation] = field(default_factory=list)
     scores: list[Score] = field(default_factory=list)
-    model: str = "all"
+    model: str = HEADLINE
     observed_files: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -407,12 +410,32 @@ def unused_revisions(after: Scenario, changes: Sequence[InputChange]) -> list[st
 # --- the headline and the scores ---------------------------------------------------
 
 
-def headline(result: Forecast) -> dict[str, Any]:
+def headline(result: Forecast, model: str | None = None) -> dict[str, Any]:
     """The forecast's headline: central forecast and intervals per issue, as ``forecast``
-    shows them (``{"central", "interval": {"50", "90"}, "method", "calibration"}``)."""
-    summary = getattr(result, "summary", None)
+    shows them (``{"central", "interval": {"50", "90"}, "method", "calibration"}``).
+
+    Without ``model``, the run's summary (the headline forecast); with one, that
+    model's forecast and its own forecast intervals. Where a run has no summary
+    (no calibrated intervals), the models' median, interquartile range and range.
+    """
+    found = getattr(result, "summary", None)
+    summary = None if found is None else dict(found) if isinstance(found, Mapping) else None
+    if model is None or model == HEADLINE:
+        return summary if summary is not None else _models_spread(result)
+    chosen = result.models.get(model)
+    band = getattr(chosen, "forecast_interval", None)
+    if chosen is not None and band:
+        return {
+            "central": dict(chosen.forecasts),
+            "interval": band,
+            "method": f"central: model {model}'s forecast; forecast intervals: its own",
+            "calibration": "" if summary is None else summary.get("calibration", ""),
+        }
     if summary is not None:
-        return dict(summary) if isinstance(summary, Mapping) else summary.to_dict()
+        raise ParameterError(
+            f"model {model!r} has no forecast interval (it is not calibrated): "
+            "leave --model out for the headline, or choose a calibrated model"
+        )
     return _models_spread(result)
 
 
@@ -469,7 +492,7 @@ def score(points: Sequence[TrackPoint], observations: Sequence[Observation]) -> 
 def track(
     paths: Sequence[str | Path] | str | Path,
     observed: str | Path | None = None,
-    model: str = "all",
+    model: str | None = None,
     preset: str | None = None,
     params: Mapping[str, Any] | None = None,
     rounds: int | None = None,
@@ -479,7 +502,9 @@ def track(
 
     ``paths`` are folders or files in any order; the snapshots come out in
     date order. ``observed`` is an observations file; without it, an
-    observations file among ``paths`` is used. ``model``, ``preset``,
+    observations file among ``paths`` is used. Without ``model`` each
+    snapshot's headline is the one ``forecast`` shows (and only the models it
+    needs run); with a model, its forecast and intervals. ``preset``,
     ``params``, ``rounds`` and ``seed`` are as for :func:`detente.forecast`.
 
     >>> t = track("examples/ukraine-2025-26")
@@ -497,9 +522,10 @@ def track(
     )
     points: list[TrackPoint] = []
     warnings: list[str] = []
+    runs = model or (HEADLINE if HEADLINE in MODELS else "all")
     for k, snap in enumerate(snapshots):
         result = forecast(
-            snap.scenario, model=model, preset=preset, params=params, rounds=rounds, seed=seed
+            snap.scenario, model=runs, preset=preset, params=params, rounds=rounds, seed=seed
         )
         warnings += [f"{snap.file}: {w}" for w in result.warnings]
         changes = diff(snapshots[k - 1].scenario, snap.scenario) if k else []
@@ -509,12 +535,12 @@ def track(
                 f"{snapshots[k - 1].as_of.isoformat()}"
                 for key in unused_revisions(snap.scenario, changes)
             ]
-        points.append(TrackPoint(snap, result, headline(result), changes))
+        points.append(TrackPoint(snap, result, headline(result, model), changes))
     return Track(
         points=points,
         observations=observations,
         scores=score(points, observations),
-        model=model,
+        model=model or HEADLINE,
         observed_files=[str(f) for f in files],
         warnings=warnings,
     )

@@ -52,16 +52,19 @@ from typing import Any, Literal, TypeVar
 
 import numpy as np
 from pydantic import BaseModel
-from scipy import optimize, special
+from scipy import special
 
 from detente.arrays import BoolArray, FloatArray, ScenarioArrays
 from detente.errors import ParameterError, Problem, ScenarioError
 from detente.forecast import Planned, json_number, plan_models, shock_warnings
 from detente.gains import gains
-from detente.models.base import REGISTRY, Model, get_model
+from detente.intervals import load_calibration
+from detente.models.base import REGISTRY, Model, NoParams, get_model
 from detente.parallel import Block, Executor, Seed, seed_sequence
+from detente.pert import fit_pert, pert_shape
 from detente.ratification import acceptance_shares, veto_player_ids, veto_verdicts
 from detente.scenario import Estimate, Scenario
+from detente.summary import HEADLINE, Summary, band_pairs, draws_summary, outcome_draws
 
 Kind = Literal["capability", "position", "salience", "no_deal", "no_deal_cost"]
 #: Inputs that only veto players' judgement reads (no model's forecast depends on them).
@@ -72,40 +75,9 @@ PERCENTILES = (5, 25, 50, 75, 95)
 HISTOGRAM_BINS = 20
 #: Truncated mass (share) above which a note tells the analyst.
 TRUNCATION_NOTE = 1e-3
-
-
-def _pert_shape(a: float, m: float, b: float) -> tuple[float, float]:
-    """The PERT's beta exponents for support [a, b] and mode m (Vose 2008)."""
-    return 1 + 4 * (m - a) / (b - a), 1 + 4 * (b - m) / (b - a)
-
-
-def fit_pert(value: float, low: float, high: float) -> tuple[float, float]:
-    """Support (a, b) of the PERT with mode ``value`` whose 5th/95th percentiles are low/high.
-
-    Solved in the unit frame (low = 0, high = 1) for log(-a) and log(b - 1),
-    with a < low and b > high: two equations, two unknowns, one root.
-
-    >>> a, b = fit_pert(50.0, 40.0, 60.0)
-    >>> round(a, 4), round(b, 4)
-    (33.9096, 66.0904)
-    """
-    width = high - low
-    t = (value - low) / width
-
-    def residual(z: FloatArray) -> list[float]:
-        a, b = -np.exp(z[0]), 1 + np.exp(z[1])
-        alpha, beta = _pert_shape(a, t, b)
-        return [
-            float(special.betainc(alpha, beta, -a / (b - a))) - 0.05,
-            float(special.betainc(alpha, beta, (1 - a) / (b - a))) - 0.95,
-        ]
-
-    sol = optimize.root(residual, [np.log(0.5), np.log(0.5)], method="hybr", tol=1e-13)
-    if not sol.success or max(abs(r) for r in residual(sol.x)) > 1e-9:
-        raise ParameterError(
-            f"no PERT distribution has mode {value:g} with 5th/95th percentiles {low:g}/{high:g}"
-        )
-    return low - width * float(np.exp(sol.x[0])), high + width * float(np.exp(sol.x[1]))
+#: Fewest draws for a 90% interval worth reading: its ends, the 5th and 95th
+#: percentiles, then each have at least 10 draws beyond them (0.05 x 200).
+MIN_INTERVAL_DRAWS = 200
 
 
 @dataclass(frozen=True)
@@ -162,7 +134,7 @@ class Input:
             sigma = (self.value - self.low if x < self.value else self.high - self.value) / Z95
             return float(special.ndtr((x - self.value) / sigma))
         a, b = self.support
-        alpha, beta = _pert_shape(a, self.value, b)
+        alpha, beta = pert_shape(a, self.value, b)
         return float(special.betainc(alpha, beta, np.clip((x - a) / (b - a), 0.0, 1.0)))
 
     def ppf(self, p: FloatArray) -> FloatArray:
@@ -178,7 +150,7 @@ class Input:
             z = special.ndtri(p)
             return v + z * np.where(z < 0, v - lo, hi - v) / Z95
         a, b = self.support
-        alpha, beta = _pert_shape(a, v, b)
+        alpha, beta = pert_shape(a, v, b)
         return a + (b - a) * special.betaincinv(alpha, beta, p)
 
     def draw(self, u: FloatArray) -> FloatArray:
@@ -399,6 +371,9 @@ class ModelSimulation:
     #: their weights: how much the models disagree in each draw.
     spread: FloatArray | None = None
     members: dict[str, float] | None = None
+    #: Outcomes drawn with the model's error around each draw's forecast (scenario units),
+    #: when the model has a forecast-interval calibration (:mod:`detente.intervals`).
+    outcomes: FloatArray | None = None
     #: Whether each veto player accepts the draw's forecast ``(draws, veto players)``
     #: (:mod:`detente.ratification`), and who they are; None without veto players.
     accepts: BoolArray | None = None
@@ -433,6 +408,8 @@ class ModelSimulation:
         }
         if self.members is not None:
             out["members"] = self.members
+        if self.outcomes is not None:
+            out["forecast_interval"] = band_pairs(self.outcomes, self.issue_ids)
         if self.accepts is not None:
             out["ratification"] = acceptance_shares(self.accepts, self.veto_players)
         if self.spread is not None:
@@ -465,19 +442,35 @@ class Simulation:
     models: dict[str, ModelSimulation] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: The headline and its forecast intervals from the draws (:mod:`detente.summary`).
+    headline: Summary | None = None
 
     def __getitem__(self, model: str) -> ModelSimulation:
         return self.models[model]
 
     @property
+    def summary(self) -> dict[str, Any] | None:
+        """The JSON's ``"summary"``, its forecast intervals made from the draws."""
+        return None if self.headline is None else self.headline.to_dict()
+
+    @property
     def warnings(self) -> list[str]:
-        return list(dict.fromkeys(w for m in self.models.values() for w in m.warnings))
+        few = []
+        if self.inputs and self.draws < MIN_INTERVAL_DRAWS:
+            few.append(
+                f"only {self.draws} draw{'s' if self.draws != 1 else ''}: a 90% interval's "
+                f"ends need at least {MIN_INTERVAL_DRAWS} (then at least 10 draws lie beyond "
+                "each end); with fewer the intervals are rough, and with one there is none "
+                f"(fix: --draws {MIN_INTERVAL_DRAWS} or more)"
+            )
+        return few + list(dict.fromkeys(w for m in self.models.values() for w in m.warnings))
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "scenario": self.scenario.title,
             "draws": self.draws,
             "seed": self.seed,
+            "summary": self.summary,
             "models": {name: m.to_dict() for name, m in self.models.items()},
             "inputs": [
                 {"input": i.name, "dist": i.dist, "value": i.value, "low": i.low, "high": i.high}
@@ -505,17 +498,19 @@ class _BlockResult:
     converged_by_issue: BoolArray | None
     warnings: list[str]
     spread: FloatArray | None = None
+    outcomes: FloatArray | None = None
     accepts: BoolArray | None = None
 
 
-def block_values(block: Block, inputs: Sequence[Input]) -> FloatArray:
+def block_values(block: Block, inputs: Sequence[Input], rng: np.random.Generator) -> FloatArray:
     """One block's input values ``(size, k)``. The inputs only veto players read (no-deal
     points and costs) come from a stream of their own, so that adding them leaves every
-    other input's draws, and so every model's forecasts, exactly as they were."""
+    other input's draws, and so every model's forecasts, exactly as they were; the
+    others come from ``rng``, the block's stream, which goes on after them."""
     judged = np.array([i.kind in RATIFICATION_KINDS for i in inputs], dtype=bool)
     values = np.empty((block.size, len(inputs)))
     modelled = [i for i, j in zip(inputs, judged, strict=True) if not j]
-    values[:, ~judged] = draw_values(modelled, block.rng().random((block.size, len(modelled))))
+    values[:, ~judged] = draw_values(modelled, rng.random((block.size, len(modelled))))
     if judged.any():
         own = np.random.SeedSequence(block.seed.entropy, spawn_key=(*block.seed.spawn_key, 1 << 31))
         rng = np.random.Generator(np.random.PCG64(own))
@@ -527,10 +522,16 @@ def block_values(block: Block, inputs: Sequence[Input]) -> FloatArray:
 def _simulate_block(
     block: Block, base: ScenarioArrays, inputs: list[Input], planned: list[Planned]
 ) -> dict[str, _BlockResult]:
-    arrays = apply_values(base, inputs, block_values(block, inputs))
+    rng = block.rng()
+    arrays = apply_values(base, inputs, block_values(block, inputs, rng))
+    # Each draw's model error, after its inputs (so the inputs' draws stay as they were).
+    u = rng.random((block.size, base.n_issues))
+    cal = load_calibration()
     out = {}
-    for plan in planned:
+    extra = [] if any(p.name == HEADLINE for p in planned) else [Planned(HEADLINE, "", NoParams())]
+    for plan in [*planned, *extra]:
         batch = run_batch(get_model(plan.name), arrays, plan.params)
+        found = cal.get(plan.name)
         out[plan.name] = _BlockResult(
             batch.forecast,
             gains(arrays, batch.forecast),
@@ -538,9 +539,14 @@ def _simulate_block(
             batch.converged_by_issue,
             batch.warnings,
             batch.spread,
-            veto_verdicts(arrays, batch.forecast),
+            outcomes=None if found is None else outcome_draws(arrays, batch.forecast, found, u),
+            accepts=veto_verdicts(arrays, batch.forecast),
         )
     return out
+
+
+def _scaled(base: ScenarioArrays, x: FloatArray | None) -> FloatArray | None:
+    return None if x is None else base.to_scale(x)
 
 
 def _join(parts: Sequence[_A | None]) -> _A | None:
@@ -578,6 +584,7 @@ def simulate(
     workers: int | None = None,
     scheduler: str | Any | None = None,
     progress: Callable[[int], object] | None = None,
+    force: bool = False,
     **kwparams: Any,
 ) -> Simulation:
     """Draw ``draws`` scenarios from the inputs' ranges and run ``model`` on each.
@@ -588,6 +595,7 @@ def simulate(
     fixes every draw. ``workers`` starts a local Dask cluster, ``scheduler``
     uses a running one (see :class:`detente.parallel.Executor`); the numbers
     are the same either way. ``progress`` is called with draws done.
+    ``force`` runs past the limits of :mod:`detente.limits`.
 
     >>> sim = simulate("examples/ukraine-2025.yaml", model="compromise", draws=2000)
     >>> stats = sim["compromise"].issues()["territory"]
@@ -596,8 +604,10 @@ def simulate(
     """
     from detente.io import as_scenario
 
-    scn = as_scenario(scenario)
-    planned, skipped = plan_models(scn, model, preset, {**(params or {}), **kwparams}, rounds)
+    scn = as_scenario(scenario, force=force)
+    planned, skipped = plan_models(
+        scn, model, preset, {**(params or {}), **kwparams}, rounds, runs=draws, force=force
+    )
     inputs = uncertain_inputs(scn)
     base = scn.to_arrays()
     root = seed_sequence(seed)
@@ -608,6 +618,9 @@ def simulate(
     if not inputs:
         notes.append("no input has a range: every draw is the point forecast")
     result = Simulation(scn, draws, entropy(root), inputs, skipped=skipped, notes=notes)
+    point = get_model(HEADLINE).run(base, NoParams()).forecast
+    drawn = _scaled(base, _join([p[HEADLINE].outcomes for p in parts]))
+    result.headline = None if drawn is None else draws_summary(base, point, drawn, draws)
     for plan in planned:
         m = REGISTRY[plan.name]
         rows = [p[plan.name] for p in parts]
@@ -635,6 +648,7 @@ def simulate(
             warnings=list(dict.fromkeys(w for r in rows for w in r.warnings)),
             spread=None if spread is None else spread * (base.scale_high - base.scale_low),
             members=point_run.extras.get("members"),
+            outcomes=_scaled(base, _join([r.outcomes for r in rows])),
             accepts=_join([r.accepts for r in rows]),
             veto_players=veto_player_ids(base),
         )

@@ -76,3 +76,42 @@ def test_tuned_ensemble_weights_file(tmp_path: Path) -> None:
     assert json.loads(out)["models"]["ensemble-cv"]["n"] == 4
     saved = json.loads(weights.read_text())
     assert saved["format"] == "detente-ensemble-weights" and "compromise" in saved["weights"]
+
+
+def test_headline_scores_alone_with_forecast_intervals(tmp_path: Path) -> None:
+    path = tmp_path / "deu.csv"
+    path.write_text(CORA, encoding="utf-8")
+    code, out, _ = invoke(
+        "backtest", "deu", str(path), "--models", "headline", "--bootstrap", "100", "--json"
+    )
+    assert code == 0
+    entry = json.loads(out)["models"]["headline"]
+    assert set(entry["forecast_interval"]) == {"coverage", "width", "crps"}
+    assert set(entry["forecast_interval"]["coverage"]) == {"50", "90"}
+    assert [r["issue"] for r in entry["rows"]] == ["d1i1", "d1i2", "d2i1", "d2i2"]
+    code, out, _ = invoke("backtest", "deu", str(path), "-m", "headline", "--bootstrap", "100")
+    assert code == 0 and "forecast intervals" in out
+
+
+def test_save_intervals_writes_a_calibration_forecast_can_read(tmp_path: Path) -> None:
+    from detente.intervals import load_calibration
+
+    path = tmp_path / "deu.csv"
+    path.write_text(CORA, encoding="utf-8")
+    target = tmp_path / "fi.json"
+    code, _, err = invoke(
+        "backtest",
+        "deu",
+        str(path),
+        "-m",
+        "compromise,headline",
+        "--bootstrap",
+        "100",
+        "--draws",
+        "0",
+        "--save-intervals",
+        str(target),
+    )
+    assert code == 0 and "wrote" in err
+    cal = load_calibration(target)
+    assert set(cal.models) == {"compromise", "headline"} and cal.models["headline"].issues == 4

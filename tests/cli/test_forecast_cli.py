@@ -179,3 +179,41 @@ def test_the_users_seed_overrides_the_files() -> None:
         forecast(scenario, model="smp", rounds=2)["smp"].params["seed"]
         == (scenario.model_params["smp"]["seed"])
     )
+
+
+def test_model_names_in_any_case(flagship: Path) -> None:
+    # Issue 12, finding 18: `--model EU` was refused.
+    code, out, err = invoke("forecast", str(flagship), "--model", "EU", "--json", "--no-save")
+    assert code == 0, err
+    assert list(json.loads(out)["models"]) == ["eu"]
+    code, out, _ = invoke(
+        "forecast", str(flagship), "-m", "Median,COMPROMISE", "-p", "EU.q=0.5", "--no-save"
+    )
+    assert code == 2  # eu is not being run: its parameter is refused, in any case
+
+
+def test_too_few_draws_are_said(flagship: Path) -> None:
+    # Issue 12, finding 18: one draw printed a "90% interval 0.265 - 0.265" without a word.
+    code, _, err = invoke(
+        "simulate", str(flagship), "-m", "compromise", "--draws", "1", "--no-save"
+    )
+    assert code == 0
+    assert "only 1 draw: a 90% interval's ends need at least 200" in err
+    code, _, err = invoke(
+        "simulate", str(flagship), "-m", "compromise", "--draws", "200", "--no-save"
+    )
+    assert "interval's ends need" not in err
+
+
+def test_json_summary_and_headline_as_a_model(flagship: Path) -> None:
+    code, out, _ = invoke("forecast", str(flagship), "--model", "headline", "--json")
+    assert code == 0
+    data = json.loads(out)
+    summary = data["summary"]
+    assert set(summary) == {"central", "interval", "method", "calibration"}
+    assert set(summary["interval"]) == {"50", "90"}
+    assert data["models"]["headline"]["forecasts"] == summary["central"]
+    for issue, central in summary["central"].items():
+        l5, h5 = summary["interval"]["50"][issue]
+        l9, h9 = summary["interval"]["90"][issue]
+        assert 0 <= l9 <= l5 <= central <= h5 <= h9 <= 100

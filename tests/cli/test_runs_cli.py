@@ -285,3 +285,18 @@ def test_plot_without_matplotlib_says_what_to_install(
     monkeypatch.setattr(builtins, "__import__", no_charts)
     code, _, err = invoke("plot", str(flagship), "--kind", "gains", "-o", str(tmp_path / "g.png"))
     assert code == 2 and "pip install 'detente[viz]'" in err
+
+
+def test_export_format_follows_the_extension(flagship: Path, db: str, tmp_path: Path) -> None:
+    # Issue 12, finding 16: `runs export 9 -o run9.csv` wrote JSON into the .csv.
+    invoke("forecast", str(flagship), "-m", "median", "--db", db)
+    code, _, err = invoke("runs", "export", "1", "-o", str(tmp_path / "run1.csv"), "--db", db)
+    assert code == 0, err
+    assert list(pd.read_csv(tmp_path / "run1.csv").columns)[:3] == ["run_id", "variant", "model"]
+    code, _, _ = invoke("runs", "export", "1", "-o", str(tmp_path / "run1.JSON"), "--db", db)
+    assert code == 0 and json.loads((tmp_path / "run1.JSON").read_text())["id"] == 1
+    code, _, err = invoke("runs", "export", "1", "-f", "json", "-o", str(tmp_path / "r.csv"))
+    assert code == 2 and "--format json disagrees with the file's extension .csv" in err
+    code, _, err = invoke("runs", "export", "1", "-o", str(tmp_path / "r.txt"), "--db", db)
+    assert code == 2 and "cannot tell the format from '.txt'" in err
+    assert not (tmp_path / "r.csv").exists() and not (tmp_path / "r.txt").exists()

@@ -57,6 +57,25 @@ def test_non_loopback_with_a_token(
     assert started[1]["app"].state.settings.token == "from-env"
 
 
+@pytest.mark.parametrize("token", ["", " ", "\t \n"])
+def test_a_blank_token_is_refused_off_loopback(
+    started: list[dict[str, Any]], tmp_path: Path, token: str
+) -> None:
+    args = ["serve", "--host", "0.0.0.0", "--db", str(tmp_path / "r.sqlite"), "--token", token]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert "--token is blank (empty or only spaces)" in result.stderr
+    assert "anyone who can reach 0.0.0.0" in result.stderr
+    assert "Traceback" not in result.output
+    assert started == []
+
+
+def test_a_padded_token_is_the_token_it_pads(started: list[dict[str, Any]], tmp_path: Path) -> None:
+    args = ["serve", "--host", "0.0.0.0", "--db", str(tmp_path / "r.sqlite")]
+    assert runner.invoke(app, [*args, "--token", "  t0k "]).exit_code == 0
+    assert started[0]["app"].state.settings.token == "t0k"
+
+
 def test_loopback_by_default(started: list[dict[str, Any]], tmp_path: Path) -> None:
     db = tmp_path / "runs.sqlite"
     result = runner.invoke(

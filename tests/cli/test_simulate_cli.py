@@ -124,3 +124,15 @@ def test_progress_only_for_a_person_at_a_terminal() -> None:
 def test_sparkline() -> None:
     assert sparkline([0, 1, 2, 4]) == " ▂▄█"
     assert sparkline([0, 0]) == "  "
+
+
+def test_simulate_json_adds_the_summary_beside_the_input_band(flagship: Path) -> None:
+    code, out, _ = invoke(
+        "simulate", str(flagship), "--model", "headline", "--draws", "500", "--json"
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert set(data["summary"]) == {"central", "interval", "method", "calibration"}
+    model = data["models"]["headline"]
+    assert {"p05", "p25", "p50", "p75", "p95"} <= set(model["issues"]["territory"])
+    assert model["forecast_interval"]["90"] == data["summary"]["interval"]["90"]

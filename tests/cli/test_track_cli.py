@@ -67,3 +67,26 @@ def test_refusals_exit_2_naming_file_entry_and_fix(tmp_path: Path) -> None:
     assert code == 2
     assert f"{seen}: observation 1 (2025-06-01, nato): value 140 is outside" in err
     assert "fix:" in err
+
+
+def test_a_track_run_is_saved_and_shown_like_every_run(tmp_path: Path) -> None:
+    db = str(tmp_path / "runs.sqlite")
+    code, _, err = invoke("track", str(TRACK), "--db", db)
+    assert code == 0 and "saved as run 1" in err
+    code, out, _ = invoke("runs", "show", "1", "--db", db)
+    assert code == 0
+    assert "run 1: track of" in out and "Headline forecast" in out
+    assert "what changed since 2025-04-25" in out
+    assert "A proposal is not an outcome" in out
+    code, out, _ = invoke(
+        "runs", "export", "1", "--db", db, "--format", "json", "-o", str(tmp_path / "r.json")
+    )
+    assert code == 0
+    saved = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert saved["result"]["snapshots"][0]["as_of"] == "2025-02-19"
+
+
+def test_no_save_saves_nothing(tmp_path: Path) -> None:
+    db = str(tmp_path / "runs.sqlite")
+    code, _, err = invoke("track", str(TRACK), "--db", db, "--no-save")
+    assert code == 0 and "saved as run" not in err

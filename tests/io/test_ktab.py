@@ -311,3 +311,22 @@ def test_every_refusal_says_how_to_fix_it(tmp_path: Path) -> None:
     lines = message.splitlines()
     assert len(lines) == 3 and all("(fix: " in line for line in lines), lines
     assert "column 'Sal B': 'x' is not a number" in message
+
+
+@pytest.mark.parametrize(
+    ("encoding", "reason"),
+    [
+        ("bogus", "unknown encoding: bogus"),
+        ("rot13", "not a text encoding"),
+        ("shift_jis", "multi-byte encodings are not supported"),
+    ],
+)
+def test_xml_in_an_encoding_that_cannot_be_read(tmp_path: Path, encoding: str, reason: str) -> None:
+    # Issue 12, finding 2: an unknown encoding raised LookupError with a traceback.
+    path = tmp_path / "s.xml"
+    path.write_text(f'<?xml version="1.0" encoding="{encoding}"?><Scenario/>', encoding="ascii")
+    with pytest.raises(ScenarioError) as info:
+        load(path)
+    (problem,) = info.value.problems
+    assert problem.where == "line 1 (the XML declaration)"
+    assert reason in problem.message and "UTF-8" in problem.fix

@@ -126,3 +126,46 @@ def test_a_folder_is_not_a_scenario(tmp_path: Path, name: str) -> None:
     (tmp_path / name).mkdir()
     (msg,) = messages(tmp_path / name)
     assert "a folder, not a scenario file" in msg and "(fix: " in msg
+
+
+@pytest.mark.parametrize(("sep", "word"), [(";", "semicolons"), ("\t", "tabs")])
+def test_other_separators_are_read_and_named(tmp_path: Path, sep: str, word: str) -> None:
+    # Issue 12, finding 17: a ';' table gave 6-10 unrelated problems and a leaked regex.
+    import csv
+    import warnings
+
+    save(load("examples/ukraine-2025.yaml"), tmp_path / "s.csv")
+    for path in tmp_path.glob("s*.csv"):
+        rows = list(csv.reader(path.open(encoding="utf-8")))
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            csv.writer(fh, delimiter=sep).writerows(rows)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        scenario = load(tmp_path / "s.csv")
+    assert scenario.to_tree() == load("examples/ukraine-2025.yaml").to_tree()
+    said = [str(w.message) for w in caught]
+    assert f"{tmp_path / 's.csv'}: columns separated by {word}, read as such" in said[0]
+
+
+def test_a_decimal_comma_is_named(csv_scenario: Path) -> None:
+    text = csv_scenario.read_text().replace("A,Alpha,10,true,,3,0.5", 'A,Alpha,10,true,,3,"0,5"')
+    write(csv_scenario, text)
+    (msg,) = messages(csv_scenario)
+    assert "'0,5' is not a number (fix: write a decimal point, e.g. 0.5)" in msg
+
+
+def test_xlsx_sheet_names_in_any_case(tmp_path: Path, csv_scenario: Path) -> None:
+    # Issue 12, finding 17: a sheet renamed 'Actors'. Spreadsheets do not tell
+    # 'Actors' from 'actors', and neither does detente; a near miss is named.
+    from openpyxl import load_workbook
+
+    save(load(csv_scenario), tmp_path / "s.xlsx")
+    book = load_workbook(tmp_path / "s.xlsx")
+    book["actors"].title = "x"
+    book["x"].title = "Actors"
+    book.save(tmp_path / "s.xlsx")
+    assert load(tmp_path / "s.xlsx").actor_ids == load(csv_scenario).actor_ids
+    book["issues"].title = "issue"
+    book.save(tmp_path / "s.xlsx")
+    (msg,) = messages(tmp_path / "s.xlsx")
+    assert "sheet 'issues': missing sheet (fix: rename the sheet 'issue' to 'issues')" in msg

@@ -133,10 +133,12 @@ def test_missing_weights_file(hand: Scenario, tmp_path: Path) -> None:
 def test_all_leaves_the_ensemble_out_and_the_ensemble_leaves_itself_out() -> None:
     assert "ensemble" in REGISTRY
     assert "ensemble" not in model_names("all")
-    assert model_names("all") == [n for n in REGISTRY if n != "ensemble"]
+    # The headline is compromise's forecast again: neither `all` nor the ensemble counts it.
+    assert model_names("all") == [n for n in REGISTRY if n not in ("ensemble", "headline")]
     params = get_model("ensemble").resolve(None, {})
     assert isinstance(params, EnsembleParams)
     assert "ensemble" not in params.member_names()
+    assert "headline" not in params.member_names()
     with pytest.raises(ParameterError, match="cannot contain 'ensemble'"):
         get_model("ensemble").resolve(None, {"models": "median,ensemble"})
 

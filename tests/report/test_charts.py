@@ -465,3 +465,24 @@ def test_plot_refuses_challenges_of_another_model(flagship: Path, tmp_path: Path
     bad = CliRunner().invoke(app, [*args, "--param", "nonsense=1"])
     assert bad.exit_code == 2 and "has no parameter 'nonsense'" in bad.stderr
     assert CliRunner().invoke(app, [*args, "--preset", "scholz2011"]).exit_code == 0
+
+
+def test_a_tornado_made_now_defaults_to_compromise(flagship: Path) -> None:
+    # Issue 12, finding 19: it defaulted to the median (often no bar at all) and ran
+    # every model's sensitivity (48 s).
+    from detente.cli.plot import gather
+
+    _, data = gather(
+        str(flagship),
+        "tornado",
+        model=None,
+        preset=None,
+        params={},
+        draws=1000,
+        seed=0,
+        db=None,
+        save=False,
+    )
+    assert data is not None and list(data["models"]) == ["compromise"]
+    bars = [r for r in data["models"]["compromise"]["territory"] if r["low"] != r["high"]]
+    assert len(bars) >= 3

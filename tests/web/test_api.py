@@ -275,6 +275,7 @@ def test_validate_points_at_the_cell(client: TestClient) -> None:
         "ok": True,
         "problems": [],
         "summary": "5 actors, 5 issues",
+        "counts": {"actors": 5, "issues": 5},
     }
 
 
@@ -374,6 +375,7 @@ def test_forecast_of_a_tree_with_preset_and_params(client: TestClient) -> None:
         ({"scenario": {"title": "t"}}, 422, "the scenario was refused"),
         ({"scenario": "ukraine-2025", "extra": 1}, 422, "the request was refused"),
         ({"model": "median"}, 422, "the request was refused"),
+        ({"scenario": "ukraine-2025", "model": ["median"]}, 422, "the request was refused"),
     ],
 )
 def test_forecast_refusals(client: TestClient, body: dict, status: int, message: str) -> None:
@@ -415,3 +417,172 @@ def test_an_internal_error_is_a_message(
     assert page.status_code == 500
     assert "internal error (RuntimeError)" in page.text
     no_traceback(page)
+
+
+# --- saving never replaces a scenario unasked ----------------------------------------
+
+
+def test_save_as_an_existing_name_is_refused_unless_asked(
+    client: TestClient, library: Path
+) -> None:
+    flagship = (library / "ukraine-2025.yaml").read_bytes()
+    tree = flagship_tree()
+    tree["title"] = "Another scenario"
+    # The editor's "Save as" under the flagship's name (from a new scenario, say).
+    refused = client.put("/api/scenarios/ukraine-2025", json={"scenario": tree})
+    assert refused.status_code == 409
+    body = refused.json()
+    assert body["error"] == "a scenario named 'ukraine-2025' exists already (ukraine-2025.yaml)"
+    (problem,) = body["problems"]
+    assert problem["fix"] == "choose another name, or replace it (the API: PUT with replace=true)"
+    assert (library / "ukraine-2025.yaml").read_bytes() == flagship
+    # Also under the file's own name, and under a name that only a CSV holds.
+    assert (
+        client.put("/api/scenarios/ukraine-2025.yaml", json={"scenario": tree}).status_code == 409
+    )
+    save(load(FLAGSHIP), library / "tabled.csv")
+    try:
+        assert client.put("/api/scenarios/tabled", json={"scenario": tree}).status_code == 409
+    finally:
+        for path in library.glob("tabled*"):
+            path.unlink()
+    # A new name is saved at once; saving it again needs replace=true.
+    assert client.put("/api/scenarios/another", json={"scenario": tree}).status_code == 200
+    tree["title"] = "Changed"
+    assert client.put("/api/scenarios/another", json={"scenario": tree}).status_code == 409
+    replaced = client.put("/api/scenarios/another?replace=true", json={"scenario": tree})
+    assert replaced.status_code == 200
+    assert load(library / "another.yaml").title == "Changed"
+    (library / "another.yaml").unlink()
+
+
+def test_saving_over_its_own_file_keeps_its_comments(client: TestClient, library: Path) -> None:
+    path = library / "ukraine-2025.yaml"
+    before = path.read_text(encoding="utf-8")
+    tree = flagship_tree()
+    tree["actors"][1]["capability"] = 20  # RU: {value: 80, low: 65, high: 90} before
+    try:
+        saved = client.put("/api/scenarios/ukraine-2025?replace=true", json={"scenario": tree})
+        assert saved.status_code == 200
+        assert saved.json() == {"name": "ukraine-2025", "file": "ukraine-2025.yaml"}
+        after = path.read_text(encoding="utf-8")
+        changed = [
+            (a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b
+        ]
+        # One line changes; every comment, quote and folded paragraph stays as written.
+        assert changed == [("    capability: {value: 80, low: 65, high: 90}", "    capability: 20")]
+        assert "# Russia holds Crimea and roughly three quarters" in after
+        assert load(path).to_tree() == Scenario.from_tree(tree).to_tree()
+    finally:
+        path.write_text(before, encoding="utf-8")
+
+
+def test_a_name_given_with_its_extension_is_the_name(client: TestClient, library: Path) -> None:
+    saved = client.put("/api/scenarios/x.yaml", json={"scenario": flagship_tree()})
+    assert saved.status_code == 200
+    assert saved.json() == {"name": "x", "file": "x.yaml"}
+    assert (library / "x.yaml").is_file()
+    assert not (library / "x.yaml.yaml").exists()
+    assert client.get("/api/scenarios/x.yaml").json() == client.get("/api/scenarios/x").json()
+    (library / "x.yaml").unlink()
+
+
+# --- what the API promises --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("model", ["", " ", " , ", "eu,"])
+def test_an_empty_model_is_refused(client: TestClient, model: str) -> None:
+    before = len(client.get("/api/runs").json())
+    response = client.post("/api/forecast", json={"scenario": "ukraine-2025", "model": model})
+    assert response.status_code == 422
+    (problem,) = response.json()["problems"]
+    assert problem["where"] == "model"
+    assert "should match pattern" in problem["message"]
+    assert len(client.get("/api/runs").json()) == before  # no run saved
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [
+        ("TRACE", "/api/forecast", "POST"),
+        ("DELETE", "/api/scenarios", "GET, HEAD, POST"),
+        ("TRACE", "/api/scenarios/ukraine-2025", "GET, HEAD, PUT"),
+        ("PATCH", "/api/jobs/x", "DELETE, GET, HEAD"),
+        ("TRACE", "/", "GET, HEAD"),
+        ("POST", "/static/app.css", "GET, HEAD"),
+    ],
+)
+def test_a_method_not_answered_says_which_are(
+    client: TestClient, method: str, path: str, allow: str
+) -> None:
+    response = client.request(method, path)
+    assert response.status_code == 405
+    assert response.headers["allow"] == allow
+
+
+@pytest.mark.parametrize("path", ["/", "/runs", "/api/scenarios", "/static/app.css"])
+def test_head_answers_as_get_without_the_body(client: TestClient, path: str) -> None:
+    got, head = client.get(path), client.head(path)
+    assert head.status_code == got.status_code == 200
+    assert head.content == b""
+    assert head.headers["content-type"] == got.headers["content-type"]
+
+
+@pytest.mark.parametrize(
+    ("path", "content", "content_type"),
+    [
+        ("/api/validate", b"\xff\xfe{\x00", "application/json"),
+        ("/api/forecast", b"{not json", "application/json"),
+        ("/api/scenarios", b"--x\r\nbroken", "multipart/form-data"),
+        (
+            "/api/scenarios",
+            b"--x\r\nContent-Disposition: form-data\r\n",
+            "multipart/form-data; boundary=x",
+        ),
+    ],
+)
+def test_an_unreadable_body_is_refused_with_its_problem(
+    client: TestClient, path: str, content: bytes, content_type: str
+) -> None:
+    response = client.post(path, content=content, headers={"Content-Type": content_type})
+    assert response.status_code == 422
+    body = response.json()
+    assert body["error"] == "the request was refused"
+    assert body["problems"] and all(p["file"] == "request" for p in body["problems"])
+    no_traceback(response)
+
+
+def test_openapi_types_what_it_takes_and_gives(client: TestClient) -> None:
+    document = client.get("/openapi.json").json()
+    paths, schemas = document["paths"], document["components"]["schemas"]
+    # A YAML download is declared as YAML holding a scenario; xlsx and zip as files.
+    content = paths["/api/scenarios/{name}/download"]["get"]["responses"]["200"]["content"]
+    assert content["application/yaml"]["schema"] == {"$ref": "#/components/schemas/Scenario"}
+    assert content["application/zip"]["schema"] == {"type": "string", "format": "binary"}
+    assert "application/json" not in content
+    # The scenario in a request has the scenario's schema, not "any object".
+    scenario = schemas["ScenarioRequest"]["properties"]["scenario"]
+    assert scenario["required"] == ["title", "issues", "actors"]
+    assert scenario["additionalProperties"] is False
+    capability = schemas["Actor"]["properties"]["capability"]
+    assert capability == {"anyOf": [{"type": "number"}, {"$ref": "#/components/schemas/Estimate"}]}
+    # Every refusal an operation answers is listed, with the body it has.
+    forecast = paths["/api/forecast"]["post"]["responses"]
+    assert set(forecast) == {
+        "200",
+        "400",
+        "401",
+        "403",
+        "404",
+        "409",
+        "413",
+        "421",
+        "422",
+        "429",
+        "504",
+    }
+    assert forecast["404"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Refusal"
+    }
+    assert "Retry-After" in forecast["429"]["headers"]
+    assert "HTTPValidationError" not in json.dumps(document)

@@ -54,7 +54,7 @@ if _reason is not None:
     pytest.skip(_reason, allow_module_level=True)
 
 import uvicorn  # noqa: E402
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Dialog, Page, expect, sync_playwright  # noqa: E402
 
 from detente.web import Settings, create_app  # noqa: E402
 
@@ -178,7 +178,9 @@ def test_edit_run_eu_see_it_change_save_reload(page: Page, server: tuple[str, Pa
 
         page.fill('[aria-label="RU capability"]', "20")
         # Its range (65-90) no longer holds the value: the editor says so until it goes.
-        expect(page.locator("#problems")).to_contain_text("range must satisfy low <= value")
+        expect(page.locator("#problems")).to_contain_text(
+            "value 20 lies outside its own range 65 to 90"
+        )
         page.fill('[aria-label="RU capability, low"]', "")
         page.fill('[aria-label="RU capability, high"]', "")
         expect(page.locator("#status")).to_have_text("valid: 5 actors, 5 issues")
@@ -188,14 +190,50 @@ def test_edit_run_eu_see_it_change_save_reload(page: Page, server: tuple[str, Pa
         assert chart.screenshot() != first_chart  # the trajectories drawn differ
         shot(page, "editor-eu-result")
 
-        page.click("#save")
-        expect(page.locator("#status")).to_have_text("saved as ukraine-2025.yaml")
+        page.click("#save")  # over its own file: no question asked, its comments kept
+        expect(page.locator("#saved")).to_have_text("saved as ukraine-2025.yaml")
         assert load(library / "ukraine-2025.yaml").actor("RU").capability.value == 20
+        assert "# Russia holds Crimea" in (library / "ukraine-2025.yaml").read_text("utf-8")
         page.reload()
         expect(page.locator('[aria-label="RU capability"]')).to_have_value("20")
         expect(page.locator("#status")).to_have_text("valid: 5 actors, 5 issues")
     finally:
         (library / "ukraine-2025.yaml").write_bytes(original)
+
+
+def test_save_as_never_replaces_a_scenario_unasked(page: Page, server: tuple[str, Path]) -> None:
+    library = server[1]
+    flagship = (library / "ukraine-2025.yaml").read_bytes()
+    questions: list[str] = []
+
+    def answer(dialog: Dialog) -> None:
+        questions.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", answer)
+    page.goto("/new")
+    expect(page.locator("#status")).to_have_text("valid: 2 actors, 1 issue")
+    page.fill("#save-name", "ukraine-2025")
+    page.click("#save")
+    expect(page.locator("#status")).to_have_text(
+        "not saved: a scenario named 'ukraine-2025' exists already (ukraine-2025.yaml)"
+    )
+    assert questions == [
+        "a scenario named 'ukraine-2025' exists already (ukraine-2025.yaml). "
+        "Replace it with this one?"
+    ]
+    assert (library / "ukraine-2025.yaml").read_bytes() == flagship
+    # A new name: saved, the scenario's own page opens and says so.
+    page.fill("#save-name", "two-sides.yaml")
+    page.click("#save")
+    page.wait_for_url("**/scenarios/two-sides")
+    expect(page.locator("#saved")).to_have_text("saved as two-sides.yaml")
+    expect(page.locator("#status")).to_have_text("valid: 2 actors, 1 issue")
+    assert (library / "two-sides.yaml").is_file()
+    shot(page, "editor-saved-as")
+    page.fill('[aria-label="A capability"]', "60")
+    expect(page.locator("#saved")).to_be_hidden()  # the note was about the file as saved
+    (library / "two-sides.yaml").unlink()
 
 
 def test_upload_a_broken_csv_and_see_the_error(page: Page, server: tuple[str, Path]) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from detente.errors import ScenarioError
-from detente.web.library import Library, NotFoundError, check_name, safe_name
+from detente.web.library import ExistsError, Library, NotFoundError, check_name, safe_name
 from detente.web.render import locate
 from tests.web.conftest import FLAGSHIP
 
@@ -49,8 +49,13 @@ def test_yaml_wins_over_other_formats(tmp_path: Path) -> None:
     library = Library(tmp_path)
     assert library.path("x").name == "x.csv"
     assert library.names() == ["x"]  # its issues and meta tables are not scenarios
-    library.save("x", scenario.model_copy(update={"title": "edited"}))
+    edited = scenario.model_copy(update={"title": "edited"})
+    with pytest.raises(ExistsError, match=r"a scenario named 'x' exists already \(x.csv\)"):
+        library.save("x", edited)
+    assert library.path("x").name == "x.csv"
+    library.save("x", edited, replace=True)
     assert library.path("x").name == "x.yaml"
+    assert (tmp_path / "x.csv").is_file()  # superseded, not deleted
     assert library.load("x").title == "edited"
     assert library.free_name("x") == "x-2"
 

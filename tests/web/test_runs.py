@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from detente import simulate
+from detente.web.app import RETRY_AFTER_SECONDS
 from tests.web.conftest import FLAGSHIP, make_client
 
 #: Far more eu draws than any limit below allows (10,000 take seconds).
@@ -67,6 +68,16 @@ def test_simulate_in_the_background(client: TestClient) -> None:
     assert chart.text.startswith("<?xml")
 
 
+@pytest.mark.parametrize(("field", "value"), [("seed", False), ("draws", "200"), ("seed", 1.5)])
+def test_numbers_of_the_wrong_type_are_refused(
+    client: TestClient, field: str, value: object
+) -> None:
+    body = {"kind": "simulate", "scenario": "ukraine-2025", "model": "median", field: value}
+    response = client.post("/api/jobs", json=body)
+    assert response.status_code == 422
+    assert response.json()["problems"][0]["where"] == field
+
+
 def test_a_refused_run_says_why(client: TestClient) -> None:
     body = {"kind": "simulate", "scenario": "ukraine-2025", "model": "eu", "params": {"q": 7}}
     job = wait(client, client.post("/api/jobs", json=body).json()["id"])
@@ -96,6 +107,10 @@ def test_runs_are_bounded_in_time_and_number(tmp_path: Path) -> None:
         busy = client.post("/api/jobs", json=LONG)
         assert busy.status_code == 429
         assert busy.json()["error"].startswith("1 runs are under way, the most this server allows")
+        assert busy.headers["retry-after"] == str(RETRY_AFTER_SECONDS)
+        forecast = client.post("/api/forecast", json={"scenario": "ukraine-2025"})
+        assert forecast.status_code == 429
+        assert forecast.headers["retry-after"] == str(RETRY_AFTER_SECONDS)
         start = time.time()
         job = wait(client, first["id"])
         assert job["state"] == "timed out"
@@ -104,6 +119,42 @@ def test_runs_are_bounded_in_time_and_number(tmp_path: Path) -> None:
         )
         assert time.time() - start < 3
         assert gone(client.app.state.jobs.get(first["id"]).pid)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "run_id",
+    ["99999999999999999999999", str(2**63), "0", "-1", "abc", "1e3"],
+)
+def test_a_run_id_no_store_holds_is_a_missing_run(client: TestClient, run_id: str) -> None:
+    # Past 64 bits SQLite overflowed (a 500); a malformed id named nothing either.
+    for response in (
+        client.get(f"/api/runs/{run_id}"),
+        client.post(f"/api/runs/{run_id}/report"),
+    ):
+        assert response.status_code == 404, response.text
+        assert response.json() == {"error": f"no run {run_id}"}
+    for path in (f"/runs/{run_id}", f"/runs/{run_id}/report", f"/runs/{run_id}/charts/gains.svg"):
+        page = client.get(path)
+        assert page.status_code == 404, path
+        assert f"no run {run_id}" in page.text
+    if run_id.lstrip("-").isdigit():
+        assert client.get(f"/new?run={run_id}").status_code == 404
+
+
+def test_briefings_are_offered_only_for_runs_that_have_them(client: TestClient) -> None:
+    forecast = client.post("/api/forecast", json={"scenario": "ukraine-2025", "model": "median"})
+    forecast_id = forecast.headers["x-detente-run"]
+    body = {"kind": "sensitivity", "scenario": "ukraine-2025", "model": "median", "draws": 64}
+    sensitivity_id = wait(client, client.post("/api/jobs", json=body).json()["id"])["run_id"]
+    history = client.get("/runs").text
+    assert f'href="/runs/{forecast_id}/report?lang=en"' in history
+    assert f'href="/runs/{sensitivity_id}"' in history
+    assert f"/runs/{sensitivity_id}/report" not in history  # it would lead to a 400 page
+    run_page = client.get(f"/runs/{sensitivity_id}").text
+    assert f"/runs/{sensitivity_id}/report" not in run_page
+    refused = client.get(f"/runs/{sensitivity_id}/report")
+    assert refused.status_code == 400
+    assert "a briefing is made from a forecast, comparison or simulation" in refused.text
 
 
 def test_unknown_runs(client: TestClient) -> None:

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from detente.errors import DetenteError
+from detente.web import Settings, create_app
 from detente.web.app import TOKEN_COOKIE, cookie_value
 from tests.web.conftest import make_client
 
@@ -81,3 +83,39 @@ def test_only_the_bound_host_names_answer(tmp_path: Path) -> None:
         rebound = client.get("/api/scenarios", headers={"Host": "evil.example:8000"})
         assert rebound.status_code == 421
         assert rebound.json() == {"error": "this server does not answer for 'evil.example:8000'"}
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/", 200),
+        ("/scenarios/ukraine-2025", 200),
+        ("/runs", 200),
+        ("/static/app.css", 200),
+        ("/api/scenarios", 200),
+        ("/openapi.json", 200),
+        ("/nowhere", 404),
+    ],
+)
+def test_no_other_site_may_frame_a_page(client: TestClient, path: str, status: int) -> None:
+    # Another page framed the editor and clicked Save (clickjacking).
+    response = client.get(path)
+    assert response.status_code == status
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["content-security-policy"] == "frame-ancestors 'none'"
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_refusals_and_redirects_may_not_be_framed_either(guarded: TestClient) -> None:
+    refused = guarded.get("/")
+    redirect = guarded.get(f"/?token={TOKEN}", follow_redirects=False)
+    assert (refused.status_code, redirect.status_code) == (401, 303)
+    for response in (refused, redirect):
+        assert response.headers["x-frame-options"] == "DENY"
+        assert response.headers["content-security-policy"] == "frame-ancestors 'none'"
+
+
+@pytest.mark.parametrize("token", ["", " ", "\t\n"])
+def test_a_blank_token_is_refused(tmp_path: Path, token: str) -> None:
+    with pytest.raises(DetenteError, match="the token is blank, so it would let anyone in"):
+        create_app(Settings(scenarios=tmp_path, db="sqlite://", token=token))

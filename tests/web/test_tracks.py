@@ -40,6 +40,12 @@ def test_library_lists_the_track_and_its_page_shows_chart_changes_and_scores(
     assert 'data-kind="outcomes (signed or decided)"' in text
     assert "Direct talks with Russia in Istanbul" in text  # a change's note
     assert 'href="/tracks/ukraine-2025-26/2025-08-19"' in text
+    run_id = int(text.split('saved as run <a href="/runs/')[1].split('"')[0])
+    saved = client.get(f"/runs/{run_id}")
+    assert saved.status_code == 200
+    assert "Direct talks with Russia in Istanbul" in saved.text
+    assert "A proposal is not an outcome" in saved.text
+    assert client.get(f"/api/runs/{run_id}").json()["kind"] == "track"
 
 
 def test_a_snapshot_opens_in_the_editor_as_a_new_scenario(client: TestClient) -> None:

@@ -51,7 +51,15 @@ def print_backtest(result: Backtest, console: Console) -> None:
             title_justify="left",
         )
         table.add_column("model")
-        for head in ("n", "MAE", "interval", "vs compromise", "beats", "in 50%", "in 90%"):
+        for head in (
+            "n",
+            "MAE",
+            "interval",
+            "vs compromise",
+            "beats",
+            "input band: in 50%",
+            "in 90%",
+        ):
             table.add_column(head, justify="right")
         for name in result.models:
             s = result.scores[name, proxy]
@@ -82,14 +90,20 @@ def print_backtest(result: Backtest, console: Console) -> None:
                 _group(s.by_voting_rule, "Unan"),
             )
         console.print(table)
+        intervals = forecast_interval_table(result, proxy)
+        if intervals is not None:
+            console.print(intervals)
     console.print(groups)
     console.print(
         "Intervals resample proposals, not issues. vs compromise: MAE difference with "
         "its paired 95% interval; one that spans 0 cannot tell the model from the "
         "weighted mean. beats: share of "
         "issues strictly closer to the outcome than compromise. "
+        "Forecast intervals: each issue's made from the other proposals' errors only "
+        "(leave-one-proposal-out); CRPS on the 0-100 scale, lower is better; baseline: "
+        "split-conformal forecast +- q. "
         + (
-            "in 50%/90%: share of outcomes inside the central intervals of simulate "
+            "Input band in 50%/90%: share of outcomes inside the central intervals of simulate "
             f"(capability {result.capabilities[0]}, {result.draws} draws per issue, inputs "
             f"±{result.uncertainty['position']:g} position, "
             f"±{result.uncertainty['salience']:g} salience, "
@@ -105,6 +119,40 @@ def print_backtest(result: Backtest, console: Console) -> None:
             for reason, count in reasons.items():
                 console.print(f"{name} ({proxy}): {count} issue(s) not scored: {reason}")
     console.print(f"{result.seconds:.1f} s", highlight=False)
+
+
+def forecast_interval_table(result: Backtest, proxy: str) -> Table | None:
+    """Coverage, mean width and CRPS of each model's forecast intervals, beside the
+    split-conformal baseline's (all leave-one-proposal-out)."""
+    entries = [
+        (name, result.scores[name, proxy])
+        for name in result.models
+        if result.scores[name, proxy].forecast_interval is not None
+    ]
+    if not entries:
+        return None
+    table = Table(
+        title=f"Capability {proxy}: forecast intervals, leave-one-proposal-out "
+        "(coverage, mean width; baseline: split conformal)",
+        title_justify="left",
+    )
+    table.add_column("model")
+    for head in ("in 50%", "width", "in 90%", "width", "CRPS", "baseline 90%", "width", "CRPS"):
+        table.add_column(head, justify="right")
+    for name, s in entries:
+        fi, base = s.forecast_interval or {}, s.conformal_baseline or {}
+        table.add_row(
+            name,
+            f"{fi['coverage']['50']:.0%}",
+            _fmt(fi["width"]["50"]),
+            f"{fi['coverage']['90']:.0%}",
+            _fmt(fi["width"]["90"]),
+            _fmt(fi["crps"]),
+            f"{base['coverage']['90']:.0%}",
+            _fmt(base["width"]["90"]),
+            _fmt(base["crps"]),
+        )
+    return table
 
 
 @backtest_app.command()
@@ -160,6 +208,14 @@ def deu(
             help="write the tuned ensemble's weights (fitted on all proposals) to this file"
         ),
     ] = None,
+    save_intervals: Annotated[
+        Path | None,
+        typer.Option(
+            help="write each model's forecast-interval calibration (fitted on all proposals, "
+            "first proxy) to this file; the shipped one is "
+            "src/detente/datasets/data/forecast_intervals.json"
+        ),
+    ] = None,
     json: JsonOpt = False,
 ) -> None:
     """Backtest every model on DEU: MAE with intervals, by procedure and voting rule."""
@@ -195,6 +251,10 @@ def deu(
             )
         if save_weights is not None:
             err.print(f"wrote {result.save_weights(save_weights)}", highlight=False)
+        if save_intervals is not None:
+            command = f"detente backtest deu --models {models} --capability {capability}"
+            written = result.save_intervals(save_intervals, command=command)
+            err.print(f"wrote {written}", highlight=False)
         emit(result, json, lambda: print_backtest(result, out))
 
     guarded(act)

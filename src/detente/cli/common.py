@@ -17,6 +17,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from detente.errors import DetenteError, ParameterError, ScenarioError
+from detente.io import yaml as yaml_text
+from detente.limits import MAX_FILE_MB
 
 app = typer.Typer(
     help="Forecast how multi-party negotiations end.",
@@ -61,6 +63,15 @@ def guarded(action: Callable[[], T]) -> T:
         # Escaped: messages quote user input and commands such as 'detente[dask]'.
         err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
+    except MemoryError:
+        # Past the limits with --force, or on a machine with less memory than they allow.
+        err.print(
+            "[red]error:[/red] out of memory (fix: a smaller scenario, fewer draws, or a "
+            "machine with more memory)",
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(2) from None
 
 
 class JsonResult(Protocol):
@@ -87,7 +98,7 @@ def parse_params(items: list[str] | None) -> dict[str, Any]:
         if not eq or not name.strip():
             raise ParameterError(f"--param {item!r}: write NAME=VALUE (or MODEL.NAME=VALUE)")
         try:
-            params[name.strip()] = yaml.safe_load(text)
+            params[name.strip()] = yaml_text.loads(text)
         except yaml.YAMLError:
             params[name.strip()] = text
     return params
@@ -100,3 +111,11 @@ ParamOpt = Annotated[
     typer.Option("--param", "-p", help="NAME=VALUE (MODEL.NAME=VALUE with several models)"),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON object to stdout")]
+ForceOpt = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help=f"read a scenario file over {MAX_FILE_MB:g} MB, and run models past the memory "
+        "and time limits (see docs/scenarios.md)",
+    ),
+]

@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from detente.cli.common import (
+    ForceOpt,
     JsonOpt,
     ModelOpt,
     ParamOpt,
@@ -107,6 +108,7 @@ def compare(
     json: JsonOpt = False,
     db: DbOpt = None,
     save: SaveOpt = True,
+    force: ForceOpt = False,
 ) -> None:
     """Forecast the baseline and each what-if, and show what changes."""
 
@@ -121,6 +123,7 @@ def compare(
             preset=preset,
             params=params,
             rounds=rounds,
+            force=force,
         )
         for warning in result.warnings:
             warn(warning)

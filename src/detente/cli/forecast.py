@@ -10,6 +10,7 @@ import typer
 
 from detente import io
 from detente.cli.common import (
+    ForceOpt,
     JsonOpt,
     ModelOpt,
     ParamOpt,
@@ -41,6 +42,7 @@ def forecast(
     json: JsonOpt = False,
     db: DbOpt = None,
     save: SaveOpt = True,
+    force: ForceOpt = False,
 ) -> None:
     """Forecast where each issue lands and who gains what."""
 
@@ -48,7 +50,13 @@ def forecast(
         started = datetime.now(UTC)
         params = parse_params(param)
         result = run_forecast(
-            scenario, model=model, preset=preset, params=params, rounds=rounds, seed=seed
+            scenario,
+            model=model,
+            preset=preset,
+            params=params,
+            rounds=rounds,
+            seed=seed,
+            force=force,
         )
         for warning in result.warnings:
             warn(warning)
@@ -71,9 +79,9 @@ def forecast(
 
 
 @app.command()
-def validate(scenario: ScenarioArg) -> None:
+def validate(scenario: ScenarioArg, force: ForceOpt = False) -> None:
     """Check a scenario file and say what is wrong, or that it is OK."""
-    loaded = guarded(lambda: io.load(scenario))
+    loaded = guarded(lambda: io.load(scenario, force=force))
     out.print(
         f"[green]OK[/green] {scenario}: {len(loaded.actors)} actors, "
         f"{len(loaded.issues)} issues ({loaded.title})",
@@ -85,8 +93,9 @@ def validate(scenario: ScenarioArg) -> None:
 def convert(
     source: Annotated[Path, typer.Argument(help="scenario to read")],
     target: Annotated[Path, typer.Argument(help="file to write (.yaml, .csv or .xlsx)")],
+    force: ForceOpt = False,
 ) -> None:
     """Convert a scenario between YAML, CSV and xlsx, without loss."""
-    written = guarded(lambda: io.save(io.load(source), target))
+    written = guarded(lambda: io.save(io.load(source, force=force), target))
     for path in written:
         out.print(f"wrote {path}", highlight=False)

@@ -8,12 +8,27 @@ from typing import Annotated, Any
 
 import typer
 
-from detente.cli.common import ParamOpt, PresetOpt, app, guarded, out, parse_params, warn
+from detente.cli.common import (
+    ForceOpt,
+    ParamOpt,
+    PresetOpt,
+    app,
+    guarded,
+    out,
+    parse_params,
+    warn,
+)
 from detente.cli.runs import DbOpt, SaveOpt, record
 from detente.errors import ParameterError
 from detente.scenario import Scenario
 
 KIND_HELP = "rounds, gains, distribution, tornado, challenges (eu), variants or track"
+#: The model a chart made now draws when none is named. A tornado shows how far
+#: each input alone moves the forecast: the weighted mean (compromise) moves
+#: with every input and runs its 1000 x (k + 2) draws in seconds, where the
+#: first of all models, the median, often moves with none (an empty chart)
+#: and all models together take a minute.
+DEFAULT_MODEL = {"tornado": "compromise"}
 LangOpt = Annotated[str, typer.Option("--lang", help="language of the labels: en or zh")]
 
 
@@ -39,6 +54,7 @@ def gather(
     seed: int,
     db: str | None,
     save: bool,
+    force: bool = False,
 ) -> tuple[Scenario, dict[str, Any] | None]:
     """The scenario and the result a chart of ``kind`` is drawn from.
 
@@ -64,14 +80,14 @@ def gather(
         return run.load_scenario(), run.result
     from detente.io import load
 
-    scenario = load(source)
+    scenario = load(source, force=force)
     if kind == "challenges":
         # Drawn from eu's first round, computed by the chart itself with these settings.
         given = {k.removeprefix("eu."): v for k, v in params.items()}
         return scenario, {"models": {"eu": {"preset": preset, "params": given}}}
     started = datetime.now(UTC)
-    which = model or "all"
-    common: dict[str, Any] = {"model": which, "preset": preset, "params": params}
+    which = model or DEFAULT_MODEL.get(kind, "all")
+    common: dict[str, Any] = {"model": which, "preset": preset, "params": params, "force": force}
     result: Any
     if needed == "forecast":
         from detente.forecast import forecast
@@ -120,7 +136,7 @@ def track_chart(
     from detente.report.track_chart import track_chart as draw
     from detente.track import track
 
-    result = track(source, observed=observed, model=model or "all", preset=preset, params=params)
+    result = track(source, observed=observed, model=model, preset=preset, params=params)
     for warning in result.warnings:
         warn(warning)
     return draw(result.chart_data(), issue=issue, lang=lang)
@@ -135,7 +151,12 @@ def plot(
     kind: Annotated[str, typer.Option("--kind", "-k", help=KIND_HELP)],
     output: Annotated[Path, typer.Option("--output", "-o", help="file to write: .png or .svg")],
     model: Annotated[
-        str | None, typer.Option("--model", "-m", help="the model to chart (default: the first)")
+        str | None,
+        typer.Option(
+            "--model",
+            "-m",
+            help="the model to chart (default: the first; a tornado made now: compromise)",
+        ),
     ] = None,
     issue: Annotated[str | None, typer.Option(help="one issue only (default: every issue)")] = None,
     lang: LangOpt = "en",
@@ -150,6 +171,7 @@ def plot(
     param: ParamOpt = None,
     db: DbOpt = None,
     save: SaveOpt = True,
+    force: ForceOpt = False,
 ) -> None:
     """Draw a chart (PNG or SVG) of a saved run, or of a scenario."""
 
@@ -174,6 +196,7 @@ def plot(
             seed=seed,
             db=db,
             save=save,
+            force=force,
         )
         chosen = model
         if chosen is None and kind == "rounds" and data is not None:

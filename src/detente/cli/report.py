@@ -8,7 +8,16 @@ from typing import Annotated, Any
 
 import typer
 
-from detente.cli.common import ParamOpt, PresetOpt, app, guarded, out, parse_params, warn
+from detente.cli.common import (
+    ForceOpt,
+    ParamOpt,
+    PresetOpt,
+    app,
+    guarded,
+    out,
+    parse_params,
+    warn,
+)
 from detente.cli.plot import LangOpt, charts_module
 from detente.cli.runs import DbOpt, SaveOpt, record
 from detente.errors import ParameterError
@@ -47,7 +56,7 @@ def write_track_briefing(
     from detente.report.track_html import render
     from detente.track import track
 
-    result = track(folder, model=model, preset=preset, params=params)
+    result = track(folder, model=None if model == "all" else model, preset=preset, params=params)
     for warning in result.warnings:
         warn(warning)
     output.write_text(render(result, lang=lang), encoding="utf-8")
@@ -77,6 +86,7 @@ def report(
     param: ParamOpt = None,
     db: DbOpt = None,
     save: SaveOpt = True,
+    force: ForceOpt = False,
 ) -> None:
     """Write a briefing: forecast in words, interval, winners, drivers, what-ifs, models."""
 
@@ -120,10 +130,10 @@ def report(
         else:
             from detente.io import load
 
-            scenario = load(source)
+            scenario = load(source, force=force)
             settings = {"model": model, "preset": preset, "params": parse_params(param)}
         runs, made = gather(
-            scenario, intervals=intervals, draws=draws, seed=seed, **settings, **given
+            scenario, intervals=intervals, draws=draws, seed=seed, force=force, **settings, **given
         )
         runs.saved_run = run_info
         for warning in runs.warnings:

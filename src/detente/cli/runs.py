@@ -242,6 +242,10 @@ def _print_result(run: Run) -> None:
         print_sensitivity_data(scenario, run.result, out)
     elif run.kind == "compare":
         _print_comparison_json(scenario, run.result, run.options.get("descriptions") or {})
+    elif run.kind == "track":
+        from detente.cli.track import print_track_json  # it imports this module
+
+        print_track_json(run.result, out)
     for note in run.result.get("notes", []):
         out.print(f"[dim]note: {escape(note)}[/dim]", highlight=False)
     for name, reason in run.result.get("skipped", {}).items():
@@ -381,12 +385,21 @@ def _print_forecast_json(scenario: Scenario, result: dict[str, Any]) -> None:
 def export(
     run_id: Annotated[int, typer.Argument(help="run id (see detente runs list)")],
     format: Annotated[
-        str, typer.Option("--format", "-f", help="csv or parquet (its numbers), json (all of it)")
-    ] = "json",
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="csv or parquet (its numbers), json (all of it); default: the output's "
+            "extension, else json",
+        ),
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="file to write (default: run-ID.FORMAT, run-ID-draws.FORMAT)"
+            "--output",
+            "-o",
+            help="file to write, in the format its extension names (default: run-ID.FORMAT, "
+            "run-ID-draws.FORMAT)",
         ),
     ] = None,
     draws: Annotated[
@@ -402,13 +415,18 @@ def export(
     """Export a saved run: its long table of numbers (csv, parquet) or everything (json)."""
 
     def act() -> None:
-        if format not in EXPORT_FORMATS:
-            raise StoreError(
-                f"unknown format {format!r}; valid formats: {', '.join(EXPORT_FORMATS)}"
-            )
-        target = output or Path(f"run-{run_id}{'-draws' if draws else ''}.{format}")
+        fmt: str | None = format
+        if output is None:
+            fmt = (format or "json").lower()
+            if fmt not in EXPORT_FORMATS:
+                raise StoreError(
+                    f"unknown format {format!r}; valid formats: {', '.join(EXPORT_FORMATS)}"
+                )
+            target = Path(f"run-{run_id}{'-draws' if draws else ''}.{fmt}")
+        else:
+            target = output  # its extension names the format (the store checks --format)
         with RunStore(db) as store:
-            written = store.export(run_id, format, target, draws=draws)
+            written = store.export(run_id, fmt, target, draws=draws)
         out.print(f"wrote {written}", highlight=False)
 
     guarded(act)

@@ -66,8 +66,20 @@ def serve(
     max_runs: Annotated[int, typer.Option(min=1, help="runs at the same time")] = 2,
 ) -> None:
     """Open the web workbench: edit scenarios, run the models, see and compare results."""
-    token = token or None
     loopback = is_loopback(host)
+    if token is not None and token.strip() != token:
+        token = token.strip()  # a header's value arrives stripped: a padded token never matches
+    if token == "" and not loopback:
+        err.print(
+            "[red]error:[/red] --token is blank (empty or only spaces), so it would let "
+            f"anyone who can reach {host} use the workbench: set a token of letters and "
+            "digits (e.g. python -c 'import secrets; print(secrets.token_urlsafe())'), "
+            "or bind to 127.0.0.1",
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(2)
+    token = token or None
     if not loopback and token is None:
         err.print(
             f"[red]error:[/red] --host {host} is not a loopback address, so anyone who can "

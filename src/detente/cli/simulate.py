@@ -27,6 +27,7 @@ from rich.progress import (
 from rich.table import Table
 
 from detente.cli.common import (
+    ForceOpt,
     JsonOpt,
     ModelOpt,
     ParamOpt,
@@ -234,6 +235,7 @@ def simulate(
     json: JsonOpt = False,
     db: DbOpt = None,
     save: SaveOpt = True,
+    force: ForceOpt = False,
 ) -> None:
     """Monte Carlo over the scenario's ranges: percentiles per issue, gains per actor."""
 
@@ -252,6 +254,7 @@ def simulate(
                 workers=workers,
                 scheduler=scheduler,
                 progress=advance,
+                force=force,
             )
         for warning in result.warnings:
             warn(warning)
@@ -288,6 +291,7 @@ def sensitivity(
     json: JsonOpt = False,
     db: DbOpt = None,
     save: SaveOpt = True,
+    force: ForceOpt = False,
 ) -> None:
     """Rank the uncertain inputs by how much of each forecast's variance they explain."""
 
@@ -306,6 +310,7 @@ def sensitivity(
                 workers=workers,
                 scheduler=scheduler,
                 progress=advance,
+                force=force,
             )
         emit(result, json, lambda: print_sensitivity(result, out))
         record(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -13,7 +14,6 @@ from rich.table import Table
 
 from detente.cli.common import (
     JsonOpt,
-    ModelOpt,
     ParamOpt,
     PresetOpt,
     app,
@@ -23,6 +23,7 @@ from detente.cli.common import (
     parse_params,
     warn,
 )
+from detente.cli.runs import DbOpt, SaveOpt, record
 from detente.track import InputChange, Track
 from detente.track import track as run_track
 
@@ -200,11 +201,18 @@ def track(
     observed: Annotated[
         Path | None, typer.Option(help="observations file (YAML) to score the forecasts against")
     ] = None,
-    model: ModelOpt = "all",
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model", "-m", help="a model's forecast and intervals instead of the headline"
+        ),
+    ] = None,
     preset: PresetOpt = None,
     param: ParamOpt = None,
     detail: Annotated[bool, typer.Option(help="list every score")] = False,
     json: JsonOpt = False,
+    db: DbOpt = None,
+    save: SaveOpt = True,
 ) -> None:
     """Forecast each dated snapshot in date order: what changed, and how it fared."""
 
@@ -216,6 +224,75 @@ def track(
         for warning in result.warnings:
             warn(warning)
         emit(result, json, lambda: print_track(result, out, detail))
-        del started
+        record(
+            "track",
+            result,
+            db=db,
+            save=save,
+            scenario=result.points[-1].snapshot.scenario,
+            source=result.points[-1].snapshot.file,
+            started_at=started,
+            model=result.model,
+            preset=preset,
+            params=parse_params(param),
+            options={
+                "snapshots": [p.snapshot.file for p in result.points],
+                "observed": result.observed_files,
+            },
+        )
 
     guarded(act)
+
+
+def print_track_json(data: dict[str, Any], console: Console) -> None:
+    """A saved track run from its JSON (``detente runs show``): the headline per
+    snapshot, the changes with their notes, and the scores by kind."""
+    snapshots = data.get("snapshots", [])
+    issues = list(dict.fromkeys(i for s in snapshots for i in s["summary"].get("central", {})))
+    table = Table(title="Headline forecast [90% forecast interval]", title_justify="left")
+    table.add_column("as of")
+    for iid in issues:
+        table.add_column(escape(iid), justify="right")
+    for snap in snapshots:
+        central, band = snap["summary"].get("central", {}), snap["summary"]["interval"]["90"]
+        cells = [
+            "—"
+            if central.get(i) is None
+            else f"{central[i]:.0f} [{band[i][0]:.0f}–{band[i][1]:.0f}]"
+            for i in issues
+        ]
+        table.add_row(snap["as_of"], *cells)
+    console.print(table)
+    for before, snap in itertools.pairwise(snapshots):
+        changes = Table(
+            title=escape(f"{snap['as_of']}: what changed since {before['as_of']}"),
+            title_justify="left",
+        )
+        for column in ("who", "what", "from → to", "why (the analyst's note)"):
+            changes.add_column(column)
+        for c in snap["changes"]:
+            change = InputChange(c["actor"], c["issue"], c["field"], c["from"], c["to"], c["note"])
+            who, what = _what(change, {})
+            changes.add_row(
+                escape(who),
+                escape(what),
+                f"{value_text(change.before)} → {value_text(change.after)}",
+                escape(change.note or "—"),
+            )
+        console.print(changes)
+    kinds = [k for k in KIND_WORDS if any(s["kind"] == k for s in data.get("scores", []))]
+    if len(kinds) > 1:
+        console.print(f"[bold]{NOT_AN_OUTCOME}[/bold]")
+    for kind in kinds:
+        scores = Table(title=f"Scored against later {KIND_WORDS[kind]}", title_justify="left")
+        for column in ("forecast as of", "observations", "mean abs. error", "inside 90%"):
+            scores.add_column(column, justify="left" if column == "forecast as of" else "right")
+        for snap in snapshots:
+            mine = [s for s in data["scores"] if s["kind"] == kind and s["as_of"] == snap["as_of"]]
+            if mine:
+                inside = sum(s["inside_90"] for s in mine)
+                mae = sum(s["error"] for s in mine) / len(mine)
+                scores.add_row(
+                    snap["as_of"], str(len(mine)), f"{mae:.1f}", f"{inside} of {len(mine)}"
+                )
+        console.print(scores)

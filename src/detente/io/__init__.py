@@ -10,11 +10,12 @@ KTAB's SMP scenarios (:mod:`.ktab`, read only) from ``.xml``, or from a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from detente.errors import Problem, ScenarioError
+from detente.errors import ParameterError, Problem, ScenarioError
 from detente.io import decide, ktab, table, yaml
+from detente.limits import check_file
 from detente.scenario import Scenario
 
 READERS = {".yaml": yaml.read, ".yml": yaml.read, ".csv": table.read_csv, ".xlsx": table.read_xlsx}
@@ -43,8 +44,38 @@ def _suffix(path: Path, known: Mapping[str, object]) -> str:
     return suffix
 
 
-def load(path: str | Path) -> Scenario:
-    """Read and validate a scenario file; ScenarioError lists every problem."""
+def file_format(path: Path, formats: Sequence[str], given: str | None = None) -> str:
+    """The format a file is written in, named by its extension (``run.csv``: ``csv``).
+
+    The one rule of every export: the extension decides. ``given`` (an explicit
+    ``--format``) must agree with it; a file with no known extension is refused.
+
+    >>> file_format(Path("run9.CSV"), ("csv", "json"))
+    'csv'
+    """
+    ext = path.suffix.lower().lstrip(".")
+    choice = None if given is None else given.lower()
+    if choice is not None and choice not in formats:
+        raise ParameterError(f"unknown format {given!r}; valid formats: {', '.join(formats)}")
+    if ext not in formats:
+        raise ParameterError(
+            f"{path}: cannot tell the format from {path.suffix or '(no extension)'!r}; "
+            f"name a file ending in {', '.join('.' + f for f in formats)}"
+        )
+    if choice is not None and choice != ext:
+        raise ParameterError(
+            f"{path}: --format {choice} disagrees with the file's extension .{ext}; "
+            f"drop --format, or name the file .{choice}"
+        )
+    return ext
+
+
+def load(path: str | Path, *, force: bool = False) -> Scenario:
+    """Read and validate a scenario file; ScenarioError lists every problem.
+
+    A file over :data:`detente.limits.MAX_FILE_MB` is refused before it is
+    read, unless ``force``.
+    """
     path = Path(path)
     reader = READERS[_suffix(path, READERS)]
     if path.is_dir():
@@ -60,6 +91,7 @@ def load(path: str | Path) -> Scenario:
         )
     if not path.is_file():
         raise ScenarioError([Problem(str(path), "", "no such file", "check the path")])
+    check_file(path, force)
     if reader is table.read_csv and decide.sniff(path):
         reader = decide.read
     if reader is table.read_csv and ktab.is_ktab_csv(path):
@@ -67,9 +99,9 @@ def load(path: str | Path) -> Scenario:
     return reader(path)
 
 
-def as_scenario(scenario: Scenario | str | Path) -> Scenario:
+def as_scenario(scenario: Scenario | str | Path, *, force: bool = False) -> Scenario:
     """The scenario itself, or the one a path names (read and validated)."""
-    return scenario if isinstance(scenario, Scenario) else load(scenario)
+    return scenario if isinstance(scenario, Scenario) else load(scenario, force=force)
 
 
 def save(scenario: Scenario, path: str | Path) -> list[Path]:

@@ -483,6 +483,19 @@ def read_xml(path: Path) -> Scenario:
         raise ScenarioError(
             [Problem(str(path), "", f"malformed XML: {exc}", "check the tags around that place")]
         ) from None
+    except (LookupError, ValueError) as exc:
+        # The encoding the XML declaration names is unknown to Python (LookupError),
+        # or one expat cannot read (multi-byte ones such as Shift-JIS: ValueError).
+        raise ScenarioError(
+            [
+                Problem(
+                    str(path),
+                    "line 1 (the XML declaration)",
+                    f"cannot read the text in the encoding it declares: {exc}",
+                    'save the file as UTF-8 and declare encoding="UTF-8" (or no encoding)',
+                )
+            ]
+        ) from None
     if root.tag != "Scenario":
         raise ScenarioError(
             [

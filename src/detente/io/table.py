@@ -25,7 +25,11 @@ when a scenario uses them (:mod:`detente.io.table_beyond`).
     change at all is one row with an empty ``change``.
 
 Cells are read as text and converted here, so every bad cell is reported
-with its file, row and column.
+with its file, row and column. CSV text cells are written with an apostrophe
+before a leading ``=``, ``+``, ``-``, ``@`` (so no spreadsheet runs them as
+formulas) and read back without it (:mod:`detente.io.cells`); a table
+separated by semicolons or tabs, as spreadsheets write in some locales, is
+read with a warning that says so.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from __future__ import annotations
 import csv
 import math
 import re
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -42,6 +47,7 @@ import yaml
 from detente.errors import Problem, ScenarioError
 from detente.io import table_beyond as beyond
 from detente.io import yaml as yaml_text
+from detente.io.cells import SEPARATORS, protect, separator, unprotect
 from detente.scenario import Estimate, Scenario, change_tree
 
 ACTOR_COLUMNS = ("id", "name", "capability", "at_table", "notes")
@@ -77,10 +83,24 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+class TableWarning(UserWarning):
+    """A table read in a form detente does not write (another separator)."""
+
+
 def _read_csv_rows(path: Path) -> Rows:
     try:
         with path.open(encoding="utf-8-sig", newline="") as fh:
-            return [[_cell(c) for c in row] for row in csv.reader(fh)]
+            header = next((line for line in fh if line.strip()), "")
+            sep = separator(header)
+            if sep != ",":
+                warnings.warn(
+                    f"{path}: columns separated by {SEPARATORS[sep]}s, read as such "
+                    "(detente writes commas)",
+                    TableWarning,
+                    stacklevel=2,
+                )
+            fh.seek(0)
+            return [[unprotect(c) for c in row] for row in csv.reader(fh, delimiter=sep)]
     except UnicodeDecodeError:
         raise ScenarioError(
             [Problem(str(path), "", "not UTF-8 text", "save the CSV as UTF-8")]
@@ -138,7 +158,9 @@ class _TableReader:
         try:
             return float(text)
         except ValueError:
-            self.problem(file, where, f"{text!r} is not a number", "write a number, e.g. 50")
+            decimal_comma = re.fullmatch(r"[+-]?\d*,\d+", text) is not None
+            fix = "write a decimal point, e.g. 0.5" if decimal_comma else "write a number, e.g. 50"
+            self.problem(file, where, f"{text!r} is not a number", fix)
             return None
 
     def estimate(self, file: str, row: int, rec: dict[str, str], column: str) -> Any:
@@ -455,22 +477,22 @@ def read_xlsx(path: Path) -> Scenario:
                 )
             ]
         ) from None
-    missing = [s for s in ("actors", "issues", "meta") if s not in book.sheetnames]
+    # Spreadsheets tell sheet names apart regardless of case (and cannot hold both
+    # "actors" and "Actors"), so neither does detente.
+    sheets = {name.strip().lower(): name for name in book.sheetnames}
+    missing = [s for s in ("actors", "issues", "meta") if s not in sheets]
     if missing:
+        book.close()
         raise ScenarioError(
             [
-                Problem(
-                    str(path),
-                    f"sheet {s!r}",
-                    "missing sheet",
-                    "the workbook needs sheets actors, issues and meta",
-                )
+                Problem(str(path), f"sheet {s!r}", "missing sheet", _sheet_fix(s, book.sheetnames))
                 for s in missing
             ]
         )
 
     def rows(sheet: str) -> Rows:
-        return [[_cell(c) for c in row] for row in book[sheet].iter_rows(values_only=True)]
+        cells = book[sheets[sheet]].iter_rows(values_only=True)
+        return [[_cell(c) for c in row] for row in cells]
 
     try:
         return _TableReader().scenario(
@@ -478,10 +500,22 @@ def read_xlsx(path: Path) -> Scenario:
             rows("issues"),
             rows("meta"),
             (f"{path} [actors]", f"{path} [issues]", f"{path} [meta]"),
-            (rows("variants"), f"{path} [variants]") if "variants" in book.sheetnames else None,
+            (rows("variants"), f"{path} [variants]") if "variants" in sheets else None,
         )
     finally:
         book.close()
+
+
+def _sheet_fix(wanted: str, names: Sequence[str]) -> str:
+    """How to mend a missing sheet: rename the one that is nearly it, or add it."""
+    import difflib
+
+    near = difflib.get_close_matches(wanted, [n.strip().lower() for n in names], n=1, cutoff=0.6)
+    if near:
+        found = next(n for n in names if n.strip().lower() == near[0])
+        return f"rename the sheet {found!r} to {wanted!r}"
+    have = ", ".join(map(repr, names)) or "none"
+    return f"the workbook needs sheets actors, issues and meta (it has {have})"
 
 
 # --- writing -----------------------------------------------------------------
@@ -596,7 +630,7 @@ def _text_number(x: float) -> str:
 def write_csv(scenario: Scenario, path: Path) -> list[Path]:
     """Write ``X.csv``, ``X.issues.csv`` and ``X.meta.csv`` (UTF-8)."""
     paths = [path, sibling(path, "issues"), sibling(path, "meta")]
-    tables = list(_tables(scenario, _text_number))
+    tables = list(_tables(scenario, float))
     whatifs = _variant_rows(scenario)
     if whatifs is not None:
         paths.append(sibling(path, "variants"))
@@ -605,13 +639,17 @@ def write_csv(scenario: Scenario, path: Path) -> list[Path]:
         sibling(path, "variants").unlink()  # an old table would add what-ifs on reading
     for target, rows in zip(paths, tables, strict=True):
         with target.open("w", encoding="utf-8", newline="") as fh:
-            csv.writer(fh).writerows(
-                [
-                    [("true" if c else "false") if isinstance(c, bool) else c for c in r]
-                    for r in rows
-                ]
-            )
+            csv.writer(fh).writerows([[_csv_cell(c) for c in r] for r in rows])
     return paths
+
+
+def _csv_cell(value: Any) -> str:
+    """A cell as CSV text: flags as true/false, numbers in full, text kept from formulas."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return _text_number(value)
+    return protect(str(value))
 
 
 def write_xlsx(scenario: Scenario, path: Path) -> list[Path]:

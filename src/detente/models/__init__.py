@@ -4,7 +4,7 @@ Importing this package registers every model; :data:`REGISTRY` maps names to
 models in the order ``detente forecast --model all`` runs them.
 """
 
-from detente.models import compromise, ensemble, eu, exchange, median, nbs, smp
+from detente.models import compromise, ensemble, eu, exchange, headline, median, nbs, smp
 from detente.models.base import REGISTRY, Model, Outcome, get_model, register
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "eu",
     "exchange",
     "get_model",
+    "headline",
     "median",
     "nbs",
     "register",

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from detente.arrays import BoolArray, FloatArray, ScenarioArrays
 from detente.errors import ParameterError
+from detente.limits import Footprint
 
 
 class NoParams(BaseModel):
@@ -77,6 +78,16 @@ class Model(ABC):
         """Why this model cannot run on ``arrays`` (None when it can)."""
         return None
 
+    def footprint(self, arrays: ScenarioArrays, params: Any, runs: int = 1) -> Footprint:
+        """Memory at once and time in all that ``runs`` runs on ``arrays`` (one draw
+        each, run in groups of bounded memory) under ``params`` are expected to take.
+
+        :func:`detente.forecast.plan_models` refuses a run past the limits of
+        :mod:`detente.limits` before it starts. Models whose work grows no
+        faster than actors² x issues need not say (none by default).
+        """
+        return Footprint()
+
     def resolve(self, preset: str | None, overrides: Mapping[str, Any]) -> BaseModel:
         """The parameter values of ``preset`` (default: the model's), with ``overrides``.
 
@@ -130,9 +141,10 @@ def register(cls: type[Model]) -> type[Model]:
 
 
 def get_model(name: str) -> Model:
-    """The registered model called ``name``; ParameterError lists the valid names."""
+    """The registered model called ``name``, in any case (``EU`` is ``eu``);
+    ParameterError lists the valid names."""
     try:
-        return REGISTRY[name]
+        return REGISTRY[name.strip().lower()]
     except KeyError:
         raise ParameterError(
             f"unknown model {name!r}; valid models: {', '.join(REGISTRY)}, all"

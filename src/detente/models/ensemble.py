@@ -55,6 +55,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from detente.arrays import FloatArray, ScenarioArrays
 from detente.errors import ParameterError
+from detente.limits import Footprint
 from detente.models.base import REGISTRY, Model, Outcome, register
 
 WEIGHTS_FORMAT = "detente-ensemble-weights"
@@ -192,9 +193,9 @@ class EnsembleParams(BaseModel):
         return self
 
     def member_names(self) -> list[str]:
-        if self.models == "all":
+        if self.models.strip().lower() == "all":
             return [n for n, m in REGISTRY.items() if not m.combines_models]
-        return [n.strip() for n in self.models.split(",") if n.strip()]
+        return [n.strip().lower() for n in self.models.split(",") if n.strip()]
 
 
 @register
@@ -222,6 +223,17 @@ class Ensemble(Model):
             else:
                 skipped[name] = reason
         return weights, skipped
+
+    def footprint(self, arrays: ScenarioArrays, params: Any, runs: int = 1) -> Footprint:
+        """The members', one after the other."""
+        weights, _ = self._members(arrays, params)
+        total = Footprint()
+        for name in weights:
+            member = REGISTRY[name]
+            one = member.footprint(arrays, member.resolve(params.presets.get(name), {}), runs)
+            grows = f"{name}: {one.grows}" if one.grows else ""
+            total = total + Footprint(one.memory, one.seconds, grows)
+        return total
 
     def applies(self, arrays: ScenarioArrays) -> str | None:
         weights, skipped = self._members(arrays, cast(EnsembleParams, self.resolve(None, {})))

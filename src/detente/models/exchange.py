@@ -116,6 +116,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from detente.arrays import FloatArray, ScenarioArrays
+from detente.limits import Footprint
 from detente.models.base import Model, Outcome, register
 from detente.models.compromise import weighted_mean
 
@@ -127,6 +128,22 @@ SIDE_TOL = 1e-12
 BLOCK = 1 << 20
 #: Gains of at most this many candidates are updated in one go, more pair by pair.
 BATCH = 1 << 15
+#: Bytes per candidate slot (issue pair x n x n) that a market keeps: six float
+#: terms, the gain and two flags (:class:`_Market`).
+SLOT_BYTES = 58
+#: The same for one draw run side by side with others, temporaries included
+#: (:mod:`detente.models.exchange_draws`: 15 arrays over issue pairs x n(n-1)/2).
+DRAW_SLOT_BYTES = 110
+#: Exchanges made per round, per actor and issue, and the CPU seconds of one
+#: exchange: a fixed cost plus the gains of (2m - 3) issue pairs x n² actor pairs
+#: recomputed (seeded random scenarios, 20-200 actors x 5-20 issues, on the
+#: project's 2-core machine shared with other work).
+EXCHANGES_PER_ACTOR_ISSUE = 1.3
+SECONDS_PER_EXCHANGE = 5e-4
+SECONDS_PER_UPDATE = 2.5e-8
+#: Draws run side by side recompute all C(m, 2) x n(n-1)/2 candidates at every
+#: exchange, at about this many seconds each (docs/models/exchange.md, third table).
+SECONDS_PER_CANDIDATE = 5e-8
 
 
 def side(gap: FloatArray) -> FloatArray:
@@ -554,6 +571,22 @@ class ExchangeModel(Model):
                 f"two (this scenario has {arrays.n_issues})"
             )
         return None
+
+    def footprint(self, arrays: ScenarioArrays, params: Any, runs: int = 1) -> Footprint:
+        """Candidate slots C(m, 2) x n² in memory; n m exchanges a round, each
+        recomputing (2m - 3) n² gains (see the constants above)."""
+        n, m = arrays.n_actors, arrays.n_issues
+        pairs = m * (m - 1) // 2
+        rounds = params.rounds * (params.repetitions if params.p > 0 else 1)
+        per_exchange = SECONDS_PER_EXCHANGE + SECONDS_PER_UPDATE * max(2 * m - 3, 1) * n * n
+        side_by_side = runs > 1 and params.p == 0
+        if side_by_side:
+            per_exchange = SECONDS_PER_CANDIDATE * pairs * n * (n - 1) / 2
+        return Footprint(
+            memory=(DRAW_SLOT_BYTES if side_by_side else SLOT_BYTES) * pairs * n * n,
+            seconds=runs * rounds * EXCHANGES_PER_ACTOR_ISSUE * n * m * per_exchange,
+            grows="its candidate exchanges are issue pairs x actor pairs",
+        )
 
     def run(self, arrays: ScenarioArrays, params: Any) -> Outcome:
         # Work in the order of the ids, so that listing order changes nothing.

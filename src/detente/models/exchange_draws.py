@@ -29,7 +29,10 @@ import numpy as np
 
 from detente.arrays import BoolArray, FloatArray
 from detente.models.compromise import weighted_mean
-from detente.models.exchange import GAIN_TOL, side
+from detente.models.exchange import DRAW_SLOT_BYTES, GAIN_TOL, side
+
+#: Bytes the candidate arrays of one group of draws may take (see equal_gain_over_draws).
+DRAW_MEMORY = 256 << 20
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,10 @@ def equal_gain_over_draws(
 ) -> DrawRuns:
     """Equal-gain exchange on ``(D, n, m)`` arrays; ``weight`` may be ``(rounds, D, n, m)``.
 
+    Draws are run side by side in groups whose candidate arrays fit in
+    :data:`DRAW_MEMORY` bytes (one draw at least), so memory does not grow
+    with the number of draws; each draw's numbers do not depend on the group.
+
     Two draws of the two-actor case of :func:`exchange_process`, the second
     with the saliences swapped: actor 0 gives ground on issue 0 (all the way
     to 1) for a sixth on issue 1, then the mirror image:
@@ -66,6 +73,37 @@ def equal_gain_over_draws(
     """
     d, n, m = positions.shape
     weights = np.broadcast_to(weight, (rounds, d, n, m))
+    per_draw = DRAW_SLOT_BYTES * (m * (m - 1) // 2) * n * n
+    group = int(max(1, min(d, DRAW_MEMORY // max(per_draw, 1))))
+    parts = [
+        _over_draws(
+            positions[g : g + group],
+            salience[g : g + group],
+            weights[:, g : g + group],
+            salience_weight,
+            fixed_weight,
+        )
+        for g in range(0, d, group)
+    ]
+    if len(parts) == 1:
+        return parts[0]
+    return DrawRuns(
+        rounds=np.concatenate([r.rounds for r in parts], axis=1),
+        forecasts=np.concatenate([r.forecasts for r in parts], axis=1),
+        counts=np.concatenate([r.counts for r in parts]),
+        converged=np.concatenate([r.converged for r in parts]),
+    )
+
+
+def _over_draws(
+    positions: FloatArray,
+    salience: FloatArray,
+    weights: FloatArray,
+    salience_weight: float,
+    fixed_weight: float,
+) -> DrawRuns:
+    """:func:`equal_gain_over_draws` on one group of draws; ``weights`` ``(rounds, D, n, m)``."""
+    rounds, d, _, m = weights.shape
     pairs = np.array(list(combinations(range(m), 2)), dtype=int).reshape(-1, 2)
     alpha = fixed_weight + salience_weight * (1.0 - salience)
     x = positions.astype(float)

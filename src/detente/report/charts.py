@@ -77,9 +77,10 @@ def _model(data: Mapping[str, Any], model: str | None, key: str = "models") -> s
         raise ParameterError("the result holds no model to chart")
     if model is None:
         return next(iter(models))
-    if model not in models:
+    found: str | None = {m.lower(): m for m in models}.get(model.strip().lower())
+    if found is None:
         raise ParameterError(f"the result has no model {model!r}; it has: {', '.join(models)}")
-    return model
+    return found
 
 
 def model_title(model: str, lang: str = "en") -> str:

@@ -503,6 +503,7 @@ def gather(
     seed: int = 0,
     simulation: Any = None,
     comparison: Any = None,
+    force: bool = False,
 ) -> tuple[Runs, list[tuple[str, Any]]]:
     """Every run a briefing needs, made unless given; also the runs made (kind, result).
 
@@ -510,7 +511,8 @@ def gather(
     or JSON dicts (from a saved run); what is missing is run now: the
     forecast with ``model``, intervals (simulate, ``draws`` draws) and the
     drivers (sensitivity, ``draws // 4`` base draws) for the models
-    :func:`interval_models` picks, and the scenario's variants.
+    :func:`interval_models` picks, and the scenario's variants. ``force``
+    runs past the limits of :mod:`detente.limits`.
     """
     from detente.compare import compare
     from detente.forecast import forecast as run_forecast
@@ -518,7 +520,7 @@ def gather(
     from detente.uncertainty import simulate
 
     made: list[tuple[str, Any]] = []
-    common: dict[str, Any] = {"preset": preset, "params": dict(params or {})}
+    common: dict[str, Any] = {"preset": preset, "params": dict(params or {}), "force": force}
 
     def as_json(result: Any) -> dict[str, Any]:
         return result if isinstance(result, dict) else result.to_dict()

@@ -283,6 +283,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "model.central.title": "median of the models",
         "model.ensemble.assumes": "Combines the other models' forecasts into one.",
         "model.ensemble.limits": "Only as good as the models it combines and their weights.",
+        "model.headline.assumes": (
+            "The central forecast: the weighted mean of the seated actors' positions "
+            "(compromise), the most accurate model on EU legislative data."
+        ),
+        "model.headline.limits": "Those of the compromise model; its errors set the intervals.",
         "model.other.assumes": "See the model's documentation.",
         "model.other.limits": "See the model's documentation.",
     },
@@ -490,6 +495,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "model.smp.title": "政治空间模型(KTAB SMP)",
         "model.exchange.title": "交换模型(Stokman与Van Oosten)",
         "model.ensemble.title": "模型组合",
+        "model.headline.title": "核心预测:加权平均(妥协模型)",
         "model.central.title": "各模型中位数",
         "model.median.assumes": (
             "结果为各方立场的加权中位数(Black 1948):在单一议题的加权多数规则下,"
@@ -527,6 +533,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "model.ensemble.assumes": "将其他模型的预测合而为一。",
         "model.ensemble.limits": "其好坏取决于所合并的模型及其权重。",
+        "model.headline.assumes": (
+            "核心预测:在座各方立场的加权平均(妥协模型),在欧盟立法数据上最准确。"
+        ),
+        "model.headline.limits": "与妥协模型相同;其误差决定预测区间。",
         "model.other.assumes": "见该模型的文档。",
         "model.other.limits": "见该模型的文档。",
     },

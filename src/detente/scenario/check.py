@@ -9,6 +9,7 @@ reports every problem.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable, Mapping
 from typing import Any, Literal, TypeVar
 
@@ -24,7 +25,6 @@ _FIXES = {
     "float_type": "write a number, e.g. 50",
     "bool_type": "write true or false",
     "string_type": "write text (quote it if it looks like a number)",
-    "string_pattern_mismatch": "use only letters, digits, '_' and '-' (actor ids: no '.')",
     "dict_type": "write a mapping of issue id to number",
     "list_type": "write a list",
     "literal_error": "choose one of the values listed",
@@ -40,6 +40,17 @@ _FIXES = {
     "finite_number": "write a finite number",
 }
 
+
+#: Spans of a scale whose square is a normal float (about 1.5e-154 to 1.3e154):
+#: a span outside overflows or underflows to inf or 0 where models square
+#: distances, and every model then gives no forecast.
+MIN_SPAN = math.sqrt(sys.float_info.min)
+MAX_SPAN = math.sqrt(sys.float_info.max)
+#: What an id may be, in words (the patterns of ``schema.py``).
+ID_FIXES = {
+    "issues": "an issue id is letters A-Z, a-z, digits, '_' and '-' (no spaces or dots)",
+    "actors": "an actor id may be any text without '.' (中文 too) that does not start with a space",
+}
 
 _M = TypeVar("_M", bound=BaseModel)
 
@@ -123,6 +134,10 @@ def pydantic_problems(
         if err["type"] == "extra_forbidden":
             message = f"unknown field '{loc[-1]}'"
         fix = _FIXES.get(err["type"], "")
+        if err["type"] == "string_pattern_mismatch":
+            # pydantic's own words name the regular expression: say it in words.
+            message = f"{err['input']!r} is not a valid id"
+            fix = ID_FIXES.get(str(loc[0]) if loc else "", "see docs/scenarios.md for ids")
         if err["type"] == "model_type" and loc and loc[0] == "actors":
             message = f"expected a number or {{value, low, high}}, got {err['input']!r}"
             fix = "write a number without quotes, e.g. 50"
@@ -195,6 +210,13 @@ def check(
                 f"{where} › scale",
                 f"scale [{lo:g}, {hi:g}] must have low < high",
                 "write scale: [low, high], e.g. [0, 100]",
+            )
+        elif not MIN_SPAN <= hi - lo <= MAX_SPAN:
+            add(
+                f"{where} › scale",
+                f"scale [{lo:g}, {hi:g}] spans {hi - lo:g}, outside what the models' "
+                f"arithmetic holds ({MIN_SPAN:.1e} to {MAX_SPAN:.1e}: distances on it are squared)",
+                "measure the issue in other units, e.g. scale [0, 100], with its positions",
             )
         else:
             if issue.status_quo is not None and not lo <= issue.status_quo <= hi:
@@ -421,12 +443,17 @@ def _check_estimate(
     values = [("value", est.value)]
     if est.low is not None and est.high is not None:
         values += [("low", est.low), ("high", est.high)]
-        if not est.low <= est.value <= est.high:
+        if est.low > est.high:
             add(
                 where,
-                f"range must satisfy low <= value <= high, got "
-                f"{est.low:g} <= {est.value:g} <= {est.high:g}",
-                "reorder the numbers",
+                f"the range is upside down: low {est.low:g} is above high {est.high:g}",
+                "swap low and high",
+            )
+        elif not est.low <= est.value <= est.high:
+            add(
+                where,
+                f"value {est.value:g} lies outside its own range {est.low:g} to {est.high:g}",
+                "move the value into the range, widen the range, or leave low and high empty",
             )
     for name, x in values:
         if not math.isfinite(x):

@@ -98,8 +98,11 @@ def _list_to_tuple(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
 
-Number = Annotated[Estimate, BeforeValidator(_wrap_number)]
-OptionalNumber = Annotated[Estimate | None, BeforeValidator(_wrap_number)]
+# The JSON schema says what a file may hold: a bare number or an estimate.
+Number = Annotated[Estimate, BeforeValidator(_wrap_number, json_schema_input_type=float | Estimate)]
+OptionalNumber = Annotated[
+    Estimate | None, BeforeValidator(_wrap_number, json_schema_input_type=float | Estimate | None)
+]
 
 
 class Labels(_Strict):
@@ -211,7 +214,9 @@ class Variant(_Strict):
     shocks: list[Shock] = Field(default_factory=list)
 
 
-VariantField = Annotated[Variant, BeforeValidator(_variant_form)]
+VariantField = Annotated[
+    Variant, BeforeValidator(_variant_form, json_schema_input_type=Variant | list[Change])
+]
 
 
 class Scenario(_Strict):

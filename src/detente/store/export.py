@@ -21,6 +21,17 @@ if TYPE_CHECKING:
 EXPORT_FORMATS: tuple[str, ...] = ("csv", "parquet", "json")
 
 
+def _guarded(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with its text cells kept from spreadsheet formulas (ids, names and
+    labels come from the scenario), numbers as they are (:mod:`detente.io.cells`)."""
+    from detente.io.cells import protect
+
+    text = table.select_dtypes(include=["object", "string"]).columns
+    return table.assign(
+        **{c: table[c].map(lambda v: protect(v) if isinstance(v, str) else v) for c in text}
+    )
+
+
 def values_frame(engine: Engine, run_id: int) -> pd.DataFrame:
     """The long table of run ``run_id``'s numbers, in the order they were saved."""
     import pandas as pd
@@ -37,12 +48,15 @@ def values_frame(engine: Engine, run_id: int) -> pd.DataFrame:
 
 
 def export_run(
-    store: RunStore, run_id: int, fmt: str, path: str | Path, *, draws: bool = False
+    store: RunStore, run_id: int, fmt: str | None, path: str | Path, *, draws: bool = False
 ) -> Path:
     """Write run ``run_id`` of ``store`` to ``path`` (see :meth:`RunStore.export`)."""
+    from detente.io import file_format
+
     path = Path(path)
-    if fmt not in EXPORT_FORMATS:
+    if fmt is not None and fmt not in EXPORT_FORMATS:
         raise StoreError(f"unknown format {fmt!r}; valid formats: {', '.join(EXPORT_FORMATS)}")
+    fmt = file_format(path, EXPORT_FORMATS, fmt)
     kept = store.draws(run_id) if draws else []
     if draws and not kept:
         raise StoreError(store.why_no_draws(run_id))
@@ -55,7 +69,7 @@ def export_run(
         return path
     table = draws_frame(run_id, kept) if draws else store.values(run_id)
     if fmt == "csv":
-        table.to_csv(path, index=False)
+        _guarded(table).to_csv(path, index=False)
         return path
     try:
         table.to_parquet(path, index=False)

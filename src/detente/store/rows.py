@@ -28,7 +28,10 @@ def value_rows(kind: str, result: Mapping[str, Any]) -> list[dict[str, Any]]:
     (mean, p05 ... p95, point) and ``gain_chance``; sensitivity: ``index``,
     ``first_order``, ``index_se``, ``tornado_low``/``tornado_high`` per issue
     with the input in ``stat``; compare: the forecasts of the baseline and of
-    each variant, and ``forecast_change``/``gain_change`` per variant.
+    each variant, and ``forecast_change``/``gain_change`` per variant;
+    track: per snapshot (``variant`` its date) the headline ``forecast`` per
+    issue and its ``interval_low``/``interval_high`` (``stat`` 50 or 90), and
+    each score's ``error`` (``stat`` its kind and the observation's date).
     """
     rows: list[dict[str, Any]] = []
 
@@ -96,4 +99,20 @@ def value_rows(kind: str, result: Mapping[str, Any]) -> list[dict[str, Any]]:
                     add(name, model, "forecast_change", v, issue=issue)
                 for actor, v in delta.get("gains", {}).items():
                     add(name, model, "gain_change", v, actor=actor)
+    elif kind == "track":
+        _track_rows(result, add)
     return rows
+
+
+def _track_rows(result: Mapping[str, Any], add: Any) -> None:
+    for snap in result.get("snapshots", []):
+        day, summary = snap["as_of"], snap.get("summary", {})
+        for issue, v in summary.get("central", {}).items():
+            add(day, "headline", "forecast", v, issue=issue)
+        for level, bands in summary.get("interval", {}).items():
+            for issue, pair in bands.items():
+                add(day, "headline", "interval_low", pair[0], issue=issue, stat=level)
+                add(day, "headline", "interval_high", pair[1], issue=issue, stat=level)
+    for s in result.get("scores", []):
+        stat = f"{s['kind']} {s['observed_on']}"
+        add(s["as_of"], "headline", "error", s["error"], issue=s["issue"], stat=stat)

@@ -41,8 +41,8 @@ if TYPE_CHECKING:
 
     from detente.scenario import Scenario
 
-Kind = Literal["forecast", "simulate", "sensitivity", "compare"]
-KINDS: tuple[str, ...] = ("forecast", "simulate", "sensitivity", "compare")
+Kind = Literal["forecast", "simulate", "sensitivity", "compare", "track"]
+KINDS: tuple[str, ...] = ("forecast", "simulate", "sensitivity", "compare", "track")
 
 
 def scenario_hash(tree: Mapping[str, Any]) -> str:
@@ -384,9 +384,13 @@ class RunStore:
         self.get(run_id)
         return values_frame(self.engine, run_id)
 
-    def export(self, run_id: int, fmt: str, path: str | Path, *, draws: bool = False) -> Path:
+    def export(
+        self, run_id: int, fmt: str | None, path: str | Path, *, draws: bool = False
+    ) -> Path:
         """Write run ``run_id`` to ``path``: ``json`` (all of it) or its long table as
-        ``csv``/``parquet`` (Parquet needs pyarrow).
+        ``csv``/``parquet`` (Parquet needs pyarrow). The format is the one ``path``'s
+        extension names (``fmt``, if given, must agree); CSV text cells are kept
+        from spreadsheet formulas (:mod:`detente.io.cells`).
 
         ``draws`` writes the run's draws instead (:meth:`draws_table` as
         csv/parquet; json: the whole run plus ``"draws"``, a list of

@@ -118,6 +118,9 @@ def _add_draws_v2(conn: Connection) -> None:
     metadata.create_all(conn, tables=[draws_table])
 
 
+#: PostgreSQL advisory lock key held while a store's schema is created or migrated
+#: (any constant shared by every detente; these are the bytes of "detente").
+MIGRATION_LOCK = int.from_bytes(b"detente", "big")
 #: Schema migrations: version -> step that brings a database from version - 1 to it.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _create_v1, 2: _add_draws_v2}
 
@@ -159,8 +162,14 @@ def current_version(conn: Connection) -> int:
 def migrate(conn: Connection, shown_url: str) -> None:
     """Create the tables of an empty store, or bring an older one to :data:`SCHEMA_VERSION`.
 
-    :class:`StoreError` for a store newer than this detente knows.
+    :class:`StoreError` for a store newer than this detente knows. Several
+    processes may open a new store at once: on SQLite the write lock
+    (``BEGIN IMMEDIATE``) makes them take turns; on PostgreSQL, where
+    ``CREATE TABLE`` checked first still races (a UniqueViolation in the
+    catalogue, and runs lost), a transaction-level advisory lock does.
     """
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
     schema_table.create(conn, checkfirst=True)
     current = current_version(conn)
     if current > SCHEMA_VERSION:

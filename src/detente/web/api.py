@@ -15,51 +15,88 @@ import tempfile
 import zipfile
 from collections import OrderedDict
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, FastAPI, File, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, FastAPI, File, HTTPException, Path, Query, Request, UploadFile
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 import detente
 from detente import io
-from detente.errors import ScenarioError
+from detente.errors import ParameterError, ScenarioError
 from detente.forecast import model_names
 from detente.io import yaml as yaml_io
 from detente.scenario import Scenario
 from detente.store import Run, RunNotFoundError, RunStore
 from detente.web.jobs import Job, Jobs, problem_dicts
-from detente.web.library import NAME_PATTERN, Library
+from detente.web.library import NAME_PATTERN, Library, strip_suffix
 from detente.web.render import locate
+from detente.web.schema import (
+    ALWAYS,
+    CHANGES,
+    FILE_RESPONSE,
+    FILE_TYPES,
+    OPTIONAL_FILE,
+    ScenarioTree,
+    answer,
+    refusals,
+)
 from detente.web.work import DRAWS_KEY
 
-router = APIRouter(prefix="/api")
+# Operation ids are the functions' names (get_run, start_job...): links refer to them.
+router = APIRouter(
+    prefix="/api",
+    responses=refusals(*ALWAYS),
+    generate_unique_id_function=lambda route: route.name,
+)
+#: The flagship example, which `detente serve --scenarios examples` has (schema examples).
+EXAMPLE = "ukraine-2025"
+NamePath = Annotated[str, Path(description="a scenario's name", examples=[EXAMPLE])]
 
-ScenarioRef = Annotated[
-    str | dict[str, Any],
-    Field(description="a scenario's name in the library, or a scenario tree"),
+ScenarioName = Annotated[
+    str,
+    Field(
+        pattern=NAME_PATTERN.pattern,
+        description="a scenario's name in the library: its file's name without the extension",
+    ),
 ]
+ScenarioRef = Annotated[
+    ScenarioName | ScenarioTree,
+    Field(description="a scenario's name in the library, or a scenario"),
+]
+#: One model, several joined by commas, or ``all`` (unknown names: 400 naming the valid ones).
+ModelChoice = Annotated[
+    str,
+    Field(
+        pattern=r"^\s*[A-Za-z0-9_]+(\s*,\s*[A-Za-z0-9_]+)*\s*$",
+        description="a model (GET /api/models), several joined by commas, or all",
+    ),
+]
+#: The largest id a run store can hold (SQLite's and PostgreSQL's 64-bit integers).
+MAX_RUN_ID = 2**63 - 1
+#: The run kinds a briefing is made from.
+REPORT_KINDS = ("forecast", "compare", "simulate")
 #: Most Monte Carlo draws one run may ask for (the time limit bounds the rest).
 MAX_DRAWS = 200_000
 DEFAULT_DRAWS = {"simulate": 10_000, "sensitivity": 1_000}
-EXPORTS = {
-    "yaml": ("application/yaml", ".yaml"),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"),
-    "csv": ("application/zip", ".csv.zip"),
-}
 
 
 class _Request(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Strict: a seed of false or a draws of "200" is refused, not taken for 0 or 200.
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class ForecastRequest(_Request):
     """``detente forecast SCENARIO --model M --preset P --param NAME=VALUE ...``."""
 
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"scenario": EXAMPLE, "model": "median"}]}
+    )
+
     scenario: ScenarioRef
-    model: str = "all"
+    model: ModelChoice = "all"
     preset: str | None = None
     params: dict[str, Any] = Field(default_factory=dict)
 
@@ -71,6 +108,15 @@ class JobRequest(ForecastRequest):
     command line: 10,000 and 1,000) and ``seed`` (default 0); ``compare``
     takes ``variants`` and ``what_ifs``, as ``detente compare`` does.
     """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"kind": "simulate", "scenario": EXAMPLE, "model": "compromise", "draws": 200}
+            ]
+        },
+    )
 
     kind: Literal["forecast", "simulate", "sensitivity", "compare"] = "forecast"
     draws: Annotated[int | None, Field(ge=2, le=MAX_DRAWS)] = None
@@ -86,12 +132,25 @@ class JobRequest(ForecastRequest):
 
 
 class TreeRequest(_Request):
+    """A scenario tree as the editor holds it: valid or not yet."""
+
     scenario: dict[str, Any]
 
 
-class ExportRequest(TreeRequest):
+class ScenarioRequest(_Request):
+    """A scenario to store or convert (refused with its problems unless it is valid)."""
+
+    scenario: ScenarioTree
+
+
+class ExportRequest(ScenarioRequest):
     format: Literal["yaml", "csv", "xlsx"] = "yaml"
-    name: str = "scenario"
+    name: Annotated[str, Field(description="the file's name, without the extension")] = "scenario"
+
+
+class Saved(BaseModel):
+    name: str
+    file: str
 
 
 def _library(request: Request) -> Library:
@@ -203,11 +262,10 @@ def report_job(request: Request, run_id: int, lang: str) -> Job:
     if under_way is not None and under_way.state == "running":
         return under_way
     run = saved_run(request, run_id)
-    if run.kind not in ("forecast", "compare", "simulate"):
-        raise HTTPException(
-            400,
+    if run.kind not in REPORT_KINDS:
+        raise ParameterError(
             "a briefing is made from a forecast, comparison or simulation; "
-            f"run {run_id} is a {run.kind} run",
+            f"run {run_id} is a {run.kind} run"
         )
     payload = {
         "run": run.to_dict(),
@@ -226,8 +284,11 @@ def saved_run(request: Request, run_id: int) -> Run:
     """Run ``run_id`` from the store, or 404 "no run N".
 
     Not the store's own message: that names the database file (or server)
-    and a command to run, neither of which is a visitor's business.
+    and a command to run, neither of which is a visitor's business. An id
+    no store can hold (0, negative, past 64 bits) is as missing as any.
     """
+    if not 0 < run_id <= MAX_RUN_ID:
+        raise HTTPException(404, f"no run {run_id}")
     try:
         return _store(request).get(run_id)
     except RunNotFoundError as exc:
@@ -278,14 +339,18 @@ def list_scenarios(request: Request) -> list[dict[str, Any]]:
     return [e.to_dict() for e in _library(request).entries()]
 
 
-@router.post("/scenarios", status_code=201)
+@router.post("/scenarios", status_code=201, responses=refusals(*CHANGES))
 async def upload_scenario(
     request: Request,
     file: Annotated[UploadFile, File(description="YAML, xlsx or CSV scenario")],
-    issues: Annotated[UploadFile | None, File(description="a CSV scenario's issues table")] = None,
-    meta: Annotated[UploadFile | None, File(description="a CSV scenario's meta table")] = None,
+    issues: Annotated[
+        UploadFile | None, File(description="a CSV scenario's issues table"), OPTIONAL_FILE
+    ] = None,
+    meta: Annotated[
+        UploadFile | None, File(description="a CSV scenario's meta table"), OPTIONAL_FILE
+    ] = None,
     variants: Annotated[
-        UploadFile | None, File(description="a CSV scenario's variants table")
+        UploadFile | None, File(description="a CSV scenario's variants table"), OPTIONAL_FILE
     ] = None,
 ) -> dict[str, str]:
     """Store an uploaded scenario (validated first) and return its name in the library."""
@@ -295,29 +360,45 @@ async def upload_scenario(
     return {"name": name}
 
 
-@router.get("/scenarios/{name}")
-def get_scenario(request: Request, name: str) -> dict[str, Any]:
+@router.get("/scenarios/{name}", responses=refusals(404, 422))
+def get_scenario(request: Request, name: NamePath) -> dict[str, Any]:
     """The scenario as JSON: the tree its YAML file holds."""
     return _library(request).load(name).to_tree()
 
 
-@router.put("/scenarios/{name}")
-def save_scenario(request: Request, name: str, body: TreeRequest) -> dict[str, str]:
-    """Validate a scenario tree and save it as ``NAME.yaml`` in the library."""
-    scenario = Scenario.from_tree(body.scenario, file=f"{name}.yaml")
-    path = _library(request).save(name, scenario)
-    return {"name": name, "file": path.name}
+@router.put("/scenarios/{name}", responses=refusals(*CHANGES, 404, 409))
+def save_scenario(
+    request: Request,
+    name: NamePath,
+    body: ScenarioRequest,
+    replace: Annotated[
+        bool, Query(description="replace the scenario of that name if there is one")
+    ] = False,
+) -> Saved:
+    """Validate a scenario and save it as ``NAME.yaml`` (``NAME`` may end in ``.yaml``).
+
+    A scenario of that name exists already: 409, unless ``replace=true``; its
+    YAML file is then written over, its comments kept.
+    """
+    stem = strip_suffix(name, (".yaml", ".yml"))
+    scenario = Scenario.from_tree(body.scenario, file=f"{stem}.yaml")
+    path = _library(request).save(stem, scenario, replace=replace)
+    return Saved(name=path.stem, file=path.name)
 
 
-@router.get("/scenarios/{name}/download")
+@router.get(
+    "/scenarios/{name}/download",
+    response_class=Response,
+    responses={**FILE_RESPONSE, **refusals(404, 422)},
+)
 def download_scenario(
-    request: Request, name: str, format: Literal["yaml", "csv", "xlsx"] = "yaml"
+    request: Request, name: NamePath, format: Literal["yaml", "csv", "xlsx"] = "yaml"
 ) -> Response:
     """The scenario as a YAML file, an xlsx workbook, or its three CSV tables zipped."""
     return export(_library(request).load(name), name, format)
 
 
-@router.post("/export")
+@router.post("/export", response_class=Response, responses={**FILE_RESPONSE, **refusals(*CHANGES)})
 def export_tree(body: ExportRequest) -> Response:
     """A scenario tree (the editor's, saved or not) as a file, like ``download``."""
     scenario = Scenario.from_tree(body.scenario, file="scenario")
@@ -327,12 +408,12 @@ def export_tree(body: ExportRequest) -> Response:
 
 def export(scenario: Scenario, name: str, fmt: str) -> Response:
     """Write with :func:`detente.io.save` into a temporary folder and send the bytes."""
-    media, suffix = EXPORTS[fmt]
+    media, suffix = FILE_TYPES[fmt]
     if fmt == "yaml":
         data = yaml_io.dumps(scenario).encode()
     else:
         with tempfile.TemporaryDirectory(prefix="detente-export-") as tmp:
-            written = io.save(scenario, Path(tmp) / f"{name}.{fmt}")
+            written = io.save(scenario, FilePath(tmp) / f"{name}.{fmt}")
             if fmt == "xlsx":
                 data = written[0].read_bytes()
             else:
@@ -348,7 +429,7 @@ def export(scenario: Scenario, name: str, fmt: str) -> Response:
     )
 
 
-@router.post("/validate")
+@router.post("/validate", responses=refusals(*CHANGES))
 def validate(body: TreeRequest) -> dict[str, Any]:
     """Check a scenario tree with the CLI's validators; each problem says which cell it is."""
     try:
@@ -363,6 +444,7 @@ def validate(body: TreeRequest) -> dict[str, Any]:
         "problems": [],
         "summary": f"{_count(len(scenario.actors), 'actor')}, "
         f"{_count(len(scenario.issues), 'issue')}",
+        "counts": {"actors": len(scenario.actors), "issues": len(scenario.issues)},
     }
 
 
@@ -373,7 +455,17 @@ def _count(n: int, noun: str) -> str:
 # --- runs --------------------------------------------------------------------
 
 
-@router.post("/forecast")
+@router.post(
+    "/forecast",
+    responses={
+        200: answer(
+            "the forecast, as detente forecast --json prints it",
+            links={"GetRun": ("get_run", {"run_id": "$response.header.X-Detente-Run"})},
+            headers={"X-Detente-Run": "the id of the run saved in the run store"},
+        ),
+        **refusals(*CHANGES, 400, 404, 409, 429, 504),
+    },
+)
 def run_forecast(request: Request, body: ForecastRequest) -> Response:
     """Run models and answer with exactly ``detente forecast --json``'s output.
 
@@ -386,14 +478,36 @@ def run_forecast(request: Request, body: ForecastRequest) -> Response:
     return JSONResponse(job.result, headers=headers)
 
 
-@router.post("/jobs", status_code=202)
+@router.post(
+    "/jobs",
+    status_code=202,
+    responses={
+        202: answer(
+            "the run, started",
+            links={
+                "GetJob": ("get_job", {"job_id": "$response.body#/id"}),
+                "CancelJob": ("cancel_job", {"job_id": "$response.body#/id"}),
+            },
+        ),
+        **refusals(*CHANGES, 400, 404, 429),
+    },
+)
 def start_job(request: Request, body: JobRequest) -> Response:
     """Start a run in the background; poll ``GET /api/jobs/{id}``, cancel with ``DELETE``."""
     job = _jobs(request).submit(body.kind, _payload(request, body))
     return _job_response(job, 202)
 
 
-@router.get("/jobs/{job_id}")
+@router.get(
+    "/jobs/{job_id}",
+    responses={
+        200: answer(
+            "the run's state; once done, its result and the id it was saved under",
+            links={"GetRun": ("get_run", {"run_id": "$response.body#/run_id"})},
+        ),
+        **refusals(404),
+    },
+)
 def get_job(request: Request, job_id: str) -> Response:
     """A run's state (running, done, failed, cancelled, timed out), progress and result."""
     job = _jobs(request).get(job_id)
@@ -402,7 +516,7 @@ def get_job(request: Request, job_id: str) -> Response:
     return _job_response(job)
 
 
-@router.delete("/jobs/{job_id}")
+@router.delete("/jobs/{job_id}", responses=refusals(403, 404))
 def cancel_job(request: Request, job_id: str) -> Response:
     """Stop a run; answers once it has stopped."""
     jobs = _jobs(request)
@@ -413,7 +527,19 @@ def cancel_job(request: Request, job_id: str) -> Response:
     return _job_response(job)
 
 
-@router.get("/runs")
+@router.get(
+    "/runs",
+    responses={
+        200: answer(
+            "the runs, newest first",
+            links={
+                "GetRun": ("get_run", {"run_id": "$response.body#/0/id"}),
+                "StartReport": ("start_report", {"run_id": "$response.body#/0/id"}),
+            },
+        ),
+        **refusals(422),
+    },
+)
 def list_runs(
     request: Request,
     scenario: str | None = None,
@@ -426,7 +552,7 @@ def list_runs(
     ]
 
 
-@router.post("/runs/{run_id}/report", status_code=202)
+@router.post("/runs/{run_id}/report", status_code=202, responses=refusals(*CHANGES, 400, 404, 429))
 def start_report(request: Request, run_id: int, lang: Literal["en", "zh"] = "en") -> Response:
     """Make the briefing of a saved run (``detente report RUN_ID``) in the background.
 
@@ -435,7 +561,7 @@ def start_report(request: Request, run_id: int, lang: Literal["en", "zh"] = "en"
     return _job_response(report_job(request, run_id, lang), 202)
 
 
-@router.get("/runs/{run_id}")
+@router.get("/runs/{run_id}", responses=refusals(404))
 def get_run(request: Request, run_id: int) -> dict[str, Any]:
     """Everything stored about a run (as ``detente runs show ID --json``)."""
     return saved_run(request, run_id).to_dict()

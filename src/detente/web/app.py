@@ -31,18 +31,34 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Mount
 
 import detente
 from detente.errors import DetenteError, ScenarioError
+from detente.web import i18n
 from detente.web.jobs import BusyError, Jobs, problem_dicts
-from detente.web.library import Library, NotFoundError
+from detente.web.library import ExistsError, Library, NotFoundError
 from detente.web.render import templates
+from detente.web.schema import finish_openapi
 
 log = logging.getLogger("detente.web")
+
+# Every page's words in the reader's language (see detente.web.i18n).
+if i18n.context not in templates.context_processors:
+    templates.context_processors.append(i18n.context)
+templates.env.filters["input_size"] = i18n.input_size
 
 HERE = Path(__file__).resolve().parent
 TOKEN_COOKIE = "detente_token"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+#: Seconds a client refused for want of a free run slot is asked to wait (``Retry-After``).
+RETRY_AFTER_SECONDS = 5
+#: On every response: no other site may frame a page (clickjacking), nor sniff a type.
+SECURITY_HEADERS = (
+    (b"x-frame-options", b"DENY"),
+    (b"content-security-policy", b"frame-ancestors 'none'"),
+    (b"x-content-type-options", b"nosniff"),
+)
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -74,6 +90,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from detente.web import api, pages, tracks
 
     settings = settings or Settings()
+    if settings.token is not None and not settings.token.strip():
+        raise DetenteError(
+            "the token is blank, so it would let anyone in (fix: a token of letters and digits, "
+            "e.g. python -c 'import secrets; print(secrets.token_urlsafe())')"
+        )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -92,6 +113,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,  # the interactive pages load from a CDN; /openapi.json stays
         redoc_url=None,
     )
+    default_openapi = app.openapi
+    app.openapi = lambda: finish_openapi(default_openapi())  # type: ignore[method-assign]
     app.state.settings = settings
     app.state.library = Library(settings.scenarios)
     app.state.store = RunStore(settings.db)
@@ -113,20 +136,60 @@ def wants_json(request: Request) -> bool:
 
 
 def error_response(
-    request: Request, status: int, error: str, problems: list[dict[str, str]] | None = None
+    request: Request,
+    status: int,
+    error: str,
+    problems: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> Response:
     """The refusal as JSON (API) or as a page that says what to do."""
     if wants_json(request):
         body: dict[str, Any] = {"error": error}
         if problems:
             body["problems"] = problems
-        return JSONResponse(body, status_code=status)
+        return JSONResponse(body, status_code=status, headers=headers)
     return templates.TemplateResponse(
         request,
         "error.html",
         {"status": status, "error": error, "problems": problems or []},
         status_code=status,
+        headers=headers,
     )
+
+
+def request_problem(where: str, message: str, fix: str = "") -> dict[str, str]:
+    """One problem with the request itself (not with a scenario), as refusals list them."""
+    text = f"{where}: {message}" if where else message
+    return {
+        "file": "request",
+        "where": where,
+        "message": message,
+        "fix": fix,
+        "text": f"{text} (fix: {fix})" if fix else text,
+    }
+
+
+#: The methods a route may answer (HEAD is answered wherever GET is, see _Guard).
+METHODS = ("DELETE", "GET", "PATCH", "POST", "PUT")
+
+
+def allowed_methods(request: Request) -> str:
+    """The ``Allow`` header of the request's path: every method some route there answers.
+
+    Each route is asked whether it would take the path with each method (the
+    routers FastAPI nests report no methods of their own); a mount (the static
+    files) serves GET only.
+    """
+    methods: set[str] = set()
+    # The scope as the app received it (a mount it went through has lengthened root_path).
+    scope = {**request.scope, "root_path": request.scope.get("app_root_path", "")}
+    for route in request.app.router.routes:
+        for method in ("GET",) if isinstance(route, Mount) else METHODS:
+            if route.matches({**scope, "method": method})[0] == Match.FULL:
+                methods.add(method)
+    if "GET" in methods:
+        methods.add("HEAD")
+    return ", ".join(sorted(methods))
 
 
 def _handle_errors(app: FastAPI) -> None:
@@ -137,35 +200,55 @@ def _handle_errors(app: FastAPI) -> None:
     async def not_found(request: Request, exc: Exception) -> Response:
         return error_response(request, 404, f"no scenario named {str(exc)!r}")
 
+    async def exists(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, ExistsError)
+        fix = "choose another name, or replace it (the API: PUT with replace=true)"
+        problem = request_problem("name", str(exc), fix)
+        problem["file"] = exc.file
+        return error_response(request, 409, str(exc), [problem])
+
     async def busy(request: Request, exc: Exception) -> Response:
-        return error_response(request, 429, str(exc))
+        retry = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        return error_response(request, 429, str(exc), headers=retry)
 
     async def detente_error(request: Request, exc: Exception) -> Response:
         return error_response(request, 400, str(exc))
 
     async def bad_request(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
+        errors = exc.errors()
+        path_errors = [e for e in errors if tuple(e.get("loc", ()))[:1] == ("path",)]
+        if path_errors:
+            # A path names a thing; a malformed name (a run id that is no number) names nothing.
+            value = path_errors[0].get("input")
+            what = "run" if tuple(path_errors[0]["loc"])[1:] == ("run_id",) else "such page:"
+            return error_response(request, 404, f"no {what} {value}")
         problems = []
-        for err in exc.errors():
+        for err in errors:
             where = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
-            text = f"{where}: {err.get('msg', '')}" if where else str(err.get("msg", ""))
-            problems.append(
-                {
-                    "file": "request",
-                    "where": where,
-                    "message": err.get("msg", ""),
-                    "fix": "",
-                    "text": text,
-                }
-            )
+            problems.append(request_problem(where, str(err.get("msg", ""))))
         return error_response(request, 422, "the request was refused", problems)
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
         detail = str(exc.detail)
+        headers = dict(exc.headers or {})
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"no such page: {request.url.path}"
-        return error_response(request, exc.status_code, detail)
+        if exc.status_code == 405:
+            headers["Allow"] = allowed_methods(request)
+            detail = f"{request.method} is not answered here; use {headers['Allow']}"
+        if exc.status_code == 400:
+            # The only HTTPException 400 is FastAPI's or Starlette's: a body that could not
+            # be read (not UTF-8 JSON, broken multipart). Refused like any other bad request.
+            problem = request_problem(
+                "body",
+                f"the body could not be read ({detail.rstrip('.')})",
+                "send JSON (Content-Type: application/json) or, for an upload, "
+                "multipart/form-data, as /openapi.json describes",
+            )
+            return error_response(request, 422, "the request was refused", [problem], headers)
+        return error_response(request, exc.status_code, detail, headers=headers or None)
 
     async def crash(request: Request, exc: Exception) -> Response:
         log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
@@ -175,6 +258,7 @@ def _handle_errors(app: FastAPI) -> None:
 
     app.add_exception_handler(ScenarioError, scenario_error)
     app.add_exception_handler(NotFoundError, not_found)
+    app.add_exception_handler(ExistsError, exists)
     app.add_exception_handler(BusyError, busy)
     app.add_exception_handler(DetenteError, detente_error)
     app.add_exception_handler(RequestValidationError, bad_request)
@@ -193,6 +277,9 @@ class _Guard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        send = _secured(send, head=scope["method"] == "HEAD", scope=scope)
+        if scope["method"] == "HEAD":
+            scope = {**scope, "method": "GET"}  # answered as GET; _secured drops the body
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         path = scope["path"]
         api = path.startswith("/api/") or path == "/openapi.json"
@@ -253,6 +340,26 @@ class _Guard:
         await self.app(scope, replay, send)
 
 
+def _secured(send: Send, head: bool, scope: Scope) -> Send:
+    """``send`` adding :data:`SECURITY_HEADERS` to the response (and no body for HEAD);
+    a page asked for in a language (``?lang=zh``) sets the cookie that remembers it."""
+    remember = i18n.set_cookie_header(scope.get("query_string", b"").decode("latin-1"))
+
+    async def secured(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = list(message.get("headers", []))
+            present = {name.lower() for name, _ in headers}
+            headers += [(k, v) for k, v in SECURITY_HEADERS if k not in present]
+            if remember is not None:
+                headers.append((b"set-cookie", remember))
+            message = {**message, "headers": headers}
+        elif head and message["type"] == "http.response.body":
+            message = {**message, "body": b""}
+        await send(message)
+
+    return secured
+
+
 def _too_large(size: int, limit: int) -> str:
     return (
         f"the request is {size:,} bytes or more, over this server's limit of {limit:,} bytes "
@@ -309,8 +416,13 @@ async def _refuse(
     if api:
         response = JSONResponse({"error": error}, status_code=status)
     else:
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+        lang = i18n.choose(
+            query.get("lang"), headers.get("cookie", ""), headers.get("accept-language", "")
+        )
         html = templates.get_template("error.html").render(
-            status=status, error=error, problems=[], bare=True
+            status=status, error=error, problems=[], bare=True, **i18n.page_context(lang)
         )
         response = HTMLResponse(html, status_code=status)
 

@@ -9,7 +9,9 @@ symbolic link pointing out of it.
 
 When several files share a name the first format of :data:`PREFERENCE` wins,
 so a scenario saved from the editor (always YAML) supersedes the CSV or xlsx
-it was made from.
+it was made from. Saving never replaces a scenario unasked (:class:`ExistsError`);
+asked to, it writes over the scenario's own YAML file keeping its comments
+(:mod:`detente.web.roundtrip`).
 
 Uploads are read with the same readers as ``detente load`` (YAML through
 PyYAML's safe loader; xlsx through openpyxl, which uses defusedxml when it is
@@ -32,6 +34,7 @@ from detente.errors import DetenteError, Problem, ScenarioError
 from detente.io import decide
 from detente.io import yaml as yaml_io
 from detente.scenario import Scenario
+from detente.web.roundtrip import merged_yaml
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,98}[A-Za-z0-9_-])?$")
 PREFERENCE = (".yaml", ".yml", ".xlsx", ".csv", ".decide", ".txt")
@@ -68,6 +71,22 @@ class Entry:
 
 class NotFoundError(LookupError):
     """No scenario of that name (or a name that can never be one)."""
+
+
+class ExistsError(DetenteError):
+    """Saving would replace a scenario, and replacing it was not asked for."""
+
+    def __init__(self, name: str, file: str) -> None:
+        super().__init__(f"a scenario named {name!r} exists already ({file})")
+        self.name, self.file = name, file
+
+
+def strip_suffix(name: str, suffixes: tuple[str, ...] = PREFERENCE) -> str:
+    """``name`` without a scenario file's extension (``x.yaml`` -> ``x``), if it has one."""
+    for suffix in suffixes:
+        if name.lower().endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
 
 
 def check_name(name: str) -> str:
@@ -127,11 +146,19 @@ class Library:
         return [self.folder / f"{name}{suffix}" for suffix in PREFERENCE]
 
     def path(self, name: str) -> Path:
-        """The file holding scenario ``name``; :class:`NotFoundError` if there is none."""
+        """The file holding scenario ``name``; :class:`NotFoundError` if there is none.
+
+        A file's own name (``x.csv``) names that file, when no scenario is called so.
+        """
         if not NAME_PATTERN.match(name) or ".." in name:
             raise NotFoundError(name)
-        for path in self._candidates(name):
-            if path.is_file() and self._inside(path) and self._is_scenario_file(path):
+        for path in [*self._candidates(name), self.folder / name]:
+            if (
+                path.is_file()
+                and NAME_PATTERN.match(path.stem)
+                and self._inside(path)
+                and self._is_scenario_file(path)
+            ):
                 return path
         raise NotFoundError(name)
 
@@ -180,12 +207,32 @@ class Library:
             out.append(Entry(name, path.name, fmt, s.title, len(s.actors), len(s.issues), []))
         return out
 
-    def save(self, name: str, scenario: Scenario) -> Path:
-        """Write ``scenario`` as ``NAME.yaml`` (what the editor's save does)."""
-        target = self.folder / f"{check_name(name)}.yaml"
+    def save(self, name: str, scenario: Scenario, replace: bool = False) -> Path:
+        """Write ``scenario`` as scenario ``name`` (``x`` or ``x.yaml``): what the editor saves.
+
+        A scenario of that name is replaced only when ``replace`` is true
+        (:class:`ExistsError` otherwise): its YAML file is written over with its
+        comments kept; a CSV, xlsx or other file is left as it is and superseded
+        by ``NAME.yaml``.
+        """
+        name = check_name(strip_suffix(name, (".yaml", ".yml")))
+        try:
+            existing: Path | None = self.path(name)
+        except NotFoundError:
+            existing = None
+        if existing is not None and not replace:
+            raise ExistsError(name, existing.name)
+        yaml_file = existing is not None and existing.suffix.lower() in (".yaml", ".yml")
+        target = existing if existing is not None and yaml_file else self.folder / f"{name}.yaml"
         if target.exists() and not self._inside(target):
             raise NotFoundError(name)
-        target.write_text(yaml_io.dumps(scenario), encoding="utf-8")
+        text = None
+        if target.exists():
+            try:
+                text = merged_yaml(target.read_text(encoding="utf-8"), scenario)
+            except (OSError, UnicodeDecodeError):
+                text = None
+        target.write_text(text or yaml_io.dumps(scenario), encoding="utf-8")
         return target
 
     def free_name(self, wanted: str) -> str:

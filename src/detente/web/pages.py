@@ -15,7 +15,7 @@ from sqlalchemy import make_url
 
 from detente.store import RunStore
 from detente.web import charts
-from detente.web.api import TreeRequest, list_models, report_job, saved_run
+from detente.web.api import REPORT_KINDS, TreeRequest, list_models, report_job, saved_run
 from detente.web.jobs import Jobs
 from detente.web.library import Library
 from detente.web.render import VIEWS, editor_view, templates
@@ -125,7 +125,6 @@ def _result_context(
         "draws": result.get("draws"),
         "seed": result.get("seed"),
         "charts": charts.specs(kind, result, tree),
-        "lang": "en",
         **extra,
     }
 
@@ -158,13 +157,26 @@ def runs(request: Request, scenario: str | None = None) -> HTMLResponse:
         runs=store.runs(scenario=scenario, limit=500),
         scenario=scenario,
         store_url=make_url(store.url).render_as_string(hide_password=True),
-        reports=True,
+        report_kinds=REPORT_KINDS,
     )
 
 
 @router.get("/runs/{run_id}")
 def run(request: Request, run_id: int) -> HTMLResponse:
     saved = saved_run(request, run_id)
+    if saved.kind == "track":
+        from detente.web.tracks import saved_view
+
+        name = (saved.source or "").partition("/")[0]
+        return _page(
+            request,
+            "track.html",
+            page="runs",
+            name=name,
+            run_id=saved.id,
+            chart=None,
+            **saved_view(saved.result),
+        )
     context = _result_context(
         saved.result,
         saved.scenario,
@@ -173,7 +185,7 @@ def run(request: Request, run_id: int) -> HTMLResponse:
         warnings=[],
         seconds=saved.seconds,
     )
-    reports = saved.kind in ("forecast", "compare", "simulate")
+    reports = saved.kind in REPORT_KINDS
     return _page(request, "run.html", page="runs", run=saved, reports=reports, **context)
 
 
@@ -202,4 +214,4 @@ def report(request: Request, run_id: int, lang: Literal["en", "zh"] = "en") -> R
     if ready is not None:
         return HTMLResponse(ready)
     job = report_job(request, run_id, lang)
-    return _page(request, "report_wait.html", page="runs", run_id=run_id, lang=lang, job=job)
+    return _page(request, "report_wait.html", page="runs", run_id=run_id, report_lang=lang, job=job)

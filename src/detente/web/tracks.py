@@ -15,6 +15,7 @@ its file's stem, found among that folder's files.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -141,14 +142,95 @@ def _svg(result: Track) -> str | None:
     return svg[svg.index("<svg") :]
 
 
+def saved_view(data: dict[str, Any]) -> dict[str, Any]:
+    """What the track page shows of a saved track run, from its JSON alone (no chart:
+    the status quo and the observations are not part of the JSON)."""
+    from detente.cli.track import KIND_WORDS, NOT_AN_OUTCOME, _what, value_text
+    from detente.track import InputChange
+
+    snapshots = data.get("snapshots", [])
+    issues = list(dict.fromkeys(i for s in snapshots for i in s["summary"].get("central", {})))
+    rows = []
+    for snap in snapshots:
+        changes = [
+            InputChange(c["actor"], c["issue"], c["field"], c["from"], c["to"], c["note"])
+            for c in snap.get("changes", [])
+        ]
+        rows.append(
+            {
+                "as_of": snap["as_of"],
+                "stem": Path(snap["file"]).stem,
+                "file": Path(snap["file"]).name,
+                "title": "",
+                "cells": [
+                    {
+                        "central": snap["summary"]["central"].get(i),
+                        "band": snap["summary"]["interval"]["90"].get(i),
+                        "status_quo": None,
+                    }
+                    for i in issues
+                ],
+                "changes": [
+                    {
+                        "who": _what(c, {})[0],
+                        "what": _what(c, {})[1],
+                        "before": value_text(c.before),
+                        "after": value_text(c.after),
+                        "note": c.note,
+                    }
+                    for c in changes
+                ],
+            }
+        )
+    scores: dict[str, dict[Any, dict[str, float]]] = {}
+    for kind, words in KIND_WORDS.items():
+        for snap in snapshots:
+            mine = [s for s in data.get("scores", []) if s["kind"] == kind]
+            mine = [s for s in mine if s["as_of"] == snap["as_of"]]
+            if mine:
+                scores.setdefault(words, {})[date.fromisoformat(snap["as_of"])] = {
+                    "n": float(len(mine)),
+                    "mae": sum(s["error"] for s in mine) / len(mine),
+                    "inside_90": sum(s["inside_90"] for s in mine) / len(mine),
+                }
+    last = snapshots[-1]["summary"] if snapshots else {}
+    return {
+        "issues": issues,
+        "rows": rows,
+        "scores": scores,
+        "both_kinds": len(scores) > 1,
+        "not_an_outcome": NOT_AN_OUTCOME,
+        "method": last.get("method"),
+        "calibration": last.get("calibration"),
+        "warnings": [],
+        "observed": [],
+    }
+
+
 @router.get("/tracks/{name}")
 def track_page(request: Request, name: str) -> HTMLResponse:
+    """The track forecast and scored now, and saved in the run store like every run."""
     library: Library = request.app.state.library
     result = run_track(library, name)
+    last = result.points[-1].snapshot
+    run_id = request.app.state.store.save(
+        "track",
+        result,
+        last.scenario,
+        source=f"{name}/{Path(last.file).name}",
+        model=result.model,
+        options={"snapshots": [Path(p.snapshot.file).name for p in result.points]},
+    )
     return templates.TemplateResponse(
         request,
         "track.html",
-        {"page": "library", "name": name, "chart": _svg(result), **track_view(result)},
+        {
+            "page": "library",
+            "name": name,
+            "run_id": run_id,
+            "chart": _svg(result),
+            **track_view(result),
+        },
     )
 
 

@@ -230,22 +230,61 @@ function bindGrid() {
 
 // --- saving and downloading --------------------------------------------------
 
+// The name a scenario is saved under: what the box says, less a ".yaml" the user typed.
+function scenarioName(text) {
+  return text.trim().replace(/\.ya?ml$/i, "");
+}
+
+function putScenario(name, replace) {
+  const url = "/api/scenarios/" + encodeURIComponent(name) + (replace ? "?replace=true" : "");
+  return api.call("PUT", url, { scenario: collect() });
+}
+
+// Saving the scenario this page opened writes over its own file (its comments kept);
+// a name that another scenario has is replaced only once the user says so.
 async function save() {
-  const name = $("save-name").value.trim();
+  const name = scenarioName($("save-name").value);
   if (!name) {
     setStatus("give the scenario a name to save it under", "bad");
     $("save-name").focus();
     return;
   }
-  const answer = await api.call("PUT", "/api/scenarios/" + encodeURIComponent(name), { scenario: collect() });
+  const own = name === page.name;
+  let answer = await putScenario(name, own);
+  if (answer.status === 409) {
+    if (!window.confirm(`${answer.data.error}. Replace it with this one?`)) {
+      setStatus(`not saved: ${answer.data.error}`, "bad");
+      return;
+    }
+    answer = await putScenario(name, true);
+  }
   if (!answer.ok) {
     if (answer.data.problems) markProblems(answer.data.problems.map((p) => ({ ...p, key: "" })));
     setStatus(describeError(answer.data)[0], "bad");
     await validate();
     return;
   }
-  setStatus(`saved as ${answer.data.file}`, "good");
-  if (name !== page.name) window.location.assign("/scenarios/" + encodeURIComponent(name));
+  if (answer.data.name !== page.name) {
+    // The page of the scenario just saved says so once it has opened.
+    sessionStorage.setItem(SAVED_KEY, JSON.stringify(answer.data));
+    window.location.assign("/scenarios/" + encodeURIComponent(answer.data.name));
+    return;
+  }
+  showSaved(answer.data.file);
+}
+
+const SAVED_KEY = "detente-saved";
+
+function showSaved(file) {
+  $("saved").textContent = `saved as ${file}`;
+  $("saved").hidden = false;
+}
+
+// A save that opened this page: say what was saved (until the next edit).
+function announceSaved() {
+  const saved = JSON.parse(sessionStorage.getItem(SAVED_KEY) || "null");
+  sessionStorage.removeItem(SAVED_KEY);
+  if (saved && saved.name === page.name) showSaved(saved.file);
 }
 
 async function download(format) {
@@ -389,7 +428,7 @@ async function cancel() {
 
 // --- wiring ------------------------------------------------------------------
 
-$("editor").addEventListener("input", validateSoon);
+$("editor").addEventListener("input", () => { $("saved").hidden = true; validateSoon(); });
 $("editor").addEventListener("change", validateSoon);
 $("save").addEventListener("click", save);
 document.querySelectorAll("[data-download]").forEach((b) => b.addEventListener("click", () => download(b.dataset.download)));
@@ -407,4 +446,5 @@ $("run").addEventListener("click", run);
 $("cancel").addEventListener("click", cancel);
 fillPresets();
 bindGrid();
+announceSaved();
 validate();
