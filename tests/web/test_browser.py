@@ -362,7 +362,7 @@ def test_history_and_run_pages(page: Page) -> None:
     expect(page.locator('figure[data-chart="gains"] img')).to_have_count(1)
     shot(page, "run")
     # Its briefing in Chinese: made in the background, then shown.
-    page.click("text=中文")
+    page.click(f'a[href="/runs/{run_id}/report?lang=zh"]')
     page.wait_for_url(f"**/runs/{run_id}/report?lang=zh")
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hans", timeout=60_000)
     shot(page, "report-zh", full_page=False)  # the whole briefing is pages long
@@ -381,3 +381,64 @@ def test_new_scenario_and_error_page(page: Page) -> None:
     expect(page.locator("h1")).to_have_text("no such page: /scenarios/../secret")
     assert "Traceback" not in page.content()
     shot(page, "not-found")
+
+
+# --- the Chinese workbench, laid out for CJK at 1280 px ----------------------------------
+
+#: Line boxes of an element's text (a header that wraps one character a line has many).
+LINES = (
+    "el => { const r = document.createRange(); r.selectNodeContents(el);"
+    " return r.getClientRects().length; }"
+)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_workbench_in_each_language_at_1280_px(
+    browser: Browser, server: tuple[str, Path], lang: str
+) -> None:
+    context = browser.new_context(base_url=server[0], viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"/?lang={lang}")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hans" if lang == "zh" else "en")
+    expect(page.locator("header nav").first).to_contain_text(
+        "运行记录" if lang == "zh" else "Run history"
+    )
+    shot(page, f"library-{lang}")
+    page.goto("/scenarios/ukraine-2025")  # the language is remembered
+    valid = "有效：5个行为体、5个议题" if lang == "zh" else "valid: 5 actors, 5 issues"
+    expect(page.locator("#status")).to_have_text(valid)
+    expect(page.locator("#langs a[aria-current]")).to_have_text(
+        "中文" if lang == "zh" else "English"
+    )
+    # The five issue columns fit; every issue's name shows whole; no header wraps.
+    grid = page.locator(".grid-wrap")
+    assert grid.evaluate("w => w.scrollWidth <= w.clientWidth")
+    assert page.evaluate(
+        "document.querySelector('#issues').getBoundingClientRect().right"
+        " <= document.documentElement.clientWidth"
+    )
+    names = page.locator("input.i-name")
+    assert names.count() == 5
+    for k in range(5):
+        assert names.nth(k).evaluate("i => i.scrollWidth <= i.clientWidth"), names.nth(
+            k
+        ).input_value()
+    for th in page.locator("#actors th:not(.issue-head)").all():
+        assert th.evaluate(LINES) <= 1, th.inner_text()
+    for th in page.locator("#issues th").all():  # wrapped between words at most
+        assert th.evaluate(LINES) <= 2, th.inner_text()
+    shot(page, f"editor-{lang}", full_page=False)
+    run(page, "forecast", "median", chart="gains")
+    title = "加权中位数" if lang == "zh" else "Weighted median"
+    expect(page.locator('#result section[data-model="median"] h3')).to_contain_text(title)
+    page.goto("/runs")
+    for th in page.locator("#runs th").all():
+        assert th.evaluate(LINES) <= 1, th.inner_text()
+    for link in page.locator("#runs td:last-child a").all():
+        assert link.evaluate("a => a.getClientRects().length") == 1  # "中文" on one line
+    shot(page, f"runs-{lang}", full_page=False)
+    context.close()
+    assert errors == []

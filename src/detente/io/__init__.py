@@ -14,17 +14,17 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from detente.errors import ParameterError, Problem, ScenarioError
-from detente.io import decide, ktab, table, yaml
+from detente.io import decide, ktab, ktab_xml, table, table_write, yaml
 from detente.limits import check_file
 from detente.scenario import Scenario
 
 READERS = {".yaml": yaml.read, ".yml": yaml.read, ".csv": table.read_csv, ".xlsx": table.read_xlsx}
-READERS |= {".txt": decide.read, ".decide": decide.read, ".xml": ktab.read_xml}
+READERS |= {".txt": decide.read, ".decide": decide.read, ".xml": ktab_xml.read_xml}
 WRITERS = {
     ".yaml": yaml.write,
     ".yml": yaml.write,
-    ".csv": table.write_csv,
-    ".xlsx": table.write_xlsx,
+    ".csv": table_write.write_csv,
+    ".xlsx": table_write.write_xlsx,
 }
 
 

@@ -343,7 +343,9 @@ class _Guard:
 def _secured(send: Send, head: bool, scope: Scope) -> Send:
     """``send`` adding :data:`SECURITY_HEADERS` to the response (and no body for HEAD);
     a page asked for in a language (``?lang=zh``) sets the cookie that remembers it."""
-    remember = i18n.set_cookie_header(scope.get("query_string", b"").decode("latin-1"))
+    remember = i18n.set_cookie_header(
+        scope["path"], scope.get("query_string", b"").decode("latin-1")
+    )
 
     async def secured(message: Message) -> None:
         if message["type"] == "http.response.start":

@@ -136,11 +136,15 @@ def _with_lang(request: Request, lang: str) -> str:
     return f"{url.path}?{url.query}"
 
 
-def set_cookie_header(query_string: str) -> bytes | None:
-    """The ``Set-Cookie`` that remembers a ``lang`` asked for in the address (else None)."""
+def set_cookie_header(path: str, query_string: str) -> bytes | None:
+    """The ``Set-Cookie`` that remembers a ``lang`` asked for in the address (else None).
+
+    A briefing's ``lang`` (``/runs/ID/report?lang=zh``) is the briefing's language:
+    its page shows in it, but the workbench's language stays as it was.
+    """
     from urllib.parse import parse_qsl
 
     lang = dict(parse_qsl(query_string)).get("lang")
-    if lang not in LANGS:
+    if lang not in LANGS or path.endswith("/report"):
         return None
     return f"{LANG_COOKIE}={lang}; Path=/; Max-Age=31536000; SameSite=Lax".encode()

@@ -124,18 +124,20 @@ function markProblems(problems) {
   panel.hidden = problems.length === 0;
   if (!problems.length) return;
   const head = document.createElement("p");
-  head.textContent = problems.length === 1 ? "1 problem:" : `${problems.length} problems:`;
+  head.textContent = count("problems", problems.length);
   const list = document.createElement("ul");
   list.className = "problems";
   for (const p of problems) {
     const li = document.createElement("li");
     // Problems about the grid need no file name; others (a save refused) keep theirs.
-    li.textContent = p.key !== undefined && p.where ? `${p.where}: ${p.message}${p.fix ? " (fix: " + p.fix + ")" : ""}` : p.text;
+    li.textContent = p.key !== undefined && p.where ? `${p.where}: ${p.message}${p.fix ? " (" + t("fix", { fix: p.fix }) + ")" : ""}` : p.text;
     list.append(li);
     if (!p.key) continue;
     document.querySelectorAll(`[data-key="${p.key}"]`).forEach((el) => {
       el.classList.add("invalid");
-      el.title = (el.title ? el.title + "\n" : "") + `${p.message}${p.fix ? " (fix: " + p.fix + ")" : ""}`;
+      const folded = el.closest("details");
+      if (folded) folded.open = true; // a problem in an actor's folded fields shows
+      el.title = (el.title ? el.title + "\n" : "") + `${p.message}${p.fix ? " (" + t("fix", { fix: p.fix }) + ")" : ""}`;
     });
   }
   panel.append(head, list);
@@ -152,14 +154,18 @@ async function validate() {
     return null;
   }
   markProblems(answer.data.problems);
-  if (answer.data.ok) setStatus(`valid: ${answer.data.summary}`, "good");
-  else setStatus("not valid yet", "bad");
+  if (answer.data.ok) {
+    const { actors, issues } = answer.data.counts;
+    setStatus(t("valid", { actors: count("actors", actors), issues: count("issues", issues) }), "good");
+  } else {
+    setStatus(t("invalid", {}), "bad");
+  }
   return answer.data.ok;
 }
 
 let timer = null;
 function validateSoon() {
-  setStatus("checking…", "");
+  setStatus(t("checking", {}), "");
   clearTimeout(timer);
   timer = setTimeout(validate, 300);
 }
@@ -245,15 +251,15 @@ function putScenario(name, replace) {
 async function save() {
   const name = scenarioName($("save-name").value);
   if (!name) {
-    setStatus("give the scenario a name to save it under", "bad");
+    setStatus(t("name_needed", {}), "bad");
     $("save-name").focus();
     return;
   }
   const own = name === page.name;
   let answer = await putScenario(name, own);
   if (answer.status === 409) {
-    if (!window.confirm(`${answer.data.error}. Replace it with this one?`)) {
-      setStatus(`not saved: ${answer.data.error}`, "bad");
+    if (!window.confirm(t("replace", { error: answer.data.error }))) {
+      setStatus(t("not_saved", { error: answer.data.error }), "bad");
       return;
     }
     answer = await putScenario(name, true);
@@ -276,7 +282,7 @@ async function save() {
 const SAVED_KEY = "detente-saved";
 
 function showSaved(file) {
-  $("saved").textContent = `saved as ${file}`;
+  $("saved").textContent = t("saved", { file });
   $("saved").hidden = false;
 }
 
@@ -296,7 +302,7 @@ async function download(format) {
   });
   if (!response.ok) {
     await validate();
-    setStatus("fix the problems before downloading", "bad");
+    setStatus(t("fix_first", {}), "bad");
     return;
   }
   const disposition = response.headers.get("Content-Disposition") || "";
@@ -319,7 +325,7 @@ function fillPresets() {
     if (chosen === "all" || m.name === chosen) Object.keys(m.presets).forEach((p) => names.add(p));
   }
   const select = $("run-preset");
-  select.replaceChildren(new Option("(the model's default)", ""));
+  select.replaceChildren(new Option(t("default_preset", {}), ""));
   for (const p of names) select.append(new Option(p, p));
 }
 
@@ -329,7 +335,7 @@ function parseParams(text) {
   for (const part of text.split(/[,\n]/)) {
     if (!part.trim()) continue;
     const at = part.indexOf("=");
-    if (at < 1) throw new Error(`parameter "${part.trim()}": write NAME=VALUE`);
+    if (at < 1) throw new Error(t("param_syntax", { part: part.trim() }));
     const value = part.slice(at + 1).trim();
     let parsed;
     try {
@@ -384,7 +390,7 @@ function showProgress(job) {
   } else {
     bar.removeAttribute("value");
   }
-  $("progress-text").textContent = `${job.progress.text || job.state} · ${job.seconds.toFixed(1)} s`;
+  $("progress-text").textContent = `${progressText(job)} · ${job.seconds.toFixed(1)} s`;
 }
 
 async function poll(id) {
@@ -407,7 +413,8 @@ async function poll(id) {
     $("result").innerHTML = fragment.ok ? fragment.data : "";
     if (!fragment.ok) showLines($("run-errors"), describeError(fragment.data));
   } else {
-    showLines($("run-errors"), describeError({ error: `run ${job.state}: ${job.error || ""}`.trim(), problems: job.problems }));
+    const error = t("run_ended", { state: t("state." + job.state, {}), error: job.error || "" });
+    showLines($("run-errors"), describeError({ error, problems: job.problems }));
   }
 }
 
@@ -423,7 +430,7 @@ async function cancel() {
   if (!id) return;
   finish();
   const answer = await api.call("DELETE", "/api/jobs/" + id);
-  showLines($("run-errors"), [answer.ok ? "run cancelled" : describeError(answer.data).join(" ")], "info");
+  showLines($("run-errors"), [answer.ok ? t("cancelled", {}) : describeError(answer.data).join(" ")], "info");
 }
 
 // --- wiring ------------------------------------------------------------------

@@ -10,7 +10,7 @@ document.getElementById("upload-form").addEventListener("submit", async (event) 
     const input = form.elements[field];
     if (input.files.length) data.append(field, input.files[0]);
   }
-  showLines(box, ["uploading…"], "info");
+  showLines(box, [t("uploading", {})], "info");
   const answer = await api.call("POST", "/api/scenarios", data);
   if (answer.ok) {
     window.location.assign("/scenarios/" + encodeURIComponent(answer.data.name));

@@ -13,14 +13,15 @@ async function poll() {
     return;
   }
   const job = answer.data;
-  document.getElementById("progress-text").textContent = `${job.progress.text || job.state} · ${job.seconds.toFixed(1)} s`;
+  document.getElementById("progress-text").textContent = `${progressText(job)} · ${job.seconds.toFixed(1)} s`;
   if (job.state === "running") {
     setTimeout(poll, 300);
   } else if (job.state === "done") {
     window.location.replace(job.result.report);
   } else {
     document.getElementById("progress").hidden = true;
-    const error = { error: `the briefing ${job.state}: ${job.error || ""}`.trim(), problems: job.problems };
+    const state = t("state." + job.state, {});
+    const error = { error: t("briefing_ended", { state, error: job.error || "" }), problems: job.problems };
     showLines(document.getElementById("run-errors"), describeError(error));
   }
 }
@@ -29,6 +30,6 @@ document.getElementById("cancel").addEventListener("click", async () => {
   stopped = true;
   const answer = await api.call("DELETE", "/api/jobs/" + id);
   document.getElementById("progress").hidden = true;
-  showLines(document.getElementById("run-errors"), [answer.ok ? "cancelled" : describeError(answer.data).join(" ")], "info");
+  showLines(document.getElementById("run-errors"), [answer.ok ? t("briefing_cancelled", {}) : describeError(answer.data).join(" ")], "info");
 });
 poll();
