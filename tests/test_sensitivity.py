@@ -174,4 +174,5 @@ def test_the_readme_example_prints_what_it_quotes() -> None:
         "US.salience.territory",
         "RU.capability",
     ]
-    assert [round(r.index, 2) for r in ranked] == numbers == [0.74, 0.24, 0.04]
+    # With the ties of Ukraine and Europe to the US (February's table alone: 0.74, 0.24, 0.04).
+    assert [round(r.index, 2) for r in ranked] == numbers == [0.64, 0.26, 0.11]
