@@ -217,3 +217,23 @@ def test_json_summary_and_headline_as_a_model(flagship: Path) -> None:
         l5, h5 = summary["interval"]["50"][issue]
         l9, h9 = summary["interval"]["90"][issue]
         assert 0 <= l9 <= l5 <= central <= h5 <= h9 <= 100
+
+
+def test_default_output_is_one_screen_with_the_headline(flagship: Path) -> None:
+    env = {**__import__("os").environ, "COLUMNS": "100"}
+    done = subprocess.run(
+        [sys.executable, "-m", "detente", "forecast", str(flagship), "--no-save"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    lines = (done.stdout + done.stderr).splitlines()
+    assert len(lines) <= 60
+    text = done.stdout
+    assert "85.7" in text and "90% interval" in text and "What did Russia win? 76%" in text
+    assert "EU legislative negotiations" in text and "floor" in text
+    for name in ("median", "compromise", "nbs", "eu", "exchange", "smp"):
+        assert any(line.split()[:1] == [name] for line in lines), name
+    code, detail, _ = invoke("forecast", str(flagship), "--detail", "--no-save")
+    assert code == 0 and "Gains against the status quo" in detail
