@@ -33,3 +33,13 @@ def gains(arrays: ScenarioArrays, forecast: FloatArray) -> FloatArray:
     per_issue = np.where(arrays.involved & np.expand_dims(usable, -2), arrays.salience * delta, 0.0)
     total = per_issue.sum(axis=-1)
     return np.where(np.expand_dims(usable.any(axis=-1), -1), total, np.nan)
+
+
+def most_gain(arrays: ScenarioArrays) -> FloatArray:
+    """The most each actor could gain, shape ``(..., n_actors)``: every issue it is involved
+    in (and that has a status quo) landing at its own position (NaN when none counts)."""
+    q = arrays.status_quo
+    usable = ~np.isnan(q)
+    delta = np.abs(q[..., None, :] - arrays.positions)
+    per_issue = np.where(arrays.involved & usable[..., None, :], arrays.salience * delta, 0.0)
+    return np.where(np.expand_dims(usable.any(axis=-1), -1), per_issue.sum(axis=-1), np.nan)

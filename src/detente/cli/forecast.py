@@ -25,6 +25,7 @@ from detente.cli.common import (
 from detente.cli.runs import DbOpt, SaveOpt, record
 from detente.console import print_forecast
 from detente.forecast import forecast as run_forecast
+from detente.render.headline import print_headline
 
 ScenarioArg = Annotated[Path, typer.Argument(help="scenario file: .yaml, .csv or .xlsx")]
 
@@ -43,8 +44,11 @@ def forecast(
     db: DbOpt = None,
     save: SaveOpt = True,
     force: ForceOpt = False,
+    detail: Annotated[
+        bool, typer.Option("--detail", help="every model's tables, not the one-screen headline")
+    ] = False,
 ) -> None:
-    """Forecast where each issue lands and who gains what."""
+    """Forecast where each issue lands, how sure, and who gains what."""
 
     def act() -> None:
         started = datetime.now(UTC)
@@ -60,7 +64,12 @@ def forecast(
         )
         for warning in result.warnings:
             warn(warning)
-        emit(result, json, lambda: print_forecast(result, out))
+        one_screen = not detail and model == "all"
+        emit(
+            result,
+            json,
+            lambda: (print_headline if one_screen else print_forecast)(result, out),
+        )
         record(
             "forecast",
             result,
