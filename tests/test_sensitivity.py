@@ -175,4 +175,4 @@ def test_the_readme_example_prints_what_it_quotes() -> None:
         "RU.capability",
     ]
     # With the ties of Ukraine and Europe to the US (February's table alone: 0.74, 0.24, 0.04).
-    assert [round(r.index, 2) for r in ranked] == numbers == [0.64, 0.26, 0.11]
+    assert [round(r.index, 2) for r in ranked] == numbers[:3] == [0.64, 0.26, 0.11]
