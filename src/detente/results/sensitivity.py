@@ -134,7 +134,7 @@ class Sensitivity(Result):
         detail: Mapping[str, Any] | None = None,
     ) -> Sensitivity:
         """The analysis whose JSON is ``data`` (and whose :meth:`detail` is ``detail``)."""
-        from detente.uncertainty import uncertain_inputs
+        from detente.uncertainty import RATIFICATION_KINDS, uncertain_inputs
 
         points = data.get("point") or {}
         kept = detail or {}
@@ -156,7 +156,8 @@ class Sensitivity(Result):
             scenario=scenario,
             draws=int(data.get("draws") or 0),
             seed=int(data.get("seed") or 0),
-            inputs=uncertain_inputs(scenario),
+            # The inputs the analysis ranks: those a model's forecast reads.
+            inputs=[i for i in uncertain_inputs(scenario) if i.kind not in RATIFICATION_KINDS],
             models=models,
             skipped=dict(data.get("skipped") or {}),
             notes=list(data.get("notes") or []),
