@@ -25,6 +25,12 @@ def flagship() -> Path:
     return EXAMPLES / "ukraine-2025.yaml"
 
 
+@pytest.fixture
+def february() -> Path:
+    """The flagship as it stood before vetoes, costs and ties: February's table alone."""
+    return DATA / "beyond" / "ukraine-2025-february.yaml"
+
+
 @pytest.fixture(autouse=True)
 def _throwaway_run_store(
     monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory

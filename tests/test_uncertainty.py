@@ -124,7 +124,16 @@ def test_flagship_inputs_are_named_and_ordered(flagship: Path) -> None:
         "US.position.sanctions",
     ]
     assert "RU.capability" in names and "EU.position.nato" in names
-    assert len(names) == 11
+    # 11 estimates the models read, then what only veto players read: 4 costs, 2 points.
+    assert len(names) == 17
+    assert names[11:] == [
+        "US.no_deal_cost",
+        "RU.no_deal_cost",
+        "UA.no_deal_cost",
+        "EU.no_deal_cost",
+        "territory.no_deal",
+        "sanctions.no_deal",
+    ]
 
 
 def collapse(tree: dict[str, Any]) -> dict[str, Any]:
@@ -158,8 +167,8 @@ def test_collapsed_ranges_give_the_point_forecast_exactly(flagship: Path, model:
     assert sim.point == said
 
 
-def test_no_ranges_at_all_simulate_to_the_point_forecast(flagship: Path) -> None:
-    tree = load(flagship).to_tree()
+def test_no_ranges_at_all_simulate_to_the_point_forecast(february: Path) -> None:
+    tree = load(february).to_tree()
     for actor in tree["actors"]:
         for field in ("positions", "salience"):
             actor[field] = {
@@ -278,11 +287,11 @@ class Flip(Model):
 
 
 def test_models_not_batched_run_draw_by_draw(
-    flagship: Path, monkeypatch: pytest.MonkeyPatch
+    february: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(REGISTRY, "flip", Flip())
     Flip.runs.clear()
-    sim = simulate(flagship, model="flip", draws=30)
+    sim = simulate(february, model="flip", draws=30)
     assert len(Flip.runs) == 30 + 1  # every draw, plus the point forecast
     data = sim.to_dict()["models"]["flip"]
     by_issue = {"territory": 1.0, "nato": 0.0, "guarantees": 1.0, "sanctions": 0.0, "economic": 1.0}

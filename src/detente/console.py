@@ -78,6 +78,37 @@ def gains_table(result: ModelResult, scenario: Scenario) -> Table:
     return table
 
 
+def ratification_table(result: ModelResult, scenario: Scenario) -> Table | None:
+    """Would the table's deal stick: who accepts it, and the nearest package all accept."""
+    r = result.ratification
+    if r is None:
+        return None
+    blocks = [a for a, ok in r["accepts"].items() if not ok]
+    verdict = (
+        "accepted by every veto player"
+        if r["accepted"]
+        else ("rejected by " + ", ".join(scenario.actor(a).display_name for a in blocks))
+    )
+    table = Table(title=escape(f"Would it stick? {verdict} [{result.model}]"), title_justify="left")
+    table.add_column("issue")
+    table.add_column("table's deal", justify="right")
+    table.add_column("nearest acceptable", justify="right", style="bold")
+    table.add_column("change", justify="right")
+    for issue in scenario.issues:
+        value, nearest = result.forecasts[issue.id], r["nearest"][issue.id]
+        change = None if value is None or nearest is None else nearest - value
+        table.add_row(
+            issue.display_name,
+            _fmt(value),
+            _fmt(nearest),
+            "—" if change is None else "0.0" if abs(change) < 0.05 else f"{change:+.1f}",
+        )
+    if r["binding"]:
+        names = ", ".join(scenario.actor(a).display_name for a in r["binding"])
+        table.caption = escape(f"binding at the nearest package: {names}")
+    return table
+
+
 def print_forecast(result: Forecast, console: Console) -> None:
     scenario = result.scenario
     console.print(f"[bold]{scenario.title}[/bold]")
@@ -86,6 +117,9 @@ def print_forecast(result: Forecast, console: Console) -> None:
         console.print(forecast_table(model, scenario))
         if any(g is not None for g in model.gains.values()):
             console.print(gains_table(model, scenario))
+        verdict = ratification_table(model, scenario)
+        if verdict is not None:
+            console.print(verdict)
         extra = MODEL_TABLES.get(model.model)
         if extra is not None:
             extra(model, scenario, console)

@@ -169,10 +169,10 @@ def uncertain_inputs(scenario: Scenario) -> list[Input]:
     """Every estimate of ``scenario`` that carries a range, in a fixed order.
 
     Order: actors as listed; for each, capability, then position and
-    salience for each issue in order, then its cost of no deal; then each
-    issue's no-deal point. Raises :class:`ScenarioError` for a
-    normal range whose value is not strictly inside it (a median cannot be
-    the 5th or 95th percentile).
+    salience for each issue in order; then each actor's cost of no deal and
+    each issue's no-deal point (which :func:`block_values` draws apart).
+    Raises :class:`ScenarioError` for a normal range whose value is not
+    strictly inside it (a median cannot be the 5th or 95th percentile).
     """
     inputs: list[Input] = []
     problems: list[Problem] = []
@@ -213,6 +213,7 @@ def uncertain_inputs(scenario: Scenario) -> list[Input]:
                 actor.salience.get(issue.id),
                 (0.0, 1.0),
             )
+    for a, actor in enumerate(scenario.actors):
         add(f"{actor.id}.no_deal_cost", "no_deal_cost", a, None, actor.no_deal_cost, (0.0, np.inf))
     for k, issue in enumerate(scenario.issues):
         add(
@@ -501,12 +502,28 @@ class _BlockResult:
     accepts: BoolArray | None = None
 
 
+def block_values(block: Block, inputs: Sequence[Input], rng: np.random.Generator) -> FloatArray:
+    """One block's input values ``(size, k)``. The inputs only veto players read (no-deal
+    points and costs) come from a stream of their own, so that adding them leaves every
+    other input's draws, and so every model's forecasts, exactly as they were; the
+    others come from ``rng``, the block's stream, which goes on after them."""
+    judged = np.array([i.kind in RATIFICATION_KINDS for i in inputs], dtype=bool)
+    values = np.empty((block.size, len(inputs)))
+    modelled = [i for i, j in zip(inputs, judged, strict=True) if not j]
+    values[:, ~judged] = draw_values(modelled, rng.random((block.size, len(modelled))))
+    if judged.any():
+        own = np.random.SeedSequence(block.seed.entropy, spawn_key=(*block.seed.spawn_key, 1 << 31))
+        rng = np.random.Generator(np.random.PCG64(own))
+        rest = [i for i, j in zip(inputs, judged, strict=True) if j]
+        values[:, judged] = draw_values(rest, rng.random((block.size, len(rest))))
+    return values
+
+
 def _simulate_block(
     block: Block, base: ScenarioArrays, inputs: list[Input], planned: list[Planned]
 ) -> dict[str, _BlockResult]:
     rng = block.rng()
-    values = draw_values(inputs, rng.random((block.size, len(inputs))))
-    arrays = apply_values(base, inputs, values)
+    arrays = apply_values(base, inputs, block_values(block, inputs, rng))
     # Each draw's model error, after its inputs (so the inputs' draws stay as they were).
     u = rng.random((block.size, base.n_issues))
     cal = load_calibration()

@@ -47,11 +47,15 @@ def test_json_equals_python_api(flagship: Path) -> None:
 
 
 def test_flagship_reads_as_the_readme_says(flagship: Path) -> None:
-    # Only the US and Russia sit at the table: on territory Russia's weight (80 x 0.9)
-    # outweighs the US's (100 x 0.5), so the median is Russia's 100, the weighted
-    # mean (50 x 65 + 72 x 100) / 122 = 85.66, and the status quo 75 lies between
-    # them, so the NBS is degenerate and stays at 75.
-    result = forecast(flagship)
+    # February's table alone (the table-only variant): only the US and Russia count.
+    # On territory Russia's weight (80 x 0.9) outweighs the US's (100 x 0.5), so the
+    # median is Russia's 100, the weighted mean (50 x 65 + 72 x 100) / 122 = 85.66,
+    # and the status quo 75 lies between them, so the NBS is degenerate and stays at 75.
+    revised = forecast(flagship, model="compromise")["compromise"]
+    assert revised.ratification is not None
+    assert revised.ratification["accepts"] == {"US": True, "RU": True, "UA": False, "EU": False}
+    assert revised.ratification["binding"] == ["UA", "EU"]
+    result = forecast(load(flagship).variant("table-only"))
     assert result["median"].forecasts["territory"] == 100
     assert result["compromise"].forecasts["territory"] == pytest.approx(85.6557, abs=1e-4)
     assert result["nbs"].forecasts["territory"] == 75
@@ -71,8 +75,8 @@ def test_chinese_scenario(flagship: Path) -> None:
     assert code == 0 and "俄罗斯" in out and "永久中立" in out
 
 
-def test_nbs_without_status_quo_warns_and_others_run(tmp_path: Path, flagship: Path) -> None:
-    text = flagship.read_text(encoding="utf-8").replace(
+def test_nbs_without_status_quo_warns_and_others_run(tmp_path: Path, february: Path) -> None:
+    text = february.read_text(encoding="utf-8").replace(
         "    status_quo: 75   # Russia holds", "    # Russia holds"
     )
     path = tmp_path / "nosq.yaml"
@@ -87,9 +91,9 @@ def test_nbs_without_status_quo_warns_and_others_run(tmp_path: Path, flagship: P
     assert all(v is not None for v in data["median"]["gains"].values())
 
 
-def test_gains_null_without_any_status_quo(tmp_path: Path, flagship: Path) -> None:
+def test_gains_null_without_any_status_quo(tmp_path: Path, february: Path) -> None:
     lines = [
-        ln for ln in flagship.read_text(encoding="utf-8").splitlines() if "status_quo:" not in ln
+        ln for ln in february.read_text(encoding="utf-8").splitlines() if "status_quo:" not in ln
     ]
     path = tmp_path / "none.yaml"
     path.write_text("\n".join(lines), encoding="utf-8")
@@ -227,7 +231,8 @@ def test_default_output_is_one_screen_with_the_headline(flagship: Path) -> None:
     lines = (done.stdout + done.stderr).splitlines()
     assert len(lines) <= 60
     text = done.stdout
-    assert "85.7" in text and "90% interval" in text and "What did Russia win? 76%" in text
+    central = forecast(flagship, model="compromise")["compromise"].forecasts["territory"]
+    assert f"{central:.1f}" in text and "90% interval" in text and "What did Russia win?" in text
     assert "EU legislative negotiations" in text and "floor" in text
     for name in ("median", "compromise", "nbs", "eu", "exchange", "smp"):
         assert any(line.split()[:1] == [name] for line in lines), name

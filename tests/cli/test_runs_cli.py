@@ -242,7 +242,7 @@ def test_compare_cli_table_and_json(flagship: Path, db: str) -> None:
     code, _, err = invoke("compare", str(flagship), "-w", "RU.clout=1", "--no-save")
     assert code == 2 and "cannot read" in err and "Traceback" not in err
     code, _, err = invoke("compare", str(flagship), "-v", "nope", "--no-save")
-    assert code == 2 and "use one of: ukraine-europe-at-table" in err
+    assert code == 2 and "use one of: table-only, ukraine-europe-at-table" in err
 
 
 def test_plot_from_scenario_and_from_run(flagship: Path, db: str, tmp_path: Path) -> None:

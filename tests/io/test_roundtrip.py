@@ -87,14 +87,23 @@ def assert_close(got: Any, want: Any) -> None:
 
 
 def test_csv_layout_is_what_spreadsheet_users_expect(tmp_path: Path, flagship: Path) -> None:
-    written = save(load(flagship), tmp_path / "s.csv")
-    assert [p.name for p in written] == ["s.csv", "s.issues.csv", "s.meta.csv", "s.variants.csv"]
+    written = save(load(flagship).variant("table-only"), tmp_path / "s.csv")
+    assert [p.name for p in written] == ["s.csv", "s.issues.csv", "s.meta.csv"]
     header = (tmp_path / "s.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
     assert header[:3] == ["id", "name", "capability"]
     assert "territory.position" in header and "territory.salience" in header
     assert "territory.position.low" in header and "capability.high" in header
     issues = (tmp_path / "s.issues.csv").read_text(encoding="utf-8").splitlines()[0]
-    assert issues == "id,name,scale_low,scale_high,label_low,label_high,status_quo"
+    # The no-deal points stay in the table-only variant (nobody judges against them).
+    assert issues == (
+        "id,name,scale_low,scale_high,label_low,label_high,status_quo,"
+        "no_deal,no_deal.low,no_deal.high"
+    )
+    # The vetoes, costs and ties have columns of their own.
+    revised = tmp_path / "r.csv"
+    save(load(flagship), revised)
+    head = revised.read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert {"veto", "no_deal_cost", "no_deal_cost.low", "influence"} <= set(head)
 
 
 @pytest.mark.parametrize("suffix", [".yaml", ".csv", ".xlsx"])

@@ -79,6 +79,13 @@ def check_the_rest(
     good_actors = [parsed(Actor, item) for item in actors]
     kept = [k for k, a in enumerate(good_actors) if a is not None]
     lost = {str(i.get("id")) for i, ok in good_issues if isinstance(i, Mapping) and ok is None}
+    # An actor that failed to parse is missing from the partial scenario: ties to it are
+    # not problems of their own.
+    lost |= {
+        str(item.get("id"))
+        for item, ok in zip(actors, good_actors, strict=True)
+        if isinstance(item, Mapping) and ok is None
+    }
     # Built without validation: the parts are valid, the whole may lack what failed.
     scenario = Scenario.model_construct(
         title="partial",
