@@ -473,7 +473,7 @@ def test_a_tornado_made_now_defaults_to_compromise(flagship: Path) -> None:
     # every model's sensitivity (48 s).
     from detente.cli.plot import gather
 
-    _, data = gather(
+    _, made = gather(
         str(flagship),
         "tornado",
         model=None,
@@ -484,6 +484,7 @@ def test_a_tornado_made_now_defaults_to_compromise(flagship: Path) -> None:
         db=None,
         save=False,
     )
+    data = made.to_dict()  # gather gives the result; its JSON is what the chart reads
     assert data is not None and list(data["models"]) == ["compromise"]
     bars = [r for r in data["models"]["compromise"]["territory"] if r["low"] != r["high"]]
     assert len(bars) >= 3
