@@ -6,7 +6,7 @@ models are and what the central forecast means in the scale's words; then
 each actor's gain as a share of the most it could gain (every issue landing
 at its own position, from the status quo), with a sentence that says what
 the biggest winner won; then one line per model. ``--detail`` or ``--model
-M`` prints the per-model tables instead (:func:`detente.console.print_forecast`).
+M`` prints the per-model tables instead (:func:`detente.render.terminal.print_forecast`).
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from detente.console import reading
 from detente.forecast import Forecast
 from detente.gains import gains, most_gain
+from detente.render.terminal import reading
 
 
 def _fmt(x: float | None, digits: int = 0) -> str:
@@ -55,7 +55,7 @@ def headline_table(result: Forecast) -> Table:
     return table
 
 
-def gains_table(result: Forecast) -> tuple[Table, str]:
+def gains_table(result: Forecast) -> tuple[Table, list[str]]:
     """Each actor's gain under the central forecast, as a share of the most it could gain,
     and a sentence on the biggest winner."""
     scenario = result.scenario
@@ -84,17 +84,19 @@ def gains_table(result: Forecast) -> tuple[Table, str]:
             f"[{style}]{_fmt(100 * s)}%[/{style}]" if style else f"{_fmt(100 * s)}%",
             escape(_where(result, a, normalised)),
         )
-    # The biggest winner at the table (the one the talks were for); anyone if none is seated.
+    # One sentence per seated actor (those the talks were for); anyone if none is seated.
     seated = [int(a) for a in order if scenario.actors[a].at_table] or [int(order[0])]
-    top = seated[0]
-    winner = scenario.actors[top].display_name
-    sentence = (
-        f"What did {winner} win? {share[top]:.0%} of the most it could gain "
-        f"(every issue at its own position, from the status quo); "
-        + _where(result, top, normalised)
-        + "."
-    )
-    return table, sentence
+    sentences = [
+        f"What did {scenario.actors[a].display_name} win? "
+        + (
+            f"{share[a]:.0%} of the most it could gain"
+            if share[a] >= 0
+            else f"it lost {-share[a]:.0%} of the most it could gain"
+        )
+        + f" ({_where(result, a, normalised)})."
+        for a in seated[:3]
+    ]
+    return table, sentences
 
 
 def _where(result: Forecast, a: int, central: np.ndarray) -> str:
@@ -134,14 +136,16 @@ def print_headline(result: Forecast, console: Console) -> None:
         f"the forecast interval (model error), {escape(summary.get('calibration', ''))}; "
         "models: the range of the models' forecasts.[/dim]"
     )
-    table, sentence = gains_table(result)
+    table, sentences = gains_table(result)
     console.print()
     console.print(
         "[bold]Who gains[/bold] under the central forecast, as a share of the most each actor "
-        "could gain (below -100%: it loses more than it could have won)"
+        "could gain: every issue at its own position, from the status quo (below -100%: it "
+        "loses more than it could have won)"
     )
     console.print(table)
-    console.print(escape(sentence))
+    for sentence in sentences:
+        console.print(escape(sentence))
     console.print()
     console.print("[bold]Each model[/bold] (--detail or --model M for its tables)")
     console.print(models_table(result))
