@@ -227,7 +227,11 @@ def render(
         prefix = f"chart{len(figures) + 1}-"
         return Markup(_inline_svg(draw().to_svg(), prefix))
 
-    mid = central(models, "forecasts", issue_ids)
+    # The headline and its 90% forecast interval, as forecast prints them (the median of the
+    # models for a run saved before runs carried a summary).
+    summary = runs.forecast.get("summary") or {}
+    mid = dict(summary.get("central") or central(models, "forecasts", issue_ids))
+    band90 = (summary.get("interval") or {}).get("90", {})
     mid_gains = central_gains(scenario, mid)
     sims = (runs.simulation or {}).get("models", {})
     forecasts = []
@@ -261,9 +265,9 @@ def render(
             if stats and stats.get("p05") is not None:
                 cell += f" [{fmt(stats['p05'])}–{fmt(stats['p95'])}]"
             cells.append(cell)
-        forecasts.append(
-            {"issue": issue, "sentence": sentence, "central": fmt(value), "cells": cells}
-        )
+        band = band90.get(issue.id)
+        shown = fmt(value) + ("" if band is None else f" [{fmt(band[0])}–{fmt(band[1])}]")
+        forecasts.append({"issue": issue, "sentence": sentence, "central": shown, "cells": cells})
 
     ranked = sorted(
         ((a, g) for a, g in mid_gains.items() if g is not None), key=lambda item: -item[1]
