@@ -101,7 +101,25 @@ class Forecast:
     def summary(self) -> dict[str, Any] | None:
         """The JSON's ``"summary"``: central forecast, 50%/90% forecast intervals, method
         and calibration (:class:`detente.summary.Summary`)."""
-        return None if self.headline is None else self.headline.to_dict()
+        if self.headline is None:
+            return None
+        out = self.headline.to_dict()
+        arrays = self.scenario.to_arrays()
+        if arrays.has_veto:
+            central = out["central"]
+            f = np.array(
+                [np.nan if central.get(i) is None else central[i] for i in arrays.issue_ids]
+            )
+            verdict = ratification_tree(
+                arrays, (f - arrays.scale_low) / (arrays.scale_high - arrays.scale_low)
+            )
+            if verdict is not None:
+                verdict["note"] = (
+                    "nearest: the package nearest the headline's central forecast that every veto "
+                    "player accepts (the central forecast itself when all accept it)"
+                )
+                out["ratification"] = verdict
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
