@@ -57,7 +57,7 @@ def headline_table(result: Forecast) -> Table:
     return table
 
 
-def gains_table(result: Forecast) -> tuple[Table, str]:
+def gains_table(result: Forecast) -> tuple[Table, list[str]]:
     """Each actor's gain under the central forecast, as a share of the most it could gain,
     and a sentence on the biggest winner."""
     scenario = result.scenario
@@ -86,17 +86,19 @@ def gains_table(result: Forecast) -> tuple[Table, str]:
             f"[{style}]{_fmt(100 * s)}%[/{style}]" if style else f"{_fmt(100 * s)}%",
             escape(_where(result, a, normalised)),
         )
-    # The biggest winner at the table (the one the talks were for); anyone if none is seated.
+    # One sentence per seated actor (those the talks were for); anyone if none is seated.
     seated = [int(a) for a in order if scenario.actors[a].at_table] or [int(order[0])]
-    top = seated[0]
-    winner = scenario.actors[top].display_name
-    sentence = (
-        f"What did {winner} win? {share[top]:.0%} of the most it could gain "
-        f"(every issue at its own position, from the status quo); "
-        + _where(result, top, normalised)
-        + "."
-    )
-    return table, sentence
+    sentences = [
+        f"What did {scenario.actors[a].display_name} win? "
+        + (
+            f"{share[a]:.0%} of the most it could gain"
+            if share[a] >= 0
+            else f"it lost {-share[a]:.0%} of the most it could gain"
+        )
+        + f" ({_where(result, a, normalised)})."
+        for a in seated[:3]
+    ]
+    return table, sentences
 
 
 def _where(result: Forecast, a: int, central: np.ndarray) -> str:
@@ -153,14 +155,16 @@ def print_headline(result: Forecast, console: Console) -> None:
         f"the forecast interval (model error), {escape(summary.get('calibration', ''))}; "
         "models: the range of the models' forecasts.[/dim]"
     )
-    table, sentence = gains_table(result)
+    table, sentences = gains_table(result)
     console.print()
     console.print(
         "[bold]Who gains[/bold] under the central forecast, as a share of the most each actor "
-        "could gain (below -100%: it loses more than it could have won)"
+        "could gain: every issue at its own position, from the status quo (below -100%: it "
+        "loses more than it could have won)"
     )
     console.print(table)
-    console.print(escape(sentence))
+    for sentence in sentences:
+        console.print(escape(sentence))
     verdict = summary.get("ratification")
     if verdict is not None:
         console.print()
