@@ -6,7 +6,7 @@ models are and what the central forecast means in the scale's words; then
 each actor's gain as a share of the most it could gain (every issue landing
 at its own position, from the status quo), with a sentence that says what
 the biggest winner won; then one line per model. ``--detail`` or ``--model
-M`` prints the per-model tables instead (:func:`detente.console.print_forecast`).
+M`` prints the per-model tables instead (:func:`detente.render.terminal.print_forecast`).
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from detente.console import reading
 from detente.forecast import Forecast
 from detente.gains import gains, most_gain
+from detente.render.terminal import reading
 
 
 def _fmt(x: float | None, digits: int = 0) -> str:
