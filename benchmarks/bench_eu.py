@@ -10,7 +10,7 @@ exactly 10 rounds, for n from 10 to 2000, under both presets:
 - ``1 thread``: the same with threads switched off, in wall-clock and in
   CPU time (the CPU time of the process is the steadier measure when other
   work shares the machine);
-- ``loop``: ``tests/models/eu_loop.py``, the formulas of Scholz et al.
+- ``loop``: ``tests/reference/eu_loop.py``, the formulas of Scholz et al.
   (2011) pair by pair and voter by voter in plain Python (O(n^3) per
   round), timed only up to 100 actors, where it already takes seconds; the
   ratio is loop time / vectorised time, and both runs must end at the same
@@ -37,7 +37,7 @@ import detente.models.eu.rounds as eu
 from detente.models import get_model
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.models.eu_loop import loop_round
+from tests.reference.eu_loop import loop_round
 
 T = TypeVar("T")
 ROUNDS = 10

@@ -11,7 +11,7 @@ m = 2 to 20).
   updated in place after each exchange), best of 3, in wall-clock time and
   in the process's CPU time (the steadier measure when other work shares
   the machine);
-- ``loop``: ``tests/models/exchange_loops.py``, which recomputes every
+- ``loop``: ``tests/reference/exchange_loops.py``, which recomputes every
   candidate one at a time in plain Python after every exchange, timed only
   while a round has at most 12,500 candidates (it takes minutes beyond);
   the ratio is loop CPU time / vectorised CPU time, and both must make the
@@ -42,7 +42,7 @@ from detente.models.exchange import exchange_process
 from detente.models.exchange_draws import equal_gain_over_draws
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.models.exchange_loops import loop_process
+from tests.reference.exchange_loops import loop_process
 
 T = TypeVar("T")
 ROUNDS = 3

@@ -34,9 +34,9 @@ def in_process(repeats: int) -> tuple[list[float], list[float]]:
     from rich.console import Console
 
     import detente.forecast  # noqa: F401 (the module, whose name the package's function shadows)
-    from detente.console import print_forecast
     from detente.io import load
     from detente.render.headline import print_headline
+    from detente.render.terminal import print_forecast
 
     fm = sys.modules["detente.forecast"]
     scenario = load(FLAGSHIP)

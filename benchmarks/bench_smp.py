@@ -11,7 +11,7 @@ KTAB's stopping rule (at most 100 turns). For each n:
   model runs (NumPy; blocks of the n^3 work on every core from 96 actors),
   wall-clock and CPU seconds (all threads; on a busy machine the wall
   clock also counts other jobs' time, the CPU seconds do not);
-- ``loop``: :func:`detente.models.smp.loops.simulate`, the same algorithm
+- ``loop``: ``tests/reference/smp_loops.py``, the same algorithm
   pair by pair and triple by triple in plain Python, timed up to 40 actors;
   both must end at the same positions; the ratio is loop / vectorised.
 
@@ -27,13 +27,17 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
-from detente.models.smp import loops
 from detente.models.smp.dynamics import Actors, History, Options, simulate
 from detente.models.smp.elections import workers
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.reference import smp_loops as loops
 
 SIZES = (10, 20, 40, 80, 160, 250, 500, 1000)
 LOOP_MAX = 40

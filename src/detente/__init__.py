@@ -7,17 +7,69 @@
 True
 """
 
-from detente.backtest import Backtest, backtest
-from detente.compare import Comparison, compare
+import sys
+import types
+from importlib import import_module
+from typing import Any
+
 from detente.errors import DetenteError, ParameterError, Problem, ScenarioError
-from detente.forecast import Forecast, ModelResult, forecast
-from detente.io import load, save
-from detente.models import REGISTRY as MODELS
-from detente.scenario import Actor, Estimate, Issue, Scenario
-from detente.sensitivity import Sensitivity, sensitivity
-from detente.store import RunStore, save_run
-from detente.track import Track, track
-from detente.uncertainty import Simulation, simulate
+
+#: Where each public name lives: imported on first use, so that ``import detente``
+#: (and every command) pays only for what it uses (``detente.MODELS`` loads the
+#: models, ``detente.RunStore`` SQLAlchemy, ``detente.backtest`` the DEU data).
+_LAZY = {
+    "MODELS": ("detente.models", "REGISTRY"),
+    "Actor": ("detente.scenario", "Actor"),
+    "Backtest": ("detente.backtest", "Backtest"),
+    "Comparison": ("detente.results", "Comparison"),
+    "Estimate": ("detente.scenario", "Estimate"),
+    "Forecast": ("detente.results", "Forecast"),
+    "Issue": ("detente.scenario", "Issue"),
+    "ModelResult": ("detente.results", "ModelResult"),
+    "RunStore": ("detente.store", "RunStore"),
+    "Scenario": ("detente.scenario", "Scenario"),
+    "Sensitivity": ("detente.results", "Sensitivity"),
+    "Simulation": ("detente.results", "Simulation"),
+    "Track": ("detente.track", "Track"),
+    "backtest": ("detente.backtest", "backtest"),
+    "compare": ("detente.compare", "compare"),
+    "forecast": ("detente.forecast", "forecast"),
+    "load": ("detente.io", "load"),
+    "save": ("detente.io", "save"),
+    "save_run": ("detente.store", "save_run"),
+    "sensitivity": ("detente.sensitivity", "sensitivity"),
+    "simulate": ("detente.uncertainty", "simulate"),
+    "track": ("detente.track", "track"),
+}
+
+
+#: Functions named as the modules they live in: importing ``detente.forecast`` (the
+#: module) would otherwise bind ``detente.forecast`` to the module, not the function.
+_SHADOWED = frozenset({"backtest", "compare", "forecast", "sensitivity", "track"})
+
+
+class _Package(types.ModuleType):
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _SHADOWED and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'detente' has no attribute {name!r}")
+    module, attr = _LAZY[name]
+    value = getattr(import_module(module), attr)
+    globals()[name] = value  # found directly next time
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY])
+
 
 __version__ = "0.1.0"
 

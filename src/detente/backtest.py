@@ -27,7 +27,7 @@ scores the forecasts against the recorded outcomes, on DEU's 0-100 scale:
   each draw separately: minutes per model).
 
 Models that work on several issues at once (``exchange``, ``smp``, and any
-model whose class sets ``multi_issue = True``) run on each proposal's
+model whose class sets ``joint = True``) run on each proposal's
 issues together; every other model runs issue by issue. Runs are spread
 over Dask workers with :class:`detente.parallel.Executor`, and the numbers
 do not depend on the workers.
@@ -68,8 +68,9 @@ from detente.models import REGISTRY, get_model
 from detente.parallel import Executor
 from detente.scenario import Scenario
 
-#: Models that forecast a proposal's issues jointly (trades across issues).
-JOINT_MODELS = frozenset({"exchange", "smp"})
+#: Models that forecast a proposal's issues jointly (trades across issues): those
+#: that declare it (:attr:`detente.models.base.Model.joint`).
+JOINT_MODELS = frozenset(name for name, m in REGISTRY.items() if m.joint)
 #: The baseline every model is compared with.
 BASELINE = "compromise"
 #: The ensemble with weights 1/MAE tuned on DEU, scored by leave-one-proposal-out.
@@ -80,7 +81,7 @@ DEFAULT_DRAWS = 200
 #: ``exchange`` is vectorised too, but on DEU's proposals (up to 28 actors on
 #: several issues, a hundred exchanges a round) 200 draws take about 12 s per
 #: proposal, half an hour in all; ``smp`` and the ensemble run draw by draw.
-QUICK_TO_CALIBRATE = ("median", "compromise", "headline", "nbs", "eu")
+QUICK_TO_CALIBRATE = tuple(name for name, m in REGISTRY.items() if m.quick_to_calibrate)
 #: Input ranges for the calibration runs: +-10 points of position (on 0-100),
 #: +-0.1 of salience (on 0-1), +-20% of capability; triangular, clipped to
 #: the valid range. 92% of DEU's positions are multiples of 10 (two thirds
@@ -95,11 +96,8 @@ def is_joint(name: str) -> bool:
     The ensemble does, since some of its members (``exchange``, ``smp``) do.
     """
     model = get_model(name)
-    return (
-        name in JOINT_MODELS
-        or bool(getattr(model, "multi_issue", False))
-        or bool(getattr(model, "combines_models", False))
-    )
+    # A model combining others (the ensemble, the headline) runs as its members may.
+    return model.joint or model.combines_models
 
 
 def ensemble_members() -> list[str]:

@@ -24,10 +24,8 @@ either side has no number, e.g. an actor a variant removes or adds).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +33,9 @@ import yaml
 from pydantic import ValidationError
 
 from detente.errors import Problem, ScenarioError
-from detente.forecast import Forecast, forecast
+from detente.forecast import forecast
 from detente.io import yaml as yaml_text
+from detente.results.comparison import Comparison
 from detente.scenario import Change, Scenario
 
 _FIELD = re.compile(
@@ -122,6 +121,14 @@ def _item(text: str, part: str) -> dict[str, Any]:
     return {"actor": target, name: adjust}
 
 
+def variant_scenario(scenario: Scenario, name: str) -> tuple[Scenario, str]:
+    """The scenario a variant describes, and what it is in words: a variant the
+    scenario defines (its description, else its name), or a what-if text (itself)."""
+    if name in scenario.variants:
+        return scenario.variant(name), scenario.variants[name].description or name
+    return scenario.with_changes(parse_what_if(name), label=f"what-if {name!r}"), name
+
+
 def _veto_value(
     text: str, part: str, op: str, issue: str | None, raw: str, value: Any
 ) -> bool | list[str]:
@@ -136,58 +143,6 @@ def _veto_value(
     if not all(ids):
         raise _refuse(text, f"{part!r}: veto takes =true, =false or =ISSUE,ISSUE")
     return ids
-
-
-@dataclass
-class Comparison:
-    """The baseline forecast and each variant's, with their differences."""
-
-    scenario: Scenario
-    baseline: Forecast
-    variants: dict[str, Forecast] = field(default_factory=dict)
-    #: What each variant is, in words (its description, or its what-if text).
-    descriptions: dict[str, str] = field(default_factory=dict)
-
-    def delta(self) -> dict[str, dict[str, dict[str, dict[str, float | None]]]]:
-        """``{variant: {model: {"forecasts": {issue: change}, "gains": {actor: change}}}}``."""
-        out: dict[str, dict[str, dict[str, dict[str, float | None]]]] = {}
-        for name, variant in self.variants.items():
-            per_model = {}
-            for model, result in variant.models.items():
-                base = self.baseline.models.get(model)
-                if base is None:
-                    continue
-                per_model[model] = {
-                    "forecasts": _minus(result.forecasts, base.forecasts),
-                    "gains": _minus(result.gains, base.gains),
-                }
-            out[name] = per_model
-        return out
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "baseline": self.baseline.to_dict(),
-            "variants": {name: f.to_dict() for name, f in self.variants.items()},
-            "delta": self.delta(),
-        }
-
-    def to_json(self, indent: int | None = 2) -> str:
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
-
-    @property
-    def warnings(self) -> list[str]:
-        every = [self.baseline, *self.variants.values()]
-        return list(dict.fromkeys(w for f in every for w in f.warnings))
-
-
-def _minus(
-    new: Mapping[str, float | None], old: Mapping[str, float | None]
-) -> dict[str, float | None]:
-    keys = list(dict.fromkeys([*old, *new]))
-    return {
-        k: None if new.get(k) is None or old.get(k) is None else new[k] - old[k]  # type: ignore[operator]
-        for k in keys
-    }
 
 
 def compare(
@@ -238,3 +193,6 @@ def compare(
     for name, variant in built.items():
         result.variants[name] = forecast(variant, **run)  # type: ignore[arg-type]
     return result
+
+
+__all__ = ["WHAT_IF_HELP", "Comparison", "compare", "parse_what_if", "variant_scenario"]

@@ -8,10 +8,8 @@ the scenario's arrays and returns a :class:`Forecast`, whose
 
 from __future__ import annotations
 
-import json
-import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,99 +20,15 @@ from detente.arrays import ScenarioArrays
 from detente.errors import ParameterError
 from detente.gains import gains
 from detente.limits import SizeError, over_limit, warn_if_slow
-from detente.models import REGISTRY, Model, Outcome, get_model
+from detente.models import REGISTRY, Model, get_model
+from detente.models.batch import shock_warnings
 from detente.ratification import ratification_tree
+from detente.results.base import json_number
+from detente.results.forecast import Forecast, ModelResult
 from detente.scenario import Scenario
 
 if TYPE_CHECKING:
-    from detente.summary import Summary
-
-
-def json_number(x: float | None) -> float | None:
-    """A float for JSON: NaN (no value) becomes null."""
-    return None if x is None or math.isnan(x) else float(x)
-
-
-@dataclass
-class ModelResult:
-    """One model's answer: forecasts and gains in scenario units, plus its extras."""
-
-    model: str
-    title: str
-    preset: str
-    params: dict[str, Any]
-    forecasts: dict[str, float | None]
-    gains: dict[str, float | None]
-    outcome: Outcome
-    rounds: list[dict[str, dict[str, float | None]]] | None = None
-    #: The model's forecast intervals ``{"50": {issue: [lo, hi]}, "90": ...}`` (model error,
-    #: at the point inputs), when the model has a calibration (:mod:`detente.intervals`).
-    forecast_interval: dict[str, dict[str, list[float] | None]] | None = None
-    #: The veto players' verdict on the forecast and the nearest acceptable package
-    #: (:func:`detente.ratification.ratification_tree`); None without veto players.
-    ratification: dict[str, Any] | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "forecasts": self.forecasts,
-            "gains": self.gains,
-            "preset": self.preset,
-            "params": self.params,
-        }
-        if self.outcome.converged is not None:
-            out["converged"] = self.outcome.converged
-        if self.outcome.converged_by_issue is not None:
-            out["converged_by_issue"] = {
-                k: bool(v)
-                for k, v in zip(self.forecasts, self.outcome.converged_by_issue, strict=True)
-            }
-        if self.rounds is not None:
-            out["rounds"] = self.rounds
-        if self.forecast_interval is not None:
-            out["forecast_interval"] = self.forecast_interval
-        if self.ratification is not None:
-            out["ratification"] = self.ratification
-        out.update(self.outcome.extras)
-        if self.outcome.notes:
-            out["notes"] = self.outcome.notes
-        return out
-
-
-@dataclass
-class Forecast:
-    """Every model's answer on one scenario (``Forecast["median"]`` is one of them)."""
-
-    scenario: Scenario
-    models: dict[str, ModelResult] = field(default_factory=dict)
-    skipped: dict[str, str] = field(default_factory=dict)
-    #: The headline forecast and its forecast intervals (:mod:`detente.summary`).
-    headline: Summary | None = None
-
-    def __getitem__(self, model: str) -> ModelResult:
-        return self.models[model]
-
-    @property
-    def warnings(self) -> list[str]:
-        return [w for r in self.models.values() for w in r.outcome.warnings]
-
-    @property
-    def summary(self) -> dict[str, Any] | None:
-        """The JSON's ``"summary"``: central forecast, 50%/90% forecast intervals, method
-        and calibration (:class:`detente.summary.Summary`)."""
-        return None if self.headline is None else self.headline.to_dict()
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "scenario": self.scenario.title,
-            "summary": self.summary,
-            "models": {name: r.to_dict() for name, r in self.models.items()},
-        }
-        if self.skipped:
-            out["skipped"] = self.skipped
-        return out
-
-    def to_json(self, indent: int | None = 2) -> str:
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+    pass
 
 
 def split_params(models: list[str], params: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
@@ -149,29 +63,6 @@ def run_model(
     """Run one model and translate its outcome into scenario units."""
     resolved = model.resolve(preset, params)
     return run_planned(model, arrays, Planned(model.name, preset or model.default_preset, resolved))
-
-
-def shock_warnings(model: Model, arrays: ScenarioArrays, outcome: Outcome) -> list[str]:
-    """What a run did not do with the scenario's shocks: a static model ignores them all,
-    and a dynamic one those named for a round after its last."""
-    if not arrays.shocks:
-        return []
-    if "rounds" not in model.Params.model_fields:
-        return [
-            f"{model.name} is static: it ignores the scenario's shocks, which dynamic "
-            "models apply before the rounds they name"
-        ]
-    if outcome.rounds is None:
-        return []
-    ran = np.shape(outcome.rounds)[0] - 1
-    late = sorted({shock.round for shock in arrays.shocks if shock.round > ran})
-    if not late:
-        return []
-    named = ", ".join(map(str, late))
-    return [
-        f"{model.name} ran {ran} rounds: the shocks before round {named} never applied "
-        "(fix: --rounds at least the last shock's round)"
-    ]
 
 
 def run_planned(model: Model, arrays: ScenarioArrays, plan: Planned) -> ModelResult:
@@ -311,7 +202,7 @@ def plan_models(
     ):
         raise ParameterError(f"no model being run has a preset {preset!r}")
     if rounds is not None:
-        dynamic = [n for n in names if "rounds" in get_model(n).Params.model_fields]
+        dynamic = [n for n in names if get_model(n).dynamic]
         if not dynamic:
             raise ParameterError(f"--rounds applies to dynamic models only, not {model!r}")
         for name in dynamic:
@@ -322,7 +213,7 @@ def plan_models(
                     "give the rounds once"
                 )
     if seed is not None:
-        seeded = [n for n in names if "seed" in get_model(n).Params.model_fields]
+        seeded = [n for n in names if get_model(n).seeded]
         if not seeded:
             raise ParameterError(f"--seed applies to models with random draws only, not {model!r}")
         for name in seeded:
@@ -372,3 +263,18 @@ def _size_check(
         return reason
     warn_if_slow(model.name, size, total)
     return None
+
+
+__all__ = [
+    "Forecast",
+    "ModelResult",
+    "Planned",
+    "forecast",
+    "json_number",
+    "model_names",
+    "plan_models",
+    "run_model",
+    "run_planned",
+    "shock_warnings",
+    "split_params",
+]

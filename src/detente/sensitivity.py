@@ -36,9 +36,7 @@ the same indices whatever the workers.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -49,6 +47,7 @@ from detente.arrays import FloatArray, ScenarioArrays
 from detente.forecast import json_number
 from detente.models.base import REGISTRY, get_model
 from detente.parallel import Block, Executor, Seed, seed_sequence
+from detente.results.sensitivity import ESTIMATOR, ModelSensitivity, Ranked, Sensitivity
 from detente.scenario import Scenario
 from detente.uncertainty import (
     RATIFICATION_KINDS,
@@ -63,7 +62,6 @@ from detente.uncertainty import (
     uncertain_inputs,
 )
 
-ESTIMATOR = "total order: Jansen (1999); first order: Saltelli et al. (2010)"
 #: Variance (normalised units) below which a forecast counts as constant.
 CONSTANT_VARIANCE = 1e-24
 
@@ -104,95 +102,6 @@ def sobol_indices(
         np.where(constant, 0.0, first),
         np.where(constant, 0.0, se),
     )
-
-
-@dataclass
-class Ranked:
-    """One input's weight in one issue's forecast."""
-
-    input: str
-    index: float | None
-    first_order: float | None
-    index_se: float | None
-    low: float | None
-    high: float | None
-
-    @property
-    def swing(self) -> float:
-        """|high - low|: how far the forecast moves across the input's range."""
-        if self.low is None or self.high is None:
-            return 0.0
-        return abs(self.high - self.low)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "input": self.input,
-            "index": self.index,
-            "low": self.low,
-            "high": self.high,
-            "first_order": self.first_order,
-            "index_se": self.index_se,
-        }
-
-
-@dataclass
-class ModelSensitivity:
-    """One model's ranking of the inputs, per issue."""
-
-    model: str
-    title: str
-    preset: str
-    params: dict[str, Any]
-    point: dict[str, float | None]
-    ranking: dict[str, list[Ranked]]
-
-    def to_dict(self) -> dict[str, list[dict[str, Any]]]:
-        return {issue: [r.to_dict() for r in ranked] for issue, ranked in self.ranking.items()}
-
-    def top(self, issue: str, n: int = 3) -> list[str]:
-        """The ``n`` inputs ``issue``'s forecast hinges on most."""
-        return [r.input for r in self.ranking[issue][:n]]
-
-
-@dataclass
-class Sensitivity:
-    """Every model's sensitivity to the same draws."""
-
-    scenario: Scenario
-    draws: int
-    seed: int
-    inputs: list[Input]
-    models: dict[str, ModelSensitivity] = field(default_factory=dict)
-    skipped: dict[str, str] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-
-    def __getitem__(self, model: str) -> ModelSensitivity:
-        return self.models[model]
-
-    @property
-    def evaluations(self) -> int:
-        """Model runs per model: N (k + 2) for the indices plus 2k for the tornado."""
-        k = len(self.inputs)
-        return self.draws * (k + 2) + 2 * k
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "scenario": self.scenario.title,
-            "draws": self.draws,
-            "evaluations": self.evaluations,
-            "seed": self.seed,
-            "estimator": ESTIMATOR,
-            "models": {name: m.to_dict() for name, m in self.models.items()},
-            "point": {name: m.point for name, m in self.models.items()},
-        }
-        if self.skipped:
-            out["skipped"] = self.skipped
-        if self.notes:
-            out["notes"] = self.notes
-        return out
-
-    def to_json(self, indent: int | None = 2) -> str:
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
 
 def _sobol_block(
@@ -309,3 +218,13 @@ def sensitivity(
             ranking=ranking,
         )
     return result
+
+
+__all__ = [
+    "ESTIMATOR",
+    "ModelSensitivity",
+    "Ranked",
+    "Sensitivity",
+    "sensitivity",
+    "sobol_indices",
+]

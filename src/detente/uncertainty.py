@@ -43,41 +43,43 @@ the others run once per draw.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 import numpy as np
-from pydantic import BaseModel
 from scipy import special
 
 from detente.arrays import BoolArray, FloatArray, ScenarioArrays
 from detente.errors import ParameterError, Problem, ScenarioError
-from detente.forecast import Planned, json_number, plan_models, shock_warnings
+from detente.forecast import Planned, json_number, plan_models
 from detente.gains import gains
 from detente.intervals import load_calibration
-from detente.models.base import REGISTRY, Model, NoParams, get_model
+from detente.models.base import REGISTRY, NoParams, get_model
+from detente.models.batch import Batch, run_batch
 from detente.parallel import Block, Executor, Seed, seed_sequence
 from detente.pert import fit_pert, pert_shape
-from detente.ratification import acceptance_shares, veto_player_ids, veto_verdicts
+from detente.ratification import veto_player_ids, veto_verdicts
+from detente.results.simulation import (
+    HISTOGRAM_BINS,
+    MIN_INTERVAL_DRAWS,
+    PERCENTILES,
+    ModelSimulation,
+    Simulation,
+    describe,
+)
 from detente.scenario import Estimate, Scenario
-from detente.summary import HEADLINE, Summary, band_pairs, draws_summary, outcome_draws
+from detente.summary import HEADLINE, draws_summary, outcome_draws
 
 Kind = Literal["capability", "position", "salience", "no_deal", "no_deal_cost"]
 #: Inputs that only veto players' judgement reads (no model's forecast depends on them).
 RATIFICATION_KINDS = ("no_deal", "no_deal_cost")
 #: z such that Phi(z) = 0.95: low/high of a normal or beta input lie this far out.
 Z95 = float(special.ndtri(0.95))
-PERCENTILES = (5, 25, 50, 75, 95)
-HISTOGRAM_BINS = 20
 #: Truncated mass (share) above which a note tells the analyst.
 TRUNCATION_NOTE = 1e-3
-#: Fewest draws for a 90% interval worth reading: its ends, the 5th and 95th
-#: percentiles, then each have at least 10 draws beyond them (0.05 x 200).
-MIN_INTERVAL_DRAWS = 200
 
 
 @dataclass(frozen=True)
@@ -277,216 +279,6 @@ def apply_values(
     return drawn.with_influence()
 
 
-@dataclass
-class Batch:
-    """A model's answers on a batch of draws, in normalised units."""
-
-    forecast: FloatArray
-    converged: BoolArray | None = None
-    converged_by_issue: BoolArray | None = None
-    warnings: list[str] = field(default_factory=list)
-    #: The ensemble's spread among its members per draw and issue (normalised units).
-    spread: FloatArray | None = None
-
-
-def run_batch(model: Model, arrays: ScenarioArrays, params: BaseModel) -> Batch:
-    """Run ``model`` on arrays with a leading draw axis ``(D, ...)``.
-
-    A ``batched`` model gets the whole batch in one call; any other runs
-    draw by draw (the same numbers, more slowly). A draw counts as
-    converged when every issue converged (or, lacking that detail, when the
-    model says it did).
-    """
-    d, m = arrays.positions.shape[0], arrays.n_issues
-    by_issue: BoolArray | None = None
-    spread: FloatArray | None = None
-    flags: Any = None
-    if model.batched:
-        out = model.run(arrays, params)
-        forecast = np.broadcast_to(np.asarray(out.forecast, dtype=float), (d, m))
-        if out.converged_by_issue is not None:
-            by_issue = np.broadcast_to(np.asarray(out.converged_by_issue, dtype=bool), (d, m))
-        flags = out.converged
-        warnings = [*out.warnings, *shock_warnings(model, arrays, out)]
-        if out.extras.get("spread_draws") is not None:
-            spread = np.broadcast_to(np.asarray(out.extras["spread_draws"], dtype=float), (d, m))
-    else:
-        outs = [model.run(arrays.draw(i), params) for i in range(d)]
-        forecast = np.array([np.asarray(o.forecast, dtype=float) for o in outs]).reshape(d, m)
-        if all(o.converged_by_issue is not None for o in outs):
-            by_issue = np.array([o.converged_by_issue for o in outs], dtype=bool).reshape(d, m)
-        if all(o.converged is not None for o in outs):
-            flags = [o.converged for o in outs]
-        warnings = list(
-            dict.fromkeys(w for o in outs for w in (*o.warnings, *shock_warnings(model, arrays, o)))
-        )
-    converged: BoolArray | None = None
-    if by_issue is not None:
-        converged = np.asarray(by_issue.all(axis=-1))
-    elif flags is not None:
-        converged = np.broadcast_to(np.asarray(flags, dtype=bool), (d,))
-    return Batch(forecast, converged, by_issue, warnings, spread)
-
-
-def describe(x: FloatArray) -> dict[str, float | None]:
-    """Mean and 5/25/50/75/95th percentiles (linear interpolation) of the non-NaN draws."""
-    kept = x[~np.isnan(x)]
-    if kept.size == 0:
-        return {"mean": None, **{f"p{q:02d}": None for q in PERCENTILES}}
-    cuts = np.percentile(kept, PERCENTILES)
-    return {
-        "mean": float(kept.mean()),
-        **{f"p{q:02d}": float(c) for q, c in zip(PERCENTILES, cuts, strict=True)},
-    }
-
-
-def _chance(gain: FloatArray) -> float | None:
-    """Share of the draws (with a gain defined) in which the actor gains."""
-    kept = gain[~np.isnan(gain)]
-    return None if kept.size == 0 else float(np.mean(kept > 0))
-
-
-@dataclass
-class ModelSimulation:
-    """One model over every draw: forecasts ``(draws, issues)`` and gains ``(draws, actors)``.
-
-    Forecasts are in the scenario's units; ``point`` is the forecast with
-    every input at its value.
-    """
-
-    model: str
-    title: str
-    preset: str
-    params: dict[str, Any]
-    issue_ids: tuple[str, ...]
-    actor_ids: tuple[str, ...]
-    scales: list[tuple[float, float]]
-    point: dict[str, float | None]
-    forecasts: FloatArray
-    gains: FloatArray
-    converged: BoolArray | None = None
-    converged_by_issue: BoolArray | None = None
-    warnings: list[str] = field(default_factory=list)
-    #: The ensemble's members' weighted sd per draw and issue (scenario units), and
-    #: their weights: how much the models disagree in each draw.
-    spread: FloatArray | None = None
-    members: dict[str, float] | None = None
-    #: Outcomes drawn with the model's error around each draw's forecast (scenario units),
-    #: when the model has a forecast-interval calibration (:mod:`detente.intervals`).
-    outcomes: FloatArray | None = None
-    #: Whether each veto player accepts the draw's forecast ``(draws, veto players)``
-    #: (:mod:`detente.ratification`), and who they are; None without veto players.
-    accepts: BoolArray | None = None
-    veto_players: tuple[str, ...] = ()
-
-    def issues(self) -> dict[str, dict[str, float | None]]:
-        """Per issue: mean and 5/25/50/75/95th percentiles of the forecast."""
-        return {i: describe(self.forecasts[:, k]) for k, i in enumerate(self.issue_ids)}
-
-    def histograms(self) -> dict[str, dict[str, list[float] | list[int]]]:
-        """Per issue: counts of draws in :data:`HISTOGRAM_BINS` equal bins over the scale."""
-        out: dict[str, dict[str, list[float] | list[int]]] = {}
-        for k, issue in enumerate(self.issue_ids):
-            col = self.forecasts[:, k]
-            counts, edges = np.histogram(col[~np.isnan(col)], HISTOGRAM_BINS, self.scales[k])
-            out[issue] = {"edges": edges.tolist(), "counts": counts.tolist()}
-        return out
-
-    def to_dict(self) -> dict[str, Any]:
-        gain_stats = {
-            a: {key: describe(self.gains[:, i])[key] for key in ("mean", "p05", "p95")}
-            for i, a in enumerate(self.actor_ids)
-        }
-        out: dict[str, Any] = {
-            "issues": self.issues(),
-            "gains": gain_stats,
-            "point": self.point,
-            "histograms": self.histograms(),
-            "gain_chance": {a: _chance(self.gains[:, i]) for i, a in enumerate(self.actor_ids)},
-            "preset": self.preset,
-            "params": self.params,
-        }
-        if self.members is not None:
-            out["members"] = self.members
-        if self.outcomes is not None:
-            out["forecast_interval"] = band_pairs(self.outcomes, self.issue_ids)
-        if self.accepts is not None:
-            out["ratification"] = acceptance_shares(self.accepts, self.veto_players)
-        if self.spread is not None:
-            out["spread"] = {
-                i: {key: describe(self.spread[:, k])[key] for key in ("mean", "p05", "p95")}
-                for k, i in enumerate(self.issue_ids)
-            }
-        undefined = np.isnan(self.forecasts).mean(axis=0)
-        if undefined.any():
-            out["undefined_share"] = {
-                i: float(s) for i, s in zip(self.issue_ids, undefined, strict=True)
-            }
-        if self.converged is not None:
-            conv: dict[str, Any] = {"all": float(self.converged.mean())}
-            if self.converged_by_issue is not None:
-                share = self.converged_by_issue.mean(axis=0)
-                conv["by_issue"] = {i: float(s) for i, s in zip(self.issue_ids, share, strict=True)}
-            out["converged_share"] = conv
-        return out
-
-
-@dataclass
-class Simulation:
-    """Every model's answers over the same draws (common random numbers)."""
-
-    scenario: Scenario
-    draws: int
-    seed: int
-    inputs: list[Input]
-    models: dict[str, ModelSimulation] = field(default_factory=dict)
-    skipped: dict[str, str] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-    #: The headline and its forecast intervals from the draws (:mod:`detente.summary`).
-    headline: Summary | None = None
-
-    def __getitem__(self, model: str) -> ModelSimulation:
-        return self.models[model]
-
-    @property
-    def summary(self) -> dict[str, Any] | None:
-        """The JSON's ``"summary"``, its forecast intervals made from the draws."""
-        return None if self.headline is None else self.headline.to_dict()
-
-    @property
-    def warnings(self) -> list[str]:
-        few = []
-        if self.inputs and self.draws < MIN_INTERVAL_DRAWS:
-            few.append(
-                f"only {self.draws} draw{'s' if self.draws != 1 else ''}: a 90% interval's "
-                f"ends need at least {MIN_INTERVAL_DRAWS} (then at least 10 draws lie beyond "
-                "each end); with fewer the intervals are rough, and with one there is none "
-                f"(fix: --draws {MIN_INTERVAL_DRAWS} or more)"
-            )
-        return few + list(dict.fromkeys(w for m in self.models.values() for w in m.warnings))
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "scenario": self.scenario.title,
-            "draws": self.draws,
-            "seed": self.seed,
-            "summary": self.summary,
-            "models": {name: m.to_dict() for name, m in self.models.items()},
-            "inputs": [
-                {"input": i.name, "dist": i.dist, "value": i.value, "low": i.low, "high": i.high}
-                for i in self.inputs
-            ],
-        }
-        if self.skipped:
-            out["skipped"] = self.skipped
-        if self.notes:
-            out["notes"] = self.notes
-        return out
-
-    def to_json(self, indent: int | None = 2) -> str:
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
-
-
 _A = TypeVar("_A", BoolArray, FloatArray)
 
 
@@ -627,9 +419,8 @@ def simulate(
         point_run = m.run(base, plan.params)
         point = np.asarray(point_run.forecast, dtype=float)
         spread = _join([r.spread for r in rows])
-        result.models[plan.name] = ModelSimulation(
+        result.models[plan.name] = ModelSimulation.from_draws(
             model=plan.name,
-            title=m.title,
             preset=plan.preset,
             params=plan.params.model_dump(mode="json"),
             issue_ids=base.issue_ids,
@@ -653,3 +444,21 @@ def simulate(
             veto_players=veto_player_ids(base),
         )
     return result
+
+
+__all__ = [
+    "HISTOGRAM_BINS",
+    "MIN_INTERVAL_DRAWS",
+    "PERCENTILES",
+    "Batch",
+    "Input",
+    "ModelSimulation",
+    "Simulation",
+    "apply_values",
+    "describe",
+    "draw_values",
+    "fit_pert",
+    "run_batch",
+    "simulate",
+    "uncertain_inputs",
+]

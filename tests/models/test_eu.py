@@ -41,7 +41,7 @@ from detente.models.eu import (
 from detente.models.median import weighted_median
 from detente.scenario import Scenario
 from tests.conftest import DATA, EXAMPLES
-from tests.models.eu_loop import loop_round
+from tests.reference.eu_loop import loop_round
 from tests.strategies import arrays, permute_actors
 
 EU = get_model("eu")

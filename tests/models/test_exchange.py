@@ -21,7 +21,7 @@ from detente.models.compromise import weighted_mean
 from detente.models.exchange import GAIN_TOL, exchange_process, rex_split
 from detente.models.exchange_draws import equal_gain_over_draws
 from detente.scenario import Scenario
-from tests.models.exchange_loops import loop_process
+from tests.reference.exchange_loops import loop_process
 from tests.strategies import arrays, permute_actors
 
 KEYS = {"round", "i", "j", "i_supply", "j_supply", "i_move", "j_move", "i_gain", "j_gain"}

@@ -53,7 +53,7 @@ TREE: dict[str, Any] = {
     ],
 }
 # The dynamic models, whose round loops apply shocks (exchange once it is registered).
-DYNAMIC = [name for name in ("eu", "smp", "exchange") if name in REGISTRY]
+DYNAMIC = [name for name, model in REGISTRY.items() if model.dynamic]
 ROUNDS = 6
 
 

@@ -21,7 +21,6 @@ from detente.arrays import ScenarioArrays
 from detente.errors import ParameterError
 from detente.models import get_model
 from detente.models.base import Outcome as ModelOutcome
-from detente.models.smp import loops
 from detente.models.smp.dynamics import (
     POSITION_TOLERANCE,
     Actors,
@@ -41,6 +40,7 @@ from detente.models.smp.dynamics import (
 )
 from detente.scenario import Scenario
 from tests.conftest import DATA
+from tests.reference import smp_loops as loops
 from tests.strategies import permute_actors
 
 KTAB = DATA / "ktab"

@@ -8,10 +8,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from detente.arrays import ScenarioArrays
-from detente.models import get_model
+from detente.models import REGISTRY, get_model
 from tests.strategies import arrays, permute_actors
 
-STATIC = ["median", "compromise", "nbs"]
+# Every model that is neither dynamic nor a combination of the others.
+STATIC = [n for n, m in REGISTRY.items() if not m.dynamic and not m.combines_models]
 
 
 def run(name: str, arr: ScenarioArrays) -> np.ndarray:

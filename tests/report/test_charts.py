@@ -16,6 +16,7 @@ from detente import forecast, load
 from detente.errors import ParameterError
 from detente.models import REGISTRY
 from detente.report import charts, fonts, layout
+from detente.results import Result
 from detente.scenario import Scenario
 from detente.sensitivity import sensitivity
 from detente.uncertainty import simulate
@@ -69,11 +70,11 @@ def small() -> Scenario:
 
 
 @pytest.fixture(scope="module")
-def results(small: Scenario) -> dict[str, dict[str, Any]]:
+def results(small: Scenario) -> dict[str, Result]:
     return {
-        "forecast": forecast(small, model=EVERY).to_dict(),
-        "simulate": simulate(small, model=EVERY, draws=8, seed=1).to_dict(),
-        "sensitivity": sensitivity(small, model=EVERY, draws=2, seed=1).to_dict(),
+        "forecast": forecast(small, model=EVERY),
+        "simulate": simulate(small, model=EVERY, draws=8, seed=1),
+        "sensitivity": sensitivity(small, model=EVERY, draws=2, seed=1),
     }
 
 
@@ -86,11 +87,11 @@ def _svg_text_free(svg: str) -> None:
 @pytest.mark.parametrize("model", MODELS)
 @pytest.mark.parametrize("kind", ["rounds", "gains", "distribution", "tornado"])
 def test_every_kind_renders_for_every_model(
-    small: Scenario, results: dict[str, dict[str, Any]], kind: str, model: str
+    small: Scenario, results: dict[str, Result], kind: str, model: str
 ) -> None:
     source = charts.SOURCES[kind]
-    if model not in results[source]["models"]:
-        pytest.fail(f"{model} did not run: {results[source].get('skipped')}")
+    if model not in results[source]:
+        pytest.fail(f"{model} did not run: {results[source].skipped}")  # type: ignore[attr-defined]
     chart = charts.chart(kind, small, results[source], model=model, issue="a")
     assert chart.to_png(dpi=30)[:8] == b"\x89PNG\r\n\x1a\n"
     if model == "eu":
@@ -99,7 +100,7 @@ def test_every_kind_renders_for_every_model(
         _svg_text_free(svg)
 
 
-def test_challenge_map_of_eu(small: Scenario, results: dict[str, dict[str, Any]]) -> None:
+def test_challenge_map_of_eu(small: Scenario, results: dict[str, Result]) -> None:
     from detente.models.eu import opening_round
 
     chart = charts.chart("challenges", small, results["forecast"], issue="a")
@@ -159,7 +160,7 @@ def test_gains_are_ranked_and_coloured(small: Scenario) -> None:
 
 
 def test_tornado_bars_span_low_to_high(small: Scenario, results: dict[str, Any]) -> None:
-    sens = results["sensitivity"]
+    sens = results["sensitivity"].to_dict()
     chart = charts.tornado_chart(small, sens, model="compromise", issue="a")
     ranked = [
         r
@@ -324,23 +325,23 @@ def long_small() -> Scenario:
 
 
 @pytest.fixture(scope="module")
-def long_results(long_small: Scenario) -> dict[str, dict[str, Any]]:
+def long_results(long_small: Scenario) -> dict[str, Result]:
     from detente.compare import compare
 
     return {
-        "forecast": forecast(long_small, model="eu").to_dict(),
-        "simulate": simulate(long_small, model="eu", draws=8, seed=1).to_dict(),
-        "sensitivity": sensitivity(long_small, model="eu", draws=2, seed=1).to_dict(),
+        "forecast": forecast(long_small, model="eu"),
+        "simulate": simulate(long_small, model="eu", draws=8, seed=1),
+        "sensitivity": sensitivity(long_small, model="eu", draws=2, seed=1),
         "compare": compare(
             long_small, what_ifs=["W.at_table=true; W.positions.b=9; W.salience.b=1"], model="eu"
-        ).to_dict(),
+        ),
     }
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("kind", charts.KINDS)
 def test_titles_fit_the_figure(
-    long_small: Scenario, long_results: dict[str, dict[str, Any]], kind: str, lang: str
+    long_small: Scenario, long_results: dict[str, Result], kind: str, lang: str
 ) -> None:
     data = long_results[charts.SOURCES[kind]]
     # Every issue (two panels a row: half the width for each panel's title); the tornado's
@@ -362,7 +363,7 @@ def test_titles_fit_the_figure(
 
 
 def test_long_tornado_title_is_wrapped(
-    long_small: Scenario, long_results: dict[str, dict[str, Any]]
+    long_small: Scenario, long_results: dict[str, Result]
 ) -> None:
     chart = charts.tornado_chart(long_small, long_results["sensitivity"], model="eu", issue="a")
     renderer = _drawn(chart)
@@ -422,7 +423,7 @@ def test_variants_legend_clear_of_title_and_data(flagship: Path, model: str, lan
 
 @pytest.mark.parametrize("kind", ["rounds", "distribution", "tornado", "variants"])
 def test_every_legend_clear_of_title_and_data(
-    long_small: Scenario, long_results: dict[str, dict[str, Any]], kind: str
+    long_small: Scenario, long_results: dict[str, Result], kind: str
 ) -> None:
     data = long_results[charts.SOURCES[kind]]
     chart = charts.chart(kind, long_small, data, model="eu", issue="a")
@@ -438,7 +439,7 @@ def test_every_legend_clear_of_title_and_data(
             assert not _overlaps(box, ax.get_window_extent(renderer)), kind
 
 
-def test_challenge_map_says_it_is_eu(small: Scenario, results: dict[str, dict[str, Any]]) -> None:
+def test_challenge_map_says_it_is_eu(small: Scenario, results: dict[str, Result]) -> None:
     for lang in ("en", "zh"):
         chart = charts.chart("challenges", small, results["forecast"], lang=lang)
         assert charts.model_title("eu", lang) in chart._suptitle.get_text().replace("\n", "")

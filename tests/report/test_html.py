@@ -336,7 +336,7 @@ def test_briefing_shows_the_headline_and_its_forecast_interval(
 ) -> None:
     # The same central number and 90% forecast interval as `detente forecast --json`.
     for lang, (_, runs) in flagship_runs.items():
-        summary = runs.forecast["summary"]
+        summary = runs.forecast.summary
         for issue, value in summary["central"].items():
             lo, hi = summary["interval"]["90"][issue]
             assert f"{value:.1f} [{lo:.1f}–{hi:.1f}]" in pages[lang], (lang, issue)

@@ -16,14 +16,11 @@ from detente.cli.common import (
     ParamOpt,
     PresetOpt,
     app,
-    emit,
     guarded,
     out,
     parse_params,
-    warn,
 )
-from detente.cli.runs import DbOpt, SaveOpt, record
-from detente.console import print_forecast
+from detente.cli.runs import DbOpt, SaveOpt, finish
 from detente.forecast import forecast as run_forecast
 from detente.render.headline import print_headline
 
@@ -62,17 +59,12 @@ def forecast(
             seed=seed,
             force=force,
         )
-        for warning in result.warnings:
-            warn(warning)
+        # One screen (the headline) by default; every model's tables when asked.
         one_screen = not detail and model == "all"
-        emit(
+        finish(
             result,
-            json,
-            lambda: (print_headline if one_screen else print_forecast)(result, out),
-        )
-        record(
-            "forecast",
-            result,
+            printer=print_headline if one_screen else None,
+            as_json=json,
             db=db,
             save=save,
             source=scenario,
@@ -81,7 +73,8 @@ def forecast(
             preset=preset,
             params=params,
             seed=seed,
-            options={"rounds": rounds},
+            # How it was printed, so that `detente runs show` prints it alike.
+            options={"rounds": rounds, **({"screen": "headline"} if one_screen else {})},
         )
 
     guarded(act)

@@ -20,6 +20,8 @@ from detente.cli.common import (
 )
 from detente.cli.runs import DbOpt, SaveOpt, record
 from detente.errors import ParameterError
+from detente.kinds import get_kind
+from detente.results import Result
 from detente.scenario import Scenario
 
 KIND_HELP = "rounds, gains, distribution, tornado, challenges (eu), variants or track"
@@ -55,61 +57,49 @@ def gather(
     db: str | None,
     save: bool,
     force: bool = False,
-) -> tuple[Scenario, dict[str, Any] | None]:
+) -> tuple[Scenario, Result]:
     """The scenario and the result a chart of ``kind`` is drawn from.
 
-    ``source`` is a saved run's id (its result is used as saved) or a
-    scenario file (the run the chart needs is made now, and saved).
+    ``source`` is a saved run's id (its result, read back from the store) or
+    a scenario file (the run the chart needs is made now, and saved). A
+    challenges chart is drawn from a forecast that ran eu.
     """
     charts = charts_module()
     if kind not in charts.KINDS:
         raise ParameterError(f"unknown chart kind {kind!r}; valid kinds: {KIND_HELP}")
-    needed = charts.SOURCES[kind]
+    needed = get_kind(charts.SOURCES[kind])
     if source.isdigit() and not Path(source).exists():
         from detente.store import RunStore
 
         with RunStore(db) as store:
             run = store.get(int(source))
-        if kind == "challenges":
-            return run.load_scenario(), run.result if run.kind == "forecast" else None
-        if run.kind != needed:
+            if run.kind != needed.name:
+                raise ParameterError(
+                    f"run {run.id} is a {run.kind} run; a {kind} chart is drawn from a "
+                    f"{needed.name} run (make one, or give the scenario file)"
+                )
+            result = store.result(run.id)
+        if kind == "challenges" and "eu" not in result:
             raise ParameterError(
-                f"run {run.id} is a {run.kind} run; a {kind} chart is drawn from a {needed} "
-                f"run (make one, or give the scenario file)"
+                f"run {run.id} did not run eu: a challenges chart maps eu's first round "
+                "(forecast with --model eu, or give the scenario file)"
             )
-        return run.load_scenario(), run.result
+        return result.scenario, result
     from detente.io import load
 
     scenario = load(source, force=force)
-    if kind == "challenges":
-        # Drawn from eu's first round, computed by the chart itself with these settings.
-        given = {k.removeprefix("eu."): v for k, v in params.items()}
-        return scenario, {"models": {"eu": {"preset": preset, "params": given}}}
     started = datetime.now(UTC)
-    which = model or DEFAULT_MODEL.get(kind, "all")
+    # A challenges chart maps eu's first round: the forecast it needs runs eu.
+    which = "eu" if kind == "challenges" else model or DEFAULT_MODEL.get(kind, "all")
     common: dict[str, Any] = {"model": which, "preset": preset, "params": params, "force": force}
-    result: Any
-    if needed == "forecast":
-        from detente.forecast import forecast
-
-        result = forecast(scenario, **common)
-    elif needed == "simulate":
-        from detente.uncertainty import simulate
-
-        result = simulate(scenario, draws=draws, seed=seed, **common)
-    elif needed == "sensitivity":
-        from detente.sensitivity import sensitivity
-
-        result = sensitivity(scenario, draws=draws, seed=seed, **common)
-    else:
-        from detente.compare import compare
-
-        result = compare(scenario, **common)
-    for warning in result.warnings if hasattr(result, "warnings") else []:
+    if needed.name in ("simulate", "sensitivity"):
+        common.update(draws=draws, seed=seed)
+    made = needed.function()(scenario, **common)
+    for warning in getattr(made, "warnings", []):
         warn(warning)
     record(
-        needed,
-        result,
+        needed.name,
+        made,
         db=db,
         save=save,
         source=source,
@@ -117,9 +107,9 @@ def gather(
         model=which,
         preset=preset,
         params=params,
-        options={"draws": draws} if needed in ("simulate", "sensitivity") else {},
+        options={"draws": draws} if needed.name in ("simulate", "sensitivity") else {},
     )
-    return scenario, result.to_dict()
+    return scenario, made
 
 
 def track_chart(
@@ -199,8 +189,8 @@ def plot(
             force=force,
         )
         chosen = model
-        if chosen is None and kind == "rounds" and data is not None:
-            dynamic = [m for m, r in data["models"].items() if r.get("rounds")]
+        if chosen is None and kind == "rounds":
+            dynamic = [m for m, r in data.models.items() if r.rounds]
             chosen = dynamic[0] if dynamic else None
         chart = charts.chart(kind, scenario, data, model=chosen, issue=issue, lang=lang)
         out.print(f"wrote {chart.write(output)}", highlight=False)

@@ -21,6 +21,7 @@ from detente.cli.common import (
 from detente.cli.plot import LangOpt, charts_module
 from detente.cli.runs import DbOpt, SaveOpt, record
 from detente.errors import ParameterError
+from detente.results import Comparison, Result, Sensitivity, Simulation
 
 PDF_WHY = (
     "PDF output is not built in (see docs/reports.md): open the HTML in a browser and "
@@ -28,7 +29,7 @@ PDF_WHY = (
 )
 
 
-def made_meta(kind: str, result: Any) -> dict[str, Any]:
+def made_meta(result: Result) -> dict[str, Any]:
     """What one run a report made was run with, for the run store.
 
     The runs differ from the report's options: the forecast holds the models
@@ -36,12 +37,11 @@ def made_meta(kind: str, result: Any) -> dict[str, Any]:
     drivers only the lead model, with ``draws // 4`` base draws; each is saved
     as what it holds, so that ``runs show`` and a report made from it agree.
     """
-    models = result.baseline.models if kind == "compare" else result.models
-    meta: dict[str, Any] = {"model": ",".join(models)}
-    if kind in ("simulate", "sensitivity"):
+    meta: dict[str, Any] = {"model": ",".join(result.models)}
+    if isinstance(result, Simulation | Sensitivity):
         meta["seed"] = result.seed
         meta["options"] = {"draws": result.draws}
-    elif kind == "compare":
+    elif isinstance(result, Comparison):
         meta["options"] = {
             "variants": list(result.variants),
             "descriptions": result.descriptions,
@@ -97,7 +97,7 @@ def report(
         if suffix not in (".html", ".htm"):
             raise ParameterError(f"write the report as .html, not {suffix or '(no extension)'!r}")
         charts_module()
-        from detente.report.html import gather, render
+        from detente.report.html import briefing_inputs, gather, render
 
         if Path(source).is_dir():
             write_track_briefing(Path(source), output, lang, model, preset, parse_params(param))
@@ -112,7 +112,8 @@ def report(
 
             with RunStore(db) as store:
                 run = store.get(int(source))
-            scenario = run.load_scenario()
+                saved = store.result(run.id)
+            scenario = saved.scenario
             run_info = {"id": run.id, "kind": run.kind, "started_at": run.started_at}
             made_from = {"source": run.source, "options": {"from_run": run.id}}
             settings: dict[str, Any] = {
@@ -120,13 +121,7 @@ def report(
                 "preset": run.preset,
                 "params": run.params,
             }
-            if run.kind == "forecast":
-                given["forecast"] = run.result
-            elif run.kind == "compare":
-                given["forecast"] = run.result["baseline"]
-                given["comparison"] = run.result
-            elif run.kind == "simulate":
-                given["simulation"] = run.result
+            given = briefing_inputs(saved)
         else:
             from detente.io import load
 
@@ -139,10 +134,10 @@ def report(
         for warning in runs.warnings:
             warn(warning)
         output.write_text(render(scenario, runs, lang=lang), encoding="utf-8")
-        for kind, result in made:
-            meta = made_meta(kind, result)
+        for result in made:
+            meta = made_meta(result)
             record(
-                kind,
+                result.kind,
                 result,
                 db=db,
                 save=save,

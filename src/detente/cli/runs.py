@@ -5,18 +5,22 @@ from __future__ import annotations
 
 import json as jsonlib
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import make_url
 
-from detente.cli.common import JsonOpt, app, err, guarded, out, warn
+from detente.cli.common import JsonOpt, app, emit, err, guarded, out, warn
+from detente.kinds import get_kind
+from detente.results import Result
 from detente.scenario import Scenario
-from detente.store import EXPORT_FORMATS, KINDS, Run, RunStore, StoreError
+from detente.store import EXPORT_FORMATS, KINDS, RunStore, StoreError
 
 DbOpt = Annotated[
     str | None,
@@ -60,6 +64,26 @@ def record(
         return None
     err.print(f"saved as run {run_id} (detente runs show {run_id})", highlight=False)
     return run_id
+
+
+def finish(
+    result: Result,
+    *,
+    printer: Callable[[Any, Console], None] | None = None,
+    as_json: bool,
+    db: str | None,
+    save: bool,
+    source: str | Path,
+    started_at: datetime,
+    **meta: Any,
+) -> None:
+    """What every command that runs models does with its result: its warnings on
+    stderr, its JSON or its tables (``printer``, else its kind's), and saving it."""
+    for warning in getattr(result, "warnings", []):
+        warn(warning)
+    show = printer or get_kind(result.kind).printer_function()
+    emit(result, as_json, lambda: show(result, out))
+    record(result.kind, result, db=db, save=save, source=source, started_at=started_at, **meta)
 
 
 def _when(value: datetime) -> str:
@@ -214,171 +238,21 @@ def show(
                 else "none (summaries only)",
             )
         out.print(facts)
-        _print_result(run)
+        if run.kind == "track":
+            # A track's result is read back by its own printer (not yet a typed result).
+            from detente.cli.track import print_track_json
+
+            print_track_json(run.result, out)
+        else:
+            result = get_kind(run.kind).from_dict(run.result, run.load_scenario(), run.detail, kept)
+            printer = get_kind(run.kind).printer_function()
+            if run.options.get("screen") == "headline":
+                # Printed as the command printed it: the one-screen headline.
+                from detente.render.headline import print_headline as printer
+            printer(result, out)
         out.print(f"[dim]all of it: detente runs show {run.id} --json[/dim]", highlight=False)
 
     guarded(act)
-
-
-def _fmt(x: float | None, digits: int = 1, sign: bool = False) -> str:
-    if x is None:
-        return "—"
-    return f"{x:+.{digits}f}" if sign else f"{x:.{digits}f}"
-
-
-def _print_result(run: Run) -> None:
-    """The result in tables, from its JSON (the result objects are not kept).
-
-    The same columns as the command that made the run prints.
-    """
-    scenario = run.load_scenario()
-    if run.kind == "forecast":
-        _print_forecast_json(scenario, run.result)
-    elif run.kind == "simulate":
-        _print_simulation_json(scenario, run.result)
-    elif run.kind == "sensitivity":
-        from detente.cli.simulate import print_sensitivity_data  # it imports this module
-
-        print_sensitivity_data(scenario, run.result, out)
-    elif run.kind == "compare":
-        _print_comparison_json(scenario, run.result, run.options.get("descriptions") or {})
-    elif run.kind == "track":
-        from detente.cli.track import print_track_json  # it imports this module
-
-        print_track_json(run.result, out)
-    for note in run.result.get("notes", []):
-        out.print(f"[dim]note: {escape(note)}[/dim]", highlight=False)
-    for name, reason in run.result.get("skipped", {}).items():
-        out.print(f"[yellow]{escape(f'{name} skipped: {reason}')}[/yellow]", highlight=False)
-
-
-#: Terminal columns from which ``runs show`` draws a simulation's histograms.
-HISTOGRAM_WIDTH = 100
-
-
-def _print_simulation_json(scenario: Scenario, result: dict[str, Any]) -> None:
-    """Per model: each issue's point, mean, 90% and 50% intervals and histogram; each
-    actor's gain (as ``detente simulate`` prints them)."""
-    from detente.cli.simulate import sparkline
-
-    draws, seed = result.get("draws"), result.get("seed")
-    for model, res in result.get("models", {}).items():
-        out.print()
-        issues = Table(title=escape(f"{model}: {draws} draws, seed {seed}"), title_justify="left")
-        issues.add_column("issue", min_width=16)
-        # Numbers never wrap or shorten; issue names wrap instead, and the
-        # histogram shows only where there is room for it (not in 80 columns).
-        for head in ("point", "mean", "90% interval", "50% interval"):
-            issues.add_column(head, justify="right", no_wrap=True)
-        histogram = out.width >= HISTOGRAM_WIDTH
-        if histogram:
-            issues.add_column("over the scale", no_wrap=True)
-        for issue in scenario.issues:
-            s = res.get("issues", {}).get(issue.id)
-            if s is None:
-                continue
-            cells = [
-                escape(issue.display_name),
-                _fmt(res.get("point", {}).get(issue.id)),
-                _fmt(s.get("mean")),
-                f"{_fmt(s.get('p05'))}–{_fmt(s.get('p95'))}",
-                f"{_fmt(s.get('p25'))}–{_fmt(s.get('p75'))}",
-            ]
-            counts = res.get("histograms", {}).get(issue.id, {}).get("counts")
-            if histogram:
-                cells.append(
-                    f"{issue.scale[0]:g}[dim]▕[/dim]{sparkline(counts)}[dim]▏[/dim]"
-                    f"{issue.scale[1]:g}"
-                    if counts
-                    else ""
-                )
-            issues.add_row(*cells)
-        out.print(issues)
-        gains = Table(title=escape(f"Gains against the status quo [{model}]"), title_justify="left")
-        for head in ("actor", "mean", "90% interval", "chance of a gain"):
-            gains.add_column(head, justify="left" if head == "actor" else "right")
-        names = {a.id: a.display_name for a in scenario.actors}
-        stats = res.get("gains", {})
-        for actor in sorted(stats, key=lambda a: -(stats[a].get("mean") or float("-inf"))):
-            g = stats[actor]
-            chance = res.get("gain_chance", {}).get(actor)
-            gains.add_row(
-                escape(names.get(actor, actor)),
-                _fmt(g.get("mean"), 3),
-                f"{_fmt(g.get('p05'), 3)} – {_fmt(g.get('p95'), 3)}",
-                "—" if chance is None else f"{chance:.0%}",
-            )
-        out.print(gains)
-        conv = res.get("converged_share")
-        if conv is not None:
-            out.print(f"converged in {conv['all']:.1%} of the draws", highlight=False)
-
-
-def _print_comparison_json(
-    scenario: Scenario, result: dict[str, Any], descriptions: dict[str, str]
-) -> None:
-    """Per model: the baseline's and each variant's forecasts with their changes, and
-    the change of each actor's gain (as ``detente compare`` prints them)."""
-    for name, text in descriptions.items():
-        if text != name:
-            out.print(f"[dim]{escape(f'{name}: {text}')}[/dim]", highlight=False)
-    variants: dict[str, Any] = result.get("variants", {})
-    delta: dict[str, Any] = result.get("delta", {})
-    for model, base in result.get("baseline", {}).get("models", {}).items():
-        table = Table(title=escape(f"What-ifs: forecasts [{model}]"), title_justify="left")
-        table.add_column("issue")
-        table.add_column("baseline", justify="right", style="bold")
-        for name in variants:
-            table.add_column(escape(name), justify="right")
-        for issue in scenario.issues:
-            cells = []
-            for name, variant in variants.items():
-                ran = variant.get("models", {}).get(model)
-                if ran is None:
-                    cells.append("skipped")
-                    continue
-                change = delta.get(name, {}).get(model, {}).get("forecasts", {}).get(issue.id)
-                value = ran.get("forecasts", {}).get(issue.id)
-                cells.append(f"{_fmt(value)} ({_fmt(change, sign=True)})")
-            table.add_row(
-                escape(issue.display_name), _fmt(base.get("forecasts", {}).get(issue.id)), *cells
-            )
-        out.print(table)
-        gains = Table(
-            title=escape(f"What-ifs: change of each actor's gain [{model}]"), title_justify="left"
-        )
-        gains.add_column("actor")
-        gains.add_column("baseline gain", justify="right")
-        for name in variants:
-            gains.add_column(escape(name), justify="right")
-        actors = dict.fromkeys(
-            [
-                *base.get("gains", {}),
-                *(a for v in delta.values() for a in v.get(model, {}).get("gains", {})),
-            ]
-        )
-        for actor in actors:
-            cells = [
-                _fmt(delta.get(name, {}).get(model, {}).get("gains", {}).get(actor), 3, sign=True)
-                for name in variants
-            ]
-            gains.add_row(escape(actor), _fmt(base.get("gains", {}).get(actor), 3), *cells)
-        out.print(gains)
-
-
-def _print_forecast_json(scenario: Scenario, result: dict[str, Any]) -> None:
-    table = Table(title="forecasts", title_justify="left")
-    table.add_column("issue")
-    models = list(result.get("models", {}))
-    for name in models:
-        table.add_column(name, justify="right")
-    for issue in scenario.issues:
-        cells = []
-        for name in models:
-            value = result["models"][name]["forecasts"].get(issue.id)
-            cells.append("—" if value is None else f"{value:.1f}")
-        table.add_row(issue.display_name, *cells)
-    out.print(table)
 
 
 @runs_app.command("export")

@@ -40,7 +40,11 @@ class Outcome:
     ``rounds[0]`` the input, shape ``(T + 1, n_actors, n_issues)``) and
     ``converged`` (over draws: one flag per draw, or one for all).
     ``extras`` holds further JSON-ready results in scenario terms (keyed by
-    issue or actor ids); ``warnings`` are printed on stderr.
+    issue or actor ids), which the JSON of a forecast carries; ``detail``
+    JSON-ready data that the model's tables and charts show and the JSON
+    leaves out (the run store keeps it). ``spread`` is, for a model that
+    combines others, their disagreement per draw and issue (normalised
+    units). ``warnings`` are printed on stderr; ``notes`` go into the JSON.
     """
 
     forecast: FloatArray
@@ -50,6 +54,8 @@ class Outcome:
     extras: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    detail: dict[str, Any] = field(default_factory=dict)
+    spread: FloatArray | None = None
 
 
 class Model(ABC):
@@ -66,6 +72,20 @@ class Model(ABC):
     #: True for a model that combines the others' forecasts (the ensemble):
     #: ``all`` leaves it out, so that no model runs twice.
     combines_models: ClassVar[bool] = False
+    #: True for a model that moves positions round by round: it takes a ``rounds``
+    #: parameter (``--rounds``), returns ``rounds`` and applies the scenario's shocks.
+    dynamic: ClassVar[bool] = False
+    #: True for a model that draws at random: it takes a ``seed`` parameter (``--seed``).
+    seeded: ClassVar[bool] = False
+    #: True for a model that forecasts a proposal's issues together (trades or
+    #: bargains across them), so a backtest runs it on whole proposals.
+    joint: ClassVar[bool] = False
+    #: True for a model quick enough that a backtest calibrates its intervals by
+    #: default (vectorised, and seconds on DEU's 351 issues).
+    quick_to_calibrate: ClassVar[bool] = False
+    #: False for a model whose forecast may depend on the order the actors are
+    #: listed in (a tie it breaks by that order).
+    order_invariant: ClassVar[bool] = True
     Params: ClassVar[type[BaseModel]] = NoParams
     presets: ClassVar[dict[str, dict[str, Any]]] = {"default": {}}
     default_preset: ClassVar[str] = "default"
@@ -132,7 +152,18 @@ REGISTRY: dict[str, Model] = {}
 
 
 def register(cls: type[Model]) -> type[Model]:
-    """Class decorator: make a model available by its name."""
+    """Class decorator: make a model available by its name.
+
+    Refuses a model whose declared traits its parameters contradict: a
+    dynamic model takes ``rounds``, a seeded one ``seed``, and only they do.
+    """
+    fields = cls.Params.model_fields
+    for trait, param in (("dynamic", "rounds"), ("seeded", "seed")):
+        if getattr(cls, trait) != (param in fields):
+            raise TypeError(
+                f"model {cls.name!r}: {trait} = {getattr(cls, trait)}, but its parameters "
+                f"{'lack' if getattr(cls, trait) else 'have'} {param!r}"
+            )
     REGISTRY[cls.name] = cls()
     ordered = sorted(REGISTRY.items(), key=lambda item: item[1].rank)
     REGISTRY.clear()

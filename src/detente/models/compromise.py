@@ -36,6 +36,7 @@ class Compromise(Model):
     title = "Compromise / weighted mean (Achen)"
     rank = 20
     batched = True
+    quick_to_calibrate = True
 
     def run(self, arrays: ScenarioArrays, params: Any) -> Outcome:
         return Outcome(forecast=weighted_mean(arrays.positions, arrays.weight))

@@ -17,9 +17,9 @@ Extras: ``members`` (the normalised weight of each model that ran),
 ``by_model`` (each member's forecast, in the issue's units) and ``spread``
 per issue: ``min``, ``max`` and ``sd`` (the weighted standard deviation of
 the members' forecasts), what the models disagree on. Over Monte Carlo draws
-the ensemble gives, per draw and issue, that standard deviation
-(``spread_draws``), and :func:`detente.simulate` reports its mean and 5th and
-95th percentiles over the draws as ``spread``, beside the ``members``'
+the ensemble gives, per draw and issue, that standard deviation (its
+outcome's ``spread``), and :func:`detente.simulate` reports its mean and 5th
+and 95th percentiles over the draws as ``spread``, beside the ``members``'
 weights: how much the models disagree, and how that varies with the inputs.
 
 Weights file (JSON, version 1)::
@@ -57,6 +57,7 @@ from detente.arrays import FloatArray, ScenarioArrays
 from detente.errors import ParameterError
 from detente.limits import Footprint
 from detente.models.base import REGISTRY, Model, Outcome, register
+from detente.models.batch import run_batch
 
 WEIGHTS_FORMAT = "detente-ensemble-weights"
 WEIGHTS_VERSION = 1
@@ -206,6 +207,10 @@ class Ensemble(Model):
     title = "Ensemble of the models"
     rank = 1000
     batched = True
+    # Some members (exchange, smp) forecast a proposal's issues together.
+    joint = True
+    # A member (smp) breaks ties by the order the actors are listed in.
+    order_invariant = False
     combines_models = True
     Params = EnsembleParams
 
@@ -242,9 +247,6 @@ class Ensemble(Model):
         return None
 
     def run(self, arrays: ScenarioArrays, params: Any) -> Outcome:
-        # Imported here: detente.uncertainty needs the whole model registry loaded.
-        from detente.uncertainty import run_batch
-
         weights, skipped = self._members(arrays, params)
         if not weights:
             raise ParameterError(
@@ -279,14 +281,13 @@ class Ensemble(Model):
         )
         extras: dict[str, Any] = {"members": share}
         notes = [f"ensemble: {name} left out: {reason}" for name, reason in skipped.items()]
+        spread = None
         if batched:
             # Per draw, the members' weighted standard deviation (normalised units): what
             # simulate summarises as the models' spread under uncertainty.
             with np.errstate(invalid="ignore", divide="ignore"):
                 dev = np.where(w > 0, (np.nan_to_num(f) - combined) ** 2, 0.0)
-                extras["spread_draws"] = np.sqrt(
-                    np.where(total > 0, (w * dev).sum(axis=0) / total, np.nan)
-                )
+                spread = np.sqrt(np.where(total > 0, (w * dev).sum(axis=0) / total, np.nan))
         else:
             extras["by_model"] = {
                 name: dict(
@@ -296,7 +297,11 @@ class Ensemble(Model):
             }
             extras["spread"] = _spread(arrays, f, w, combined)
         return Outcome(
-            forecast=combined, extras=extras, warnings=list(dict.fromkeys(warnings)), notes=notes
+            forecast=combined,
+            extras=extras,
+            warnings=list(dict.fromkeys(warnings)),
+            notes=notes,
+            spread=spread,
         )
 
 

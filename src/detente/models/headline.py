@@ -37,6 +37,7 @@ class Headline(Model):
     rank = 21
     batched = True
     combines_models = True
+    quick_to_calibrate = True
     source: ClassVar[str] = SOURCE
 
     def run(self, arrays: ScenarioArrays, params: Any) -> Outcome:

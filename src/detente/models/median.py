@@ -57,6 +57,7 @@ class Median(Model):
     title = "Weighted median (Black)"
     rank = 10
     batched = True
+    quick_to_calibrate = True
 
     def run(self, arrays: ScenarioArrays, params: Any) -> Outcome:
         return Outcome(forecast=weighted_median(arrays.positions, arrays.weight))

@@ -35,7 +35,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from scipy.optimize import elementwise
 
 from detente.arrays import FloatArray, ScenarioArrays
 from detente.models.base import Model, Outcome, register
@@ -91,6 +90,9 @@ def nash_bargaining(x: FloatArray, w: FloatArray, q: FloatArray) -> tuple[FloatA
         # The condition falls from >= 0 at a; bracket only where it turns negative.
         inner = (condition(a, index) > 0) & (condition(b, index) < 0)
         if inner.any():
+            # Imported here: scipy.optimize takes a third of a second to import.
+            from scipy.optimize import elementwise
+
             found = elementwise.find_root(condition, (a[inner], b[inner]), args=(index[inner],))
             root[inner] = found.x
         result[solve] = root * sign[solve]
@@ -105,6 +107,7 @@ class NashBargaining(Model):
     title = "Nash bargaining solution (Achen 2006)"
     rank = 30
     batched = True
+    quick_to_calibrate = True
 
     def run(self, arrays: ScenarioArrays, params: Any) -> Outcome:
         forecast, degenerate = nash_bargaining(arrays.positions, arrays.weight, arrays.status_quo)

@@ -6,6 +6,7 @@ Keyed by model name in :data:`MODEL_TABLES`; the models themselves never print.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 from rich.console import Console
@@ -13,9 +14,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from detente.arrays import FloatArray, ScenarioArrays
-from detente.forecast import ModelResult
 from detente.models.compromise import weighted_mean
-from detente.models.eu import (
+from detente.models.eu.formulas import (
     CAPITULATES,
     COMPELS,
     COMPROMISES,
@@ -23,26 +23,24 @@ from detente.models.eu import (
     KIND_NAMES,
     LOSES_CONFLICT,
     WINS_CONFLICT,
-    EUParams,
-    Round,
-    opening_round,
 )
-from detente.models.eu.formulas import IntArray
 from detente.models.median import weighted_median
-from detente.scenario import Scenario
+from detente.numbers import fmt
+from detente.results.forecast import ModelResult
+from detente.scenario import Issue, Scenario
 
 
 def eu_tables(result: ModelResult, scenario: Scenario, console: Console) -> None:
-    """Per issue: the rounds in brief, and who challenges and yields to whom in round 1."""
-    params = EUParams(**result.params)
+    """Per issue: the rounds in brief, and who challenges and yields to whom in round 1
+    (the model's first round as its result keeps it)."""
+    rule = str(result.params.get("decision_rule", "median"))
     arrays = scenario.to_arrays()
-    for k in range(len(scenario.issues)):
-        console.print(_rounds_table(result, scenario, arrays, params, k))
-        if np.count_nonzero(arrays.active[:, k]) < 2:
-            continue
-        members, first = opening_round(arrays, params, k)
-        if first.start.max() > first.start.min():
-            console.print(_bilateral_table(scenario, arrays, members, first, k))
+    first = result.outcome.detail.get("first_round", {})
+    for k, issue in enumerate(scenario.issues):
+        console.print(_rounds_table(result, scenario, arrays, rule, k))
+        kept = first.get(issue.id)
+        if kept is not None and max(kept["start"]) > min(kept["start"]):
+            console.print(_bilateral_table(issue, kept))
 
 
 _SHOWN_ACTOR_COLUMNS = 8
@@ -52,14 +50,10 @@ _SHOWN_ACTOR_ROWS = 30
 
 
 def _rounds_table(
-    result: ModelResult,
-    scenario: Scenario,
-    arrays: ScenarioArrays,
-    params: EUParams,
-    k: int,
+    result: ModelResult, scenario: Scenario, arrays: ScenarioArrays, rule: str, k: int
 ) -> Table:
-    from rich.table import Table
-
+    """Each round's weighted median and mean, how many moved, and (when few) each
+    actor's position."""
     issue = scenario.issues[k]
     members = np.flatnonzero(arrays.active[:, k])
     ids = [arrays.actor_ids[a] for a in members]
@@ -82,10 +76,8 @@ def _rounds_table(
         title_justify="left",
     )
     table.add_column("round", justify="right")
-    for rule in ("median", "mean"):
-        table.add_column(
-            rule, justify="right", style="bold" if rule == params.decision_rule else ""
-        )
+    for kind in ("median", "mean"):
+        table.add_column(kind, justify="right", style="bold" if kind == rule else "")
     table.add_column("moved", justify="right")
     per_actor = len(ids) + len(idle) <= _SHOWN_ACTOR_COLUMNS
     if per_actor:
@@ -107,28 +99,24 @@ def _rounds_table(
             cells += [f"{steps[t][issue.id][a]:.1f}" for a in idle]
         table.add_row(*cells)
     state = result.outcome.extras.get("dynamics", {}).get(issue.id, "")
-    table.caption = f"{state}; the forecast: weighted {params.decision_rule} (bold)"
+    table.caption = f"{state}; the forecast: weighted {rule} (bold)"
     return table
 
 
 def _names(ids: list[str], order: FloatArray, labels: list[str]) -> str:
-    ranked = [f"{ids[j]} ({labels[j]})" for j in np.argsort(-order, kind="stable")]
+    ranked = [escape(f"{ids[j]} ({labels[j]})") for j in np.argsort(-order, kind="stable")]
     if not ranked:
         return "—"
     more = len(ranked) - _SHOWN_NAMES
     return ", ".join(ranked[:_SHOWN_NAMES]) + (f", +{more} more" if more > 0 else "")
 
 
-def _bilateral_table(
-    scenario: Scenario, arrays: ScenarioArrays, members: IntArray, first: Round, k: int
-) -> Table:
-    from rich.table import Table
-
-    issue = scenario.issues[k]
-    lo, hi = issue.scale
-    ids = [arrays.actor_ids[a] for a in members]
-    kinds = first.kinds[0]
-    a, b = first.eu_challenge[0], first.eu_rival[0]
+def _bilateral_table(issue: Issue, first: dict[str, Any]) -> Table:
+    """Round 1 from each of the heaviest actors' side: whom it challenges, to whom it
+    yields, and where it moves."""
+    ids: list[str] = first["actors"]
+    kinds = np.asarray(first["kinds"], dtype=int)
+    a, b = np.asarray(first["eu_challenge"]), np.asarray(first["eu_rival"])
     table = Table(
         title=escape(f"Round 1 on {issue.display_name}: challenges and concessions [eu]"),
         title_justify="left",
@@ -138,30 +126,27 @@ def _bilateral_table(
         table.add_column(name, justify="right" if name in ("risk r", "moves to") else "left")
     challenge_kinds = (WINS_CONFLICT, LOSES_CONFLICT, COMPELS, IS_CONCEDED)
     yield_kinds = (LOSES_CONFLICT, COMPROMISES, CAPITULATES)
-    shown = np.argsort(-arrays.weight[members, k], kind="stable")[:_SHOWN_ACTOR_ROWS]
+    shown = np.argsort(-np.asarray(first["weight"]), kind="stable")[:_SHOWN_ACTOR_ROWS]
     for i in sorted(shown):
         row = kinds[i]
         labels = [KIND_NAMES[c] for c in row]
         challenged = [j for j in range(len(ids)) if row[j] in challenge_kinds]
         yielded = [j for j in range(len(ids)) if row[j] in yield_kinds]
-        before, after = first.start[0, i], first.positions[0, i]
-        move = "stays" if after == before else f"{lo + (hi - lo) * after:.2f}"
+        move = f"{first['after'][i]:.2f}" if first["moved"][i] else "stays"
         table.add_row(
-            ids[i],
-            f"{first.risk[0, i]:.3f}",
+            escape(ids[i]),
+            f"{first['risk'][i]:.3f}",
             _names([ids[j] for j in challenged], a[i, challenged], [labels[j] for j in challenged]),
             _names([ids[j] for j in yielded], b[i, yielded], [labels[j] for j in yielded]),
             move,
         )
-    if len(ids) > len(shown):
-        table.add_row(f"… {len(ids) - len(shown)} more (lighter) actors")
+    if first["members"] > len(shown):
+        table.add_row(f"… {first['members'] - len(shown)} more (lighter) actors")
     return table
 
 
 def exchange_tables(result: ModelResult, scenario: Scenario, console: Console) -> None:
     """The first exchanges (who gives ground where, in the issues' units) and externalities."""
-    from rich.table import Table
-
     made = result.outcome.extras["exchanges"]
     if not made:
         return
@@ -175,8 +160,8 @@ def exchange_tables(result: ModelResult, scenario: Scenario, console: Console) -
     for e in made[:shown]:
         table.add_row(
             str(e["round"]),
-            f"{names[e['i']]}: {e['i_supply']} {e['i_move']:+.1f}",
-            f"{names[e['j']]}: {e['j_supply']} {e['j_move']:+.1f}",
+            escape(f"{names[e['i']]}: {e['i_supply']} {e['i_move']:+.1f}"),
+            escape(f"{names[e['j']]}: {e['j_supply']} {e['j_move']:+.1f}"),
             f"{e['i_gain']:.4f} / {e['j_gain']:.4f}",
         )
     console.print(table)
@@ -191,14 +176,13 @@ def exchange_tables(result: ModelResult, scenario: Scenario, console: Console) -
     rows = sorted(result.outcome.extras["externalities"].items(), key=lambda kv: -kv[1]["net"])
     for actor, v in rows:
         ext.add_row(
-            names[actor], f"{v['positive']:.3f}", f"{v['negative']:.3f}", f"{v['net']:+.3f}"
+            escape(names[actor]), f"{v['positive']:.3f}", f"{v['negative']:.3f}", f"{v['net']:+.3f}"
         )
     console.print(ext)
 
 
 def smp_tables(result: ModelResult, scenario: Scenario, console: Console) -> None:
-    from rich.table import Table
-
+    """Each actor's final position per issue, with the probability KTAB gives it."""
     probs: dict[str, float | None] = result.outcome.extras.get("probabilities", {})
     final = result.rounds[-1] if result.rounds else {}
     table = Table(
@@ -208,7 +192,7 @@ def smp_tables(result: ModelResult, scenario: Scenario, console: Console) -> Non
     table.add_column("actor")
     table.add_column("probability", justify="right", style="bold")
     for issue in scenario.issues:
-        table.add_column(issue.display_name, justify="right")
+        table.add_column(escape(issue.display_name), justify="right")
 
     def order(actor_id: str) -> float:
         p = probs.get(actor_id)
@@ -219,31 +203,25 @@ def smp_tables(result: ModelResult, scenario: Scenario, console: Console) -> Non
         cells = []
         for issue in scenario.issues:
             x = final.get(issue.id, {}).get(actor.id)
-            cells.append("—" if x is None else f"{x:.1f}")
-        table.add_row(actor.display_name, "—" if p is None else f"{p:.3f}", *cells)
+            cells.append(fmt(x))
+        table.add_row(escape(actor.display_name), fmt(p, 3), *cells)
     console.print(table)
 
 
 def ensemble_tables(result: ModelResult, scenario: Scenario, console: Console) -> None:
     """Each member's forecast beside its weight, and the spread per issue."""
-    from rich.table import Table
-
     extras = result.outcome.extras
     table = Table(title="Members and their forecasts", title_justify="left")
     table.add_column("model")
     table.add_column("weight", justify="right")
     for issue in scenario.issues:
-        table.add_column(issue.display_name, justify="right")
+        table.add_column(escape(issue.display_name), justify="right")
     for name, weight in extras["members"].items():
         row = [extras["by_model"][name][i.id] for i in scenario.issues]
-        table.add_row(name, f"{weight:.2f}", *map(_cell, row))
+        table.add_row(name, f"{weight:.2f}", *map(fmt, row))
     spread = [extras["spread"][i.id]["sd"] for i in scenario.issues]
-    table.add_row("spread (sd)", "", *map(_cell, spread), style="dim")
+    table.add_row("spread (sd)", "", *map(fmt, spread), style="dim")
     console.print(table)
-
-
-def _cell(x: float | None) -> str:
-    return "—" if x is None else f"{x:.1f}"
 
 
 MODEL_TABLES: dict[str, Callable[[ModelResult, Scenario, Console], None]] = {

@@ -35,11 +35,13 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
+import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from detente.errors import ParameterError
+from detente.kinds import chart_source
 from detente.report.figure import (
     COLORS,
     FORMATS,
@@ -53,26 +55,31 @@ from detente.report.figure import (
     new_chart,
     plain_numbers,
 )
-from detente.report.layout import chart_legend, chart_title, fit_text, panel_title, wrap_labels
+from detente.report.layout import (
+    chart_legend,
+    chart_title,
+    fit_text,
+    input_label,
+    model_title,
+    panel_title,
+    wrap_labels,
+)
 from detente.report.messages import text
+from detente.results import Comparison, Forecast, Result, Sensitivity, Simulation
+
+R = TypeVar("R", Forecast, Simulation, Sensitivity, Comparison)
 
 if TYPE_CHECKING:
     from detente.scenario import Scenario
 
 KINDS: tuple[str, ...] = ("rounds", "gains", "distribution", "tornado", "challenges", "variants")
-#: What each kind is drawn from (the kind of run, in the store's words).
-SOURCES: dict[str, str] = {
-    "rounds": "forecast",
-    "gains": "forecast",
-    "distribution": "simulate",
-    "tornado": "sensitivity",
-    "challenges": "forecast",
-    "variants": "compare",
-}
+#: What each kind is drawn from (the kind of run, in the store's words: see
+#: :data:`detente.kinds.KINDS`).
+SOURCES: dict[str, str] = {kind: chart_source(kind) for kind in KINDS}
 
 
-def _model(data: Mapping[str, Any], model: str | None, key: str = "models") -> str:
-    models = data.get(key) or {}
+def _model(result: Result, model: str | None) -> str:
+    models = result.models
     if not models:
         raise ParameterError("the result holds no model to chart")
     if model is None:
@@ -81,18 +88,6 @@ def _model(data: Mapping[str, Any], model: str | None, key: str = "models") -> s
     if found is None:
         raise ParameterError(f"the result has no model {model!r}; it has: {', '.join(models)}")
     return found
-
-
-def model_title(model: str, lang: str = "en") -> str:
-    """A model's title in ``lang`` (the registry's own title in English)."""
-    from detente.models import REGISTRY
-    from detente.report.messages import MESSAGES
-
-    key = f"model.{model}.title"
-    found = REGISTRY.get(model)
-    if key in MESSAGES[lang] and (lang != "en" or found is None):
-        return text(key, lang)
-    return found.title if found is not None else model
 
 
 def _issues(scenario: Scenario, issue: str | None) -> list[Any]:
@@ -105,7 +100,7 @@ def _issues(scenario: Scenario, issue: str | None) -> list[Any]:
 
 def rounds_chart(
     scenario: Scenario,
-    forecast: Mapping[str, Any],
+    forecast: Forecast | Mapping[str, Any],
     model: str | None = None,
     issue: str | None = None,
     lang: str = "en",
@@ -115,10 +110,11 @@ def rounds_chart(
     A static model (no ``rounds`` in its result) shows the starting positions
     and its forecast on a one-step axis.
     """
+    forecast = _read(Forecast, forecast, scenario)
     model = _model(forecast, model)
-    result = forecast["models"][model]
+    result = forecast.models[model]
     issues = _issues(scenario, issue)
-    steps = result.get("rounds")
+    steps = result.rounds
     chart = new_chart(lang, 9, 2.6 * ((len(issues) + 1) // 2) + 0.8, scenario)
     with chart.drawing():
         axes = grid(chart, len(issues))
@@ -150,7 +146,7 @@ def rounds_chart(
                         label=actor.display_name,
                         lw=1.6,
                     )
-            value = result["forecasts"].get(iss.id)
+            value = result.forecasts.get(iss.id)
             last = len(steps) - 1 if steps else 1
             if value is not None:
                 ax.plot(
@@ -191,11 +187,15 @@ def rounds_chart(
 
 
 def gains_chart(
-    scenario: Scenario, forecast: Mapping[str, Any], model: str | None = None, lang: str = "en"
+    scenario: Scenario,
+    forecast: Forecast | Mapping[str, Any],
+    model: str | None = None,
+    lang: str = "en",
 ) -> Any:
     """Each actor's gain against the status quo: winners green, losers red, ranked."""
+    forecast = _read(Forecast, forecast, scenario)
     model = _model(forecast, model)
-    gains = forecast["models"][model].get("gains", {})
+    gains = forecast.models[model].gains
     ranked = sorted(((a, g) for a, g in gains.items() if g is not None), key=lambda item: item[1])
     chart = new_chart(lang, 7, 0.45 * max(len(ranked), 2) + 1.4, scenario)
     with chart.drawing():
@@ -222,20 +222,21 @@ def gains_chart(
 
 def distribution_chart(
     scenario: Scenario,
-    simulation: Mapping[str, Any],
+    simulation: Simulation | Mapping[str, Any],
     model: str | None = None,
     issue: str | None = None,
     lang: str = "en",
 ) -> Any:
     """Histogram of each issue's forecast over the draws, with its 5–95% interval."""
+    simulation = _read(Simulation, simulation, scenario)
     model = _model(simulation, model)
-    result = simulation["models"][model]
+    result = simulation.models[model]
     issues = _issues(scenario, issue)
     chart = new_chart(lang, 9, 2.3 * ((len(issues) + 1) // 2) + 0.8, scenario)
     with chart.drawing():
         axes = grid(chart, len(issues))
         for ax, iss in zip(axes, issues, strict=True):
-            hist = result["histograms"][iss.id]
+            hist = result.histograms()[iss.id]
             edges, counts = hist["edges"], hist["counts"]
             widths = [b - a for a, b in itertools.pairwise(edges)]
             ax.bar(
@@ -247,17 +248,14 @@ def distribution_chart(
                 edgecolor="white",
                 lw=0.5,
             )
-            stats = result["issues"][iss.id]
-            if stats.get("p05") is not None:
+            stats = result.issues()[iss.id]
+            p05, p50, p95 = stats.get("p05"), stats.get("p50"), stats.get("p95")
+            if p05 is not None and p50 is not None and p95 is not None:
                 ax.axvspan(
-                    stats["p05"],
-                    stats["p95"],
-                    color="#1f77b4",
-                    alpha=0.12,
-                    label=text("chart.interval", lang),
+                    p05, p95, color="#1f77b4", alpha=0.12, label=text("chart.interval", lang)
                 )
-                ax.axvline(stats["p50"], color="#1f77b4", lw=1.5, label=text("chart.median", lang))
-            point = result.get("point", {}).get(iss.id)
+                ax.axvline(p50, color="#1f77b4", lw=1.5, label=text("chart.median", lang))
+            point = result.point.get(iss.id)
             if point is not None:
                 ax.axvline(point, color="black", ls="--", lw=1, label=text("chart.point", lang))
             if iss.status_quo is not None:
@@ -275,28 +273,15 @@ def distribution_chart(
                 "chart.distribution.title",
                 lang,
                 model=model_title(model, lang),
-                draws=simulation.get("draws", "?"),
+                draws=simulation.draws,
             ),
         )
     return chart
 
 
-def input_label(scenario: Scenario, name: str, lang: str = "en") -> str:
-    """``RU.salience.sanctions`` -> "Russia · salience of Sanctions on Russia"."""
-    parts = name.split(".")
-    actor = actor_name(scenario, parts[0])
-    if len(parts) >= 3 and parts[2] in scenario.issue_ids:
-        what = text(f"input.{parts[1]}", lang, issue=scenario.issue(parts[2]).display_name)
-    elif len(parts) == 2:
-        what = text(f"input.{parts[1]}", lang)
-    else:
-        return name
-    return f"{actor} · {what}"
-
-
 def tornado_chart(
     scenario: Scenario,
-    sensitivity: Mapping[str, Any],
+    sensitivity: Sensitivity | Mapping[str, Any],
     model: str | None = None,
     issue: str | None = None,
     top: int = 8,
@@ -310,26 +295,20 @@ def tornado_chart(
     with the widest swing. When no input moved alone changes the forecast,
     the chart spans the issue's scale and says so in words.
     """
+    sensitivity = _read(Sensitivity, sensitivity, scenario)
     model = _model(sensitivity, model)
-    ranking = sensitivity["models"][model]
-    point = sensitivity.get("point", {}).get(model, {})
+    ranking = sensitivity.models[model].ranking
+    point = sensitivity.models[model].point
     if issue is None:
         issue = max(
             scenario.issue_ids,
-            key=lambda i: max(
-                (
-                    abs(r["high"] - r["low"])
-                    for r in ranking.get(i, [])
-                    if r["high"] is not None and r["low"] is not None
-                ),
-                default=0.0,
-            ),
+            key=lambda i: max((r.swing for r in ranking.get(i, [])), default=0.0),
         )
     iss = _issues(scenario, issue)[0]
     rows = [
         r
         for r in ranking.get(iss.id, [])
-        if r["low"] is not None and r["high"] is not None and r["low"] != r["high"]
+        if r.low is not None and r.high is not None and r.low != r.high
     ][:top]
     chart = new_chart(lang, 8, 0.42 * max(len(rows), 2) + 1.5, scenario)
     with chart.drawing():
@@ -337,7 +316,7 @@ def tornado_chart(
         centre = point.get(iss.id)
         rows = rows[::-1]
         for y, r in enumerate(rows):
-            lo, hi = r["low"], r["high"]
+            lo, hi = float(r.low), float(r.high)  # type: ignore[arg-type]  # kept: both given
             base = centre if centre is not None else (lo + hi) / 2
             ax.barh(
                 y,
@@ -353,11 +332,11 @@ def tornado_chart(
                 color="#90caf9",
                 label=text("chart.tornado.high", lang) if y == 0 else None,
             )
-        names = [input_label(scenario, r["input"], lang) for r in rows]
+        names = [input_label(scenario, r.input, lang) for r in rows]
         ax.set_yticks(range(len(rows)), wrap_labels(chart, names, 0.4))
         if centre is not None:
             ax.axvline(centre, color="black", lw=1, label=text("chart.point", lang))
-        ends = [x for r in rows for x in (r["low"], r["high"])] + (
+        ends = [x for r in rows for x in (r.low, r.high) if x is not None] + (
             [centre] if centre is not None else []
         )
         lo, hi = iss.scale
@@ -398,7 +377,7 @@ def tornado_chart(
 
 def challenge_chart(
     scenario: Scenario,
-    forecast: Mapping[str, Any] | None = None,
+    forecast: Forecast | Mapping[str, Any] | None = None,
     issue: str | None = None,
     lang: str = "en",
 ) -> Any:
@@ -408,29 +387,25 @@ def challenge_chart(
     i's expected utility of challenging j; y = E^i(U_ji), i's estimate of j's
     expected utility of challenging i. The quadrants are Bueno de Mesquita's
     (1994, fig. 4.1): conflict (both > 0), i compels j (x > 0 >= y),
-    compromise (x < 0 < y), stalemate (both <= 0). ``eu``'s parameters come
-    from ``forecast`` when it ran eu (else its default preset).
+    compromise (x < 0 < y), stalemate (both <= 0). Drawn from the first
+    round ``forecast``'s eu result keeps (its heaviest actors; see
+    :func:`detente.models.eu.first_round`); an issue it has none of says so.
     """
-    from detente.models import get_model
-    from detente.models.eu import opening_round
-
-    eu = get_model("eu")
-    params = eu.resolve(None, {})
-    if forecast and "eu" in forecast.get("models", {}):
-        given = forecast["models"]["eu"]
-        params = eu.resolve(given.get("preset"), given.get("params") or {})
-    arrays = scenario.to_arrays()
+    first: dict[str, Any] = {}
+    if forecast is not None:
+        forecast = _read(Forecast, forecast, scenario)
+        if "eu" in forecast.models:
+            first = forecast.models["eu"].outcome.detail.get("first_round", {})
     issues = _issues(scenario, issue)
     chart = new_chart(lang, 9, 3.6 * ((len(issues) + 1) // 2) + 0.6, scenario)
     with chart.drawing():
         axes = grid(chart, len(issues))
         for ax, iss in zip(axes, issues, strict=True):
-            k = scenario.issue_ids.index(iss.id)
-            members, first = opening_round(arrays, params, k)  # type: ignore[arg-type]
+            kept = first.get(iss.id)
             ax.axhline(0, color="grey", lw=0.8)
             ax.axvline(0, color="grey", lw=0.8)
             panel_title(chart, ax, iss.display_name, grid_columns(len(issues)))
-            if len(members) < 2:
+            if kept is None:
                 ax.text(
                     0.5,
                     0.5,
@@ -439,15 +414,16 @@ def challenge_chart(
                     transform=ax.transAxes,
                 )
                 continue
-            a, b = first.eu_challenge[0], first.eu_rival[0]
+            ids = kept["actors"]
+            a, b = np.asarray(kept["eu_challenge"]), np.asarray(kept["eu_rival"])
             span = max(float(abs(a).max()), float(abs(b).max()), 1e-9) * 1.25
-            for p, i in enumerate(members):
-                for q, j in enumerate(members):
+            for p, i in enumerate(ids):
+                for q, j in enumerate(ids):
                     if p == q:
                         continue
-                    ax.plot(a[p, q], b[p, q], "o", color=actor_color(scenario, arrays.actor_ids[i]))
+                    ax.plot(a[p, q], b[p, q], "o", color=actor_color(scenario, i))
                     ax.annotate(
-                        f"{arrays.actor_ids[i]}→{arrays.actor_ids[j]}",
+                        f"{i}→{j}",
                         (a[p, q], b[p, q]),
                         xytext=(4, 3),
                         textcoords="offset points",
@@ -480,12 +456,16 @@ def challenge_chart(
 
 
 def variants_chart(
-    scenario: Scenario, comparison: Mapping[str, Any], model: str | None = None, lang: str = "en"
+    scenario: Scenario,
+    comparison: Comparison | Mapping[str, Any],
+    model: str | None = None,
+    lang: str = "en",
 ) -> Any:
     """Baseline and every what-if's forecast per issue, on each issue's scale in percent."""
-    baseline = comparison["baseline"]
+    comparison = _read(Comparison, comparison, scenario)
+    baseline = comparison.baseline
     model = _model(baseline, model)
-    variants = comparison.get("variants", {})
+    variants = comparison.variants
     height = 0.55 * len(scenario.issues) * (1 + len(variants) / 4) + 1.6
     chart = new_chart(lang, 9, height, scenario, *variants)
     with chart.drawing():
@@ -508,9 +488,9 @@ def variants_chart(
                     lw=1,
                     label=text("chart.status_quo", lang) if k == 0 else None,
                 )
-            base = baseline["models"].get(model, {}).get("forecasts", {}).get(iss.id)
+            base = _forecast_of(baseline, model, iss.id)
             for v, (name, res) in enumerate(zip(names, results, strict=True)):
-                value = res.get("models", {}).get(model, {}).get("forecasts", {}).get(iss.id)
+                value = _forecast_of(res, model, iss.id)
                 if value is None:
                     continue
                 y = k + 0.6 * (v / max(rows - 1, 1) - 0.5)
@@ -556,12 +536,13 @@ _DRAW: dict[str, Callable[..., Any]] = {
 def chart(
     kind: str,
     scenario: Scenario,
-    data: Mapping[str, Any] | None,
+    data: Result | Mapping[str, Any] | None,
     model: str | None = None,
     issue: str | None = None,
     lang: str = "en",
 ) -> Any:
-    """Draw the chart ``kind`` (see the module docstring for the data each needs)."""
+    """Draw the chart ``kind`` from the result of the run it is drawn from (see the
+    module docstring); a JSON dict is first read into that result."""
     if kind not in _DRAW:
         raise ParameterError(f"unknown chart kind {kind!r}; valid kinds: {', '.join(KINDS)}")
     text("chart.round", lang)  # refuses an unknown language before drawing
@@ -571,14 +552,27 @@ def chart(
                 f"a challenges chart maps the first round of the expected-utility model "
                 f"(eu), which {model} does not have: ask for model eu, or leave the model out"
             )
-        return challenge_chart(scenario, data, issue=issue, lang=lang)
+        return challenge_chart(scenario, data, issue=issue, lang=lang)  # type: ignore[arg-type]
     if data is None:
         raise ParameterError(f"a {kind} chart needs the result of a {SOURCES[kind]} run")
     if kind == "gains":
-        return gains_chart(scenario, data, model=model, lang=lang)
+        return gains_chart(scenario, data, model=model, lang=lang)  # type: ignore[arg-type]
     if kind == "variants":
-        return variants_chart(scenario, data, model=model, lang=lang)
+        return variants_chart(scenario, data, model=model, lang=lang)  # type: ignore[arg-type]
     return _DRAW[kind](scenario, data, model=model, issue=issue, lang=lang)
+
+
+def _read(cls: type[R], data: R | Mapping[str, Any], scenario: Scenario) -> R:
+    """``data`` as a result of ``cls``: a result as it is, a JSON dict read into one."""
+    if isinstance(data, cls):
+        return data
+    return cls.from_dict(data, scenario)  # type: ignore[attr-defined, arg-type, no-any-return]
+
+
+def _forecast_of(result: Forecast, model: str, issue: str) -> float | None:
+    """``model``'s forecast of ``issue`` in ``result`` (None: it did not run, or gave none)."""
+    ran = result.models.get(model)
+    return None if ran is None else ran.forecasts.get(issue)
 
 
 __all__ = [

@@ -21,18 +21,28 @@ is shown as written.
 from __future__ import annotations
 
 import re
-import statistics
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from detente.errors import ParameterError
+from detente.report.gather import (
+    Runs,
+    briefing_inputs,
+    gather,
+    interval_models,
+    lead_model,
+)
 from detente.report.messages import MESSAGES, number, text
+from detente.results import Forecast
+from detente.results.forecast import central as central_of
+from detente.results.forecast import median_over
 from detente.scenario import Issue, Scenario, change_tree
+
+if TYPE_CHECKING:
+    from markupsafe import Markup
 
 TEMPLATES = Path(__file__).parent / "templates"
 #: Inputs per issue listed under "what drives it".
@@ -40,19 +50,6 @@ TOP_DRIVERS = 3
 #: An issue whose 90% interval is narrower than this share of its scale has no drivers
 #: worth ranking: the variance the indices divide is Monte Carlo noise.
 STEADY = 0.01
-
-
-@dataclass
-class Runs:
-    """The JSON of the runs a report is made from (see :func:`render`)."""
-
-    forecast: dict[str, Any]
-    simulation: dict[str, Any] | None = None
-    sensitivity: dict[str, Any] | None = None
-    comparison: dict[str, Any] | None = None
-    #: Where the forecast came from: ``{"id", "kind", "started_at"}`` of a saved run.
-    saved_run: dict[str, Any] | None = None
-    warnings: list[str] = field(default_factory=list)
 
 
 def reading(issue: Issue, value: float | None, lang: str = "en") -> str:
@@ -78,25 +75,10 @@ def reading(issue: Issue, value: float | None, lang: str = "en") -> str:
 
 
 def central(models: Mapping[str, Any], key: str, ids: Sequence[str]) -> dict[str, float | None]:
-    """Median over models of ``models[m][key][id]`` (None where no model has a number)."""
-    out: dict[str, float | None] = {}
-    for i in ids:
-        values = [r[key].get(i) for r in models.values() if r[key].get(i) is not None]
-        out[i] = float(statistics.median(values)) if values else None
-    return out
-
-
-def central_gains(
-    scenario: Scenario, forecasts: Mapping[str, float | None]
-) -> dict[str, float | None]:
-    """Each actor's gain (:mod:`detente.gains`) if the central forecasts were the outcome."""
-    from detente.gains import gains
-
-    arrays = scenario.to_arrays()
-    f = np.array([np.nan if forecasts[i] is None else forecasts[i] for i in arrays.issue_ids])
-    normalised = (f - arrays.scale_low) / (arrays.scale_high - arrays.scale_low)
-    g = gains(arrays, normalised)
-    return {a: None if np.isnan(v) else float(v) for a, v in zip(arrays.actor_ids, g, strict=True)}
+    """Median over models of each id's ``key`` (``forecasts``, ``gains``) of each model's
+    result (or its JSON); None where no model has a number."""
+    values = [r[key] if isinstance(r, Mapping) else getattr(r, key) for r in models.values()]
+    return median_over(values, list(ids))
 
 
 def describe_change(scenario: Scenario, change: Mapping[str, Any], lang: str) -> str:
@@ -193,6 +175,214 @@ def preset_label(preset: str | None, lang: str) -> tuple[str | None, str | None]
     return word, None if word is not None and preset == "default" else preset
 
 
+@dataclass
+class _Page:
+    """What every part of a briefing is written with: its scenario, runs and language."""
+
+    scenario: Scenario
+    runs: Runs
+    lang: str
+
+    def t(self, key: str, **values: Any) -> str:
+        return text(key, self.lang, **values)
+
+    def fmt(self, x: float | None, digits: int = 1, sign: bool = False) -> str:
+        return number(x, self.lang, digits, sign)
+
+    def title(self, model: str) -> str:
+        from detente.report.charts import model_title
+
+        return model_title(model, self.lang)
+
+
+def _forecast_rows(page: _Page, mid: Mapping[str, float | None]) -> list[dict[str, Any]]:
+    """Per issue: the central forecast in words, and each model's forecast (with its
+    90% interval where the simulation has one)."""
+    models = page.runs.forecast.models
+    sims = page.runs.simulation.models if page.runs.simulation else {}
+    rows = []
+    for issue in page.scenario.issues:
+        values = [v for r in models.values() if (v := r.forecasts.get(issue.id)) is not None]
+        value = mid[issue.id]
+        change = None if value is None or issue.status_quo is None else value - issue.status_quo
+        key = (
+            "report.forecast.issue"
+            if issue.status_quo is not None
+            else "report.forecast.issue_no_sq"
+        )
+        sentence = page.t(
+            key,
+            issue=issue.display_name,
+            value=page.fmt(value),
+            sq=page.fmt(issue.status_quo),
+            change=page.fmt(change, sign=True),
+            reading=reading(issue, value, page.lang),
+            low=page.fmt(min(values) if values else None),
+            high=page.fmt(max(values) if values else None),
+        )
+        cells = []
+        for name, r in models.items():
+            cell = page.fmt(r.forecasts.get(issue.id))
+            stats = sims[name].issues().get(issue.id) if name in sims else None
+            if stats and stats.get("p05") is not None:
+                cell += f" [{page.fmt(stats['p05'])}–{page.fmt(stats['p95'])}]"
+            cells.append(cell)
+        # The headline's 90% forecast interval, as forecast prints it.
+        band = ((page.runs.forecast.summary or {}).get("interval") or {}).get("90", {})
+        shown = page.fmt(value)
+        if band.get(issue.id) is not None:
+            shown += f" [{page.fmt(band[issue.id][0])}–{page.fmt(band[issue.id][1])}]"
+        rows.append({"issue": issue, "sentence": sentence, "central": shown, "cells": cells})
+    return rows
+
+
+@dataclass
+class _Drivers:
+    """What the forecast hinges on: the rows shown, the model ranked, and the issues
+    whose forecast hardly moves."""
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    model: str | None = None
+    ranked: bool = False
+    steady: list[str] = field(default_factory=list)
+
+
+def _drivers(page: _Page) -> _Drivers:
+    from detente.report.charts import input_label
+
+    out = _Drivers()
+    sens = page.runs.sensitivity
+    if sens is None or not sens.models:
+        return out
+    out.model = next(iter(sens.models))
+    ranking = sens.models[out.model].ranking
+    out.ranked = any(ranking.get(i.id) for i in page.scenario.issues)
+    sim = page.runs.simulation
+    spread = sim.models[out.model].issues() if sim and out.model in sim.models else {}
+    for issue in page.scenario.issues:
+        st = spread.get(issue.id) or {}
+        lo, hi = issue.scale
+        p05, p95 = st.get("p05"), st.get("p95")
+        if p05 is not None and p95 is not None and p95 - p05 < STEADY * (hi - lo):
+            # Variance ratios of a forecast that hardly varies are noise, not drivers.
+            out.steady.append(
+                page.t(
+                    "report.drivers.steady",
+                    issue=issue.display_name,
+                    low=page.fmt(p05),
+                    high=page.fmt(p95),
+                )
+            )
+            continue
+        for r in [r for r in ranking.get(issue.id, []) if (r.index or 0) > 0][:TOP_DRIVERS]:
+            se = f" ± {page.fmt(r.index_se, 2)}" if r.index_se is not None else ""
+            out.rows.append(
+                {
+                    "issue": issue.display_name,
+                    "input": input_label(page.scenario, r.input, page.lang),
+                    "index": page.fmt(r.index, 2) + se,
+                    "low": page.fmt(r.low),
+                    "high": page.fmt(r.high),
+                }
+            )
+    return out
+
+
+def _whatifs(page: _Page) -> list[dict[str, Any]]:
+    """Per what-if: what it changes, and how far it moves each issue's central forecast."""
+    comparison = page.runs.comparison
+    if comparison is None:
+        return []
+    scenario, ids = page.scenario, page.scenario.issue_ids
+    base_mid = central(comparison.baseline.models, "forecasts", ids)
+    out = []
+    for name, variant in comparison.variants.items():
+        v_mid = central(variant.models, "forecasts", ids)
+        changes = {
+            i: None if v_mid[i] is None or base_mid[i] is None else v_mid[i] - base_mid[i]  # type: ignore[operator]
+            for i in ids
+        }
+        moved = [(i, c) for i, c in changes.items() if c is not None and abs(c) >= 0.05]
+        if moved:
+            top_issue, top_change = max(moved, key=lambda item: abs(item[1]))
+            summary = page.t(
+                "report.largest_shift",
+                issue=scenario.issue(top_issue).display_name,
+                change=page.fmt(top_change, sign=True),
+            )
+        else:
+            summary = page.t("report.no_shift")
+        description = scenario.variants[name].description if name in scenario.variants else None
+        out.append(
+            {
+                "name": name,
+                # The analyst's description heads a what-if in the report's language;
+                # the id (English, often) follows in small print.
+                "label": description or name,
+                "description": description,
+                "changes": _variant_changes(scenario, name, page.lang),
+                "cells": [page.fmt(changes[i], sign=True) for i in ids],
+                "summary": summary,
+            }
+        )
+    return out
+
+
+def _model_notes(page: _Page) -> list[dict[str, Any]]:
+    """Per model: its title, what it assumes, its known limits, preset and parameters."""
+    notes = []
+    for name, r in page.runs.forecast.models.items():
+        assumes = f"model.{name}.assumes"
+        known = assumes in MESSAGES[page.lang]
+        preset_word, preset_id = preset_label(r.preset, page.lang)
+        notes.append(
+            {
+                "name": name,
+                "title": page.title(name),
+                "assumes": page.t(assumes if known else "model.other.assumes"),
+                "limits": page.t(f"model.{name}.limits" if known else "model.other.limits"),
+                "preset_word": preset_word,
+                "preset_id": preset_id,
+                # Parameters are ids and values as the model takes them: shown as code.
+                "params": [f"{k}={v}" for k, v in r.params.items()],
+            }
+        )
+    return notes
+
+
+def _figures(
+    page: _Page, middle: Forecast, drivers: _Drivers, whatifs: list[Any]
+) -> dict[str, Markup]:
+    """The briefing's charts, inline SVG: rounds, gains, distribution, tornado, what-ifs."""
+    from markupsafe import Markup
+
+    from detente.report import charts
+
+    scenario, runs, lang = page.scenario, page.runs, page.lang
+    figures: dict[str, Markup] = {}
+
+    def svg(name: str, draw: Callable[[], Any]) -> None:
+        prefix = f"chart{len(figures) + 1}-"
+        figures[name] = Markup(_inline_svg(draw().to_svg(), prefix))
+
+    dynamic = [m for m, r in runs.forecast.models.items() if r.rounds]
+    if dynamic:
+        svg("rounds", lambda: charts.rounds_chart(scenario, runs.forecast, dynamic[0], lang=lang))
+    svg("gains", lambda: charts.gains_chart(scenario, middle, "central", lang=lang))
+    if runs.simulation and runs.simulation.models:
+        sim = runs.simulation
+        lead = lead_model(list(sim.models), sim)
+        svg("distribution", lambda: charts.distribution_chart(scenario, sim, lead, lang=lang))
+    if drivers.rows and runs.sensitivity is not None:
+        sens, model = runs.sensitivity, drivers.model
+        svg("tornado", lambda: charts.tornado_chart(scenario, sens, model, lang=lang))
+    if whatifs and runs.comparison is not None:
+        comparison = runs.comparison
+        lead = next(iter(comparison.baseline.models))
+        svg("variants", lambda: charts.variants_chart(scenario, comparison, lead, lang=lang))
+    return figures
+
+
 def render(
     scenario: Scenario,
     runs: Runs,
@@ -201,206 +391,41 @@ def render(
 ) -> str:
     """The briefing as one HTML document (see the module docstring)."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
-    from markupsafe import Markup
 
     from detente import __version__
-    from detente.report import charts
 
     text("report.title", lang, title="")  # refuses an unknown language first
     env = Environment(
         loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"])
     )
-    models = runs.forecast.get("models", {})
+    models = runs.forecast.models
     if not models:
         raise ParameterError("the forecast holds no model: nothing to report")
-    issue_ids = scenario.issue_ids
-
-    def t(key: str, **values: Any) -> str:
-        return text(key, lang, **values)
-
-    figures: dict[str, Markup] = {}
-
-    def fmt(x: float | None, digits: int = 1, sign: bool = False) -> str:
-        return number(x, lang, digits, sign)
-
-    def svg(draw: Callable[[], Any]) -> Markup:
-        prefix = f"chart{len(figures) + 1}-"
-        return Markup(_inline_svg(draw().to_svg(), prefix))
-
-    # The headline and its 90% forecast interval, as forecast prints them (the median of the
-    # models for a run saved before runs carried a summary).
-    summary = runs.forecast.get("summary") or {}
-    mid = dict(summary.get("central") or central(models, "forecasts", issue_ids))
-    band90 = (summary.get("interval") or {}).get("90", {})
-    mid_gains = central_gains(scenario, mid)
-    sims = (runs.simulation or {}).get("models", {})
-    forecasts = []
-    for issue in scenario.issues:
-        values = [
-            r["forecasts"][issue.id]
-            for r in models.values()
-            if r["forecasts"].get(issue.id) is not None
-        ]
-        value = mid[issue.id]
-        change = None if value is None or issue.status_quo is None else value - issue.status_quo
-        key = (
-            "report.forecast.issue"
-            if issue.status_quo is not None
-            else "report.forecast.issue_no_sq"
-        )
-        sentence = t(
-            key,
-            issue=issue.display_name,
-            value=fmt(value),
-            sq=fmt(issue.status_quo),
-            change=fmt(change, sign=True),
-            reading=reading(issue, value, lang),
-            low=fmt(min(values) if values else None),
-            high=fmt(max(values) if values else None),
-        )
-        cells = []
-        for name, r in models.items():
-            cell = fmt(r["forecasts"].get(issue.id))
-            stats = sims.get(name, {}).get("issues", {}).get(issue.id)
-            if stats and stats.get("p05") is not None:
-                cell += f" [{fmt(stats['p05'])}–{fmt(stats['p95'])}]"
-            cells.append(cell)
-        band = band90.get(issue.id)
-        shown = fmt(value) + ("" if band is None else f" [{fmt(band[0])}–{fmt(band[1])}]")
-        forecasts.append({"issue": issue, "sentence": sentence, "central": shown, "cells": cells})
-
+    page = _Page(scenario, runs, lang)
+    t = page.t
+    middle = central_result(runs.forecast)
+    mid = middle.models["central"]
     ranked = sorted(
-        ((a, g) for a, g in mid_gains.items() if g is not None), key=lambda item: -item[1]
+        ((a, g) for a, g in mid.gains.items() if g is not None), key=lambda item: -item[1]
     )
     sep = t("report.list_sep")
     names = {a.id: a.display_name for a in scenario.actors}
     winners = [names[a] for a, g in ranked if g > 0][:2]
     losers = [names[a] for a, g in ranked[::-1] if g < 0][:2]
-    central_result = {"models": {"central": {"forecasts": mid, "gains": mid_gains}}}
-    dynamic = [m for m, r in models.items() if r.get("rounds")]
-
-    drivers: list[dict[str, Any]] = []
-    drivers_model = None
-    ranked_inputs = False
-    steady: list[str] = []
-    if runs.sensitivity and runs.sensitivity.get("models"):
-        drivers_model = next(iter(runs.sensitivity["models"]))
-        ranking = runs.sensitivity["models"][drivers_model]
-        ranked_inputs = any(ranking.get(i.id) for i in scenario.issues)
-        spread = (runs.simulation or {}).get("models", {}).get(drivers_model, {}).get("issues", {})
-        for issue in scenario.issues:
-            st = spread.get(issue.id) or {}
-            lo, hi = issue.scale
-            if (
-                st.get("p05") is not None
-                and st.get("p95") is not None
-                and st["p95"] - st["p05"] < STEADY * (hi - lo)
-            ):
-                # Variance ratios of a forecast that hardly varies are noise, not drivers.
-                steady.append(
-                    t(
-                        "report.drivers.steady",
-                        issue=issue.display_name,
-                        low=fmt(st["p05"]),
-                        high=fmt(st["p95"]),
-                    )
-                )
-                continue
-            rows = [r for r in ranking.get(issue.id, []) if (r.get("index") or 0) > 0][:TOP_DRIVERS]
-            for r in rows:
-                drivers.append(
-                    {
-                        "issue": issue.display_name,
-                        "input": charts.input_label(scenario, r["input"], lang),
-                        "index": fmt(r["index"], 2)
-                        + (f" ± {fmt(r['index_se'], 2)}" if r.get("index_se") is not None else ""),
-                        "low": fmt(r["low"]),
-                        "high": fmt(r["high"]),
-                    }
-                )
-
-    whatifs: list[dict[str, Any]] = []
-    if runs.comparison:
-        base_mid = central(runs.comparison["baseline"]["models"], "forecasts", issue_ids)
-        for name, variant in runs.comparison.get("variants", {}).items():
-            v_mid = central(variant.get("models", {}), "forecasts", issue_ids)
-            changes = {
-                i: None if v_mid[i] is None or base_mid[i] is None else v_mid[i] - base_mid[i]  # type: ignore[operator]
-                for i in issue_ids
-            }
-            moved = [(i, c) for i, c in changes.items() if c is not None and abs(c) >= 0.05]
-            if moved:
-                top_issue, top_change = max(moved, key=lambda item: abs(item[1]))
-                summary = t(
-                    "report.largest_shift",
-                    issue=scenario.issue(top_issue).display_name,
-                    change=fmt(top_change, sign=True),
-                )
-            else:
-                summary = t("report.no_shift")
-            description = scenario.variants[name].description if name in scenario.variants else None
-            whatifs.append(
-                {
-                    "name": name,
-                    # The analyst's description heads a what-if in the report's language;
-                    # the id (English, often) follows in small print.
-                    "label": description or name,
-                    "description": description,
-                    "changes": _variant_changes(scenario, name, lang),
-                    "cells": [fmt(changes[i], sign=True) for i in issue_ids],
-                    "summary": summary,
-                }
-            )
-
-    model_notes = []
-    for name, r in models.items():
-        assumes = f"model.{name}.assumes"
-        known = assumes in MESSAGES[lang]
-        preset_word, preset_id = preset_label(r.get("preset"), lang)
-        model_notes.append(
-            {
-                "name": name,
-                "title": charts.model_title(name, lang),
-                "assumes": t(assumes if known else "model.other.assumes"),
-                "limits": t(f"model.{name}.limits" if known else "model.other.limits"),
-                "preset_word": preset_word,
-                "preset_id": preset_id,
-                # Parameters are ids and values as the model takes them: shown as code.
-                "params": [f"{k}={v}" for k, v in (r.get("params") or {}).items()],
-            }
-        )
-
-    if dynamic:
-        figures["rounds"] = svg(
-            lambda: charts.rounds_chart(scenario, runs.forecast, dynamic[0], lang=lang)
-        )
-    figures["gains"] = svg(
-        lambda: charts.gains_chart(scenario, central_result, "central", lang=lang)
-    )
-    if sims:
-        lead = lead_model(list(sims), runs.simulation)
-        figures["distribution"] = svg(
-            lambda: charts.distribution_chart(scenario, runs.simulation, lead, lang=lang)  # type: ignore[arg-type]
-        )
-    if drivers:
-        figures["tornado"] = svg(
-            lambda: charts.tornado_chart(scenario, runs.sensitivity, drivers_model, lang=lang)  # type: ignore[arg-type]
-        )
-    if whatifs:
-        lead = next(iter(runs.comparison["baseline"]["models"]))  # type: ignore[index]
-        figures["variants"] = svg(
-            lambda: charts.variants_chart(scenario, runs.comparison, lead, lang=lang)  # type: ignore[arg-type]
-        )
-
-    when = now or datetime.now(UTC)
+    dynamic = [m for m, r in models.items() if r.rounds]
+    drivers = _drivers(page)
+    whatifs = _whatifs(page)
+    sims = runs.simulation.models if runs.simulation else {}
     saved = runs.saved_run
     context = {
         "lang": lang,
         "t": t,
-        "fmt": fmt,
+        "fmt": page.fmt,
         "scenario": scenario,
         "title": t("report.title", title=scenario.title),
-        "generated": t("report.generated", version=__version__, date=_date(when, lang)),
+        "generated": t(
+            "report.generated", version=__version__, date=_date(now or datetime.now(UTC), lang)
+        ),
         "from_run": t(
             "report.from_run",
             run=saved["id"],
@@ -416,142 +441,58 @@ def render(
             n_issues=len(scenario.issues),
         ),
         "models": models,
-        "model_titles": {m: charts.model_title(m, lang) for m in models},
-        "skipped": {
-            charts.model_title(m, lang): reason
-            for m, reason in runs.forecast.get("skipped", {}).items()
-        },
-        "forecasts": forecasts,
+        "model_titles": {m: page.title(m) for m in models},
+        "skipped": {page.title(m): reason for m, reason in runs.forecast.skipped.items()},
+        "forecasts": _forecast_rows(page, mid.forecasts),
         "lead": t(
-            "report.forecast.lead", n=len(models), draws=(runs.simulation or {}).get("draws", 0)
+            "report.forecast.lead",
+            n=len(models),
+            draws=runs.simulation.draws if runs.simulation else 0,
         ),
         "simulation": runs.simulation,
-        "interval_models": sep.join(charts.model_title(m, lang) for m in sims),
+        "interval_models": sep.join(page.title(m) for m in sims),
         "gains": [
-            {"actor": names[a], "value": fmt(g, 3), "up": g > 0, "down": g < 0} for a, g in ranked
+            {"actor": names[a], "value": page.fmt(g, 3), "up": g > 0, "down": g < 0}
+            for a, g in ranked
         ],
         "winners": t("report.winners.best", actors=sep.join(winners)) if winners else None,
         "losers": t("report.winners.worst", actors=sep.join(losers)) if losers else None,
-        "drivers": drivers,
-        "ranked_inputs": ranked_inputs,
-        "steady": steady,
-        "drivers_model": charts.model_title(drivers_model, lang) if drivers_model else None,
-        "has_inputs": bool((runs.sensitivity or runs.simulation or {}).get("inputs", True)),
+        "drivers": drivers.rows,
+        "ranked_inputs": drivers.ranked,
+        "steady": drivers.steady,
+        "drivers_model": page.title(drivers.model) if drivers.model else None,
+        "has_inputs": _has_inputs(runs),
         "whatifs": whatifs,
         "issue_names": [i.display_name for i in scenario.issues],
-        "model_notes": model_notes,
-        "figures": figures,
+        "model_notes": _model_notes(page),
+        "figures": _figures(page, middle, drivers, whatifs),
         "warnings": runs.warnings,
-        "dynamic_title": charts.model_title(dynamic[0], lang) if dynamic else None,
+        "dynamic_title": page.title(dynamic[0]) if dynamic else None,
     }
     return env.get_template("report.html.j2").render(**context)
 
 
-def interval_models(forecast: Mapping[str, Any], intervals: str) -> list[str]:
-    """The models whose intervals a report computes: ``batched`` (those that take a
-    draw axis: fast), ``all``, ``none``, or names separated by commas."""
-    from detente.models import REGISTRY
-
-    ran = list(forecast.get("models", {}))
-    if intervals == "none":
-        return []
-    if intervals == "all":
-        return ran
-    if intervals == "batched":
-        return [m for m in ran if m in REGISTRY and REGISTRY[m].batched]
-    names = [n.strip() for n in intervals.split(",") if n.strip()]
-    unknown = [n for n in names if n not in ran]
-    if unknown:
-        raise ParameterError(
-            f"--intervals names {', '.join(unknown)}, which did not run; ran: {', '.join(ran)}"
-        )
-    return names
+def _has_inputs(runs: Runs) -> bool:
+    """Whether the scenario has ranges to draw from (said so when no interval was made)."""
+    made = runs.sensitivity or runs.simulation
+    return True if made is None else bool(made.inputs)
 
 
-def lead_model(models: Sequence[str], simulation: Mapping[str, Any] | None = None) -> str:
-    """The model whose drivers and distribution a report shows.
-
-    In order of preference: the dynamic models, then the compromise model (its
-    forecast moves with every input), then the rest; with a ``simulation``
-    (JSON), the first of them whose forecast the inputs' ranges actually move
-    on some issue (p05 < p95), since the drivers of a forecast that never moves
-    rank nothing: on the flagship, ``eu`` lands on the same positions in
-    every draw.
-    """
-    from detente.models import REGISTRY
-
-    def dynamic(m: str) -> bool:
-        return m in REGISTRY and "rounds" in REGISTRY[m].Params.model_fields
-
-    ordered = sorted(models, key=lambda m: 0 if dynamic(m) else 1 if m == "compromise" else 2)
-    sims = (simulation or {}).get("models", {})
-    for m in ordered:
-        issues = sims.get(m, {}).get("issues", {})
-        if any(
-            st.get("p05") is not None and st.get("p95") is not None and st["p95"] > st["p05"]
-            for st in issues.values()
-        ):
-            return m
-    return ordered[0]
+def central_result(forecast: Forecast) -> Forecast:
+    """A forecast whose one model, ``central``, is :func:`detente.results.forecast.central`
+    of ``forecast`` (what the briefing's gains chart shows)."""
+    return Forecast(scenario=forecast.scenario, models={"central": central_of(forecast)})
 
 
-def gather(
-    scenario: Scenario,
-    forecast: Any = None,
-    *,
-    model: str = "all",
-    preset: str | None = None,
-    params: Mapping[str, Any] | None = None,
-    intervals: str = "batched",
-    draws: int = 1000,
-    seed: int = 0,
-    simulation: Any = None,
-    comparison: Any = None,
-    force: bool = False,
-) -> tuple[Runs, list[tuple[str, Any]]]:
-    """Every run a briefing needs, made unless given; also the runs made (kind, result).
-
-    ``forecast``, ``simulation`` and ``comparison`` may be given as results
-    or JSON dicts (from a saved run); what is missing is run now: the
-    forecast with ``model``, intervals (simulate, ``draws`` draws) and the
-    drivers (sensitivity, ``draws // 4`` base draws) for the models
-    :func:`interval_models` picks, and the scenario's variants. ``force``
-    runs past the limits of :mod:`detente.limits`.
-    """
-    from detente.compare import compare
-    from detente.forecast import forecast as run_forecast
-    from detente.sensitivity import sensitivity
-    from detente.uncertainty import simulate
-
-    made: list[tuple[str, Any]] = []
-    common: dict[str, Any] = {"preset": preset, "params": dict(params or {}), "force": force}
-
-    def as_json(result: Any) -> dict[str, Any]:
-        return result if isinstance(result, dict) else result.to_dict()
-
-    if forecast is None:
-        forecast = run_forecast(scenario, model=model, **common)
-        made.append(("forecast", forecast))
-    data = as_json(forecast)
-    warnings = list(getattr(forecast, "warnings", []))
-    chosen = ",".join(interval_models(data, intervals))
-    sens_json = None
-    if chosen and draws > 0:
-        if simulation is None:
-            simulation = simulate(scenario, model=chosen, draws=draws, seed=seed, **common)
-            made.append(("simulate", simulation))
-        lead = lead_model(chosen.split(","), as_json(simulation))
-        sens = sensitivity(scenario, model=lead, draws=max(draws // 4, 2), seed=seed, **common)
-        made.append(("sensitivity", sens))
-        sens_json = sens.to_dict()
-    if comparison is None and scenario.variants:
-        comparison = compare(scenario, model=",".join(data["models"]), **common)
-        made.append(("compare", comparison))
-    runs = Runs(
-        forecast=data,
-        simulation=None if simulation is None else as_json(simulation),
-        sensitivity=sens_json,
-        comparison=None if comparison is None else as_json(comparison),
-        warnings=warnings,
-    )
-    return runs, made
+__all__ = [
+    "Runs",
+    "briefing_inputs",
+    "central",
+    "describe_change",
+    "gather",
+    "interval_models",
+    "lead_model",
+    "preset_label",
+    "reading",
+    "render",
+]

@@ -1,4 +1,5 @@
-"""Text on charts: titles, labels and legends wrapped to the figure, CJK included.
+"""Text on charts: titles, labels and legends wrapped to the figure, CJK included,
+and the words for a model and an uncertain input in the chart's language.
 
 A title breaks first before the model's name, then at spaces and between
 Chinese characters (never before closing punctuation or after an opening
@@ -17,10 +18,15 @@ import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 
+from detente.report.figure import actor_name
+from detente.report.messages import text
+
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
     from matplotlib.axes import Axes
     from matplotlib.text import Text
+
+    from detente.scenario import Scenario
 
 #: Characters a line may break between (CJK ideographs, kana, full-width forms).
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
@@ -181,3 +187,28 @@ def chart_legend(
             return legend
         legend.remove()
         ncols -= 1
+
+
+def model_title(model: str, lang: str = "en") -> str:
+    """A model's title in ``lang`` (the registry's own title in English)."""
+    from detente.models import REGISTRY
+    from detente.report.messages import MESSAGES
+
+    key = f"model.{model}.title"
+    found = REGISTRY.get(model)
+    if key in MESSAGES[lang] and (lang != "en" or found is None):
+        return text(key, lang)
+    return found.title if found is not None else model
+
+
+def input_label(scenario: Scenario, name: str, lang: str = "en") -> str:
+    """``RU.salience.sanctions`` -> "Russia · salience of Sanctions on Russia"."""
+    parts = name.split(".")
+    actor = actor_name(scenario, parts[0])
+    if len(parts) >= 3 and parts[2] in scenario.issue_ids:
+        what = text(f"input.{parts[1]}", lang, issue=scenario.issue(parts[2]).display_name)
+    elif len(parts) == 2:
+        what = text(f"input.{parts[1]}", lang)
+    else:
+        return name
+    return f"{actor} · {what}"

@@ -202,30 +202,7 @@ def check(
     for dup in sorted({x for x in actor_ids if actor_ids.count(x) > 1}):
         add(f"actor {dup!r}", "actor id used more than once", "give each actor its own id")
 
-    for issue in scenario.issues:
-        lo, hi = issue.scale
-        where = f"issue {issue.id!r}"
-        if not (math.isfinite(lo) and math.isfinite(hi)) or lo >= hi:
-            add(
-                f"{where} › scale",
-                f"scale [{lo:g}, {hi:g}] must have low < high",
-                "write scale: [low, high], e.g. [0, 100]",
-            )
-        elif not MIN_SPAN <= hi - lo <= MAX_SPAN:
-            add(
-                f"{where} › scale",
-                f"scale [{lo:g}, {hi:g}] spans {hi - lo:g}, outside what the models' "
-                f"arithmetic holds ({MIN_SPAN:.1e} to {MAX_SPAN:.1e}: distances on it are squared)",
-                "measure the issue in other units, e.g. scale [0, 100], with its positions",
-            )
-        else:
-            if issue.status_quo is not None and not lo <= issue.status_quo <= hi:
-                add(
-                    f"{where} › status_quo",
-                    f"status quo {issue.status_quo:g} lies outside the scale [{lo:g}, {hi:g}]",
-                    "put it inside the scale, or widen the scale",
-                )
-            _check_estimate(add, f"{where} › no_deal", issue.no_deal, "no-deal point", (lo, hi))
+    _check_scales(add, scenario.issues)
 
     scales = {i.id: i.scale for i in scenario.issues}
     known = set(issue_ids)
@@ -327,6 +304,35 @@ def _check_revisions(add: Callable[..., None], scenario: Scenario) -> None:
             fine = key in REVISION_TOPS
         if not fine:
             add(f"revisions › {key}", "names no input of this scenario", REVISION_HELP)
+
+
+def _check_scales(add: Callable[[str, str, str], None], issues: list[Issue]) -> None:
+    """Each scale runs from low to high over a span the arithmetic holds, and holds its
+    status quo and no-deal point."""
+    for issue in issues:
+        lo, hi = issue.scale
+        where = f"issue {issue.id!r}"
+        if not (math.isfinite(lo) and math.isfinite(hi)) or lo >= hi:
+            add(
+                f"{where} › scale",
+                f"scale [{lo:g}, {hi:g}] must have low < high",
+                "write scale: [low, high], e.g. [0, 100]",
+            )
+        elif not MIN_SPAN <= hi - lo <= MAX_SPAN:
+            add(
+                f"{where} › scale",
+                f"scale [{lo:g}, {hi:g}] spans {hi - lo:g}, outside what the models' "
+                f"arithmetic holds ({MIN_SPAN:.1e} to {MAX_SPAN:.1e}: distances on it are squared)",
+                "measure the issue in other units, e.g. scale [0, 100], with its positions",
+            )
+        else:
+            if issue.status_quo is not None and not lo <= issue.status_quo <= hi:
+                add(
+                    f"{where} › status_quo",
+                    f"status quo {issue.status_quo:g} lies outside the scale [{lo:g}, {hi:g}]",
+                    "put it inside the scale, or widen the scale",
+                )
+            _check_estimate(add, f"{where} › no_deal", issue.no_deal, "no-deal point", (lo, hi))
 
 
 def _check_shocks(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,9 +21,11 @@ from typing import TYPE_CHECKING, Any, Literal
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from detente.errors import ParameterError
+from detente.kinds import KINDS as RUN_KINDS
+from detente.kinds import get_kind
 from detente.store.draws import Draws, draw_arrays, draws_frame, pack, unpack
 from detente.store.export import export_run, values_frame
-from detente.store.rows import value_rows
 from detente.store.schema import (
     RunNotFoundError,
     StoreError,
@@ -39,10 +41,11 @@ from detente.store.schema import (
 if TYPE_CHECKING:
     import pandas as pd
 
+    from detente.results import Result
     from detente.scenario import Scenario
 
 Kind = Literal["forecast", "simulate", "sensitivity", "compare", "track"]
-KINDS: tuple[str, ...] = ("forecast", "simulate", "sensitivity", "compare", "track")
+KINDS: tuple[str, ...] = tuple(RUN_KINDS)
 
 
 def scenario_hash(tree: Mapping[str, Any]) -> str:
@@ -100,6 +103,8 @@ class Run(RunSummary):
     options: dict[str, Any] = field(default_factory=dict)
     detente_version: str = ""
     result: dict[str, Any] = field(default_factory=dict)
+    #: What the result's tables and charts show beyond its JSON (None: none kept).
+    detail: dict[str, Any] | None = None
 
     def load_scenario(self) -> Scenario:
         """The scenario this run was made on, validated again."""
@@ -126,15 +131,6 @@ class Run(RunSummary):
             "scenario": self.scenario,
             "result": self.result,
         }
-
-
-def _as_dict(result: Any) -> dict[str, Any]:
-    if isinstance(result, Mapping):
-        return dict(result)
-    to_dict = getattr(result, "to_dict", None)
-    if to_dict is None:
-        raise TypeError(f"cannot store a {type(result).__name__}: give a dict or a result")
-    return to_dict()  # type: ignore[no-any-return]
 
 
 class RunStore:
@@ -183,7 +179,7 @@ class RunStore:
     def save(
         self,
         kind: str,
-        result: Any,
+        result: Result | Mapping[str, Any],
         scenario: Scenario | None = None,
         *,
         model: str | None = None,
@@ -193,48 +189,48 @@ class RunStore:
         options: Mapping[str, Any] | None = None,
         source: str | Path | None = None,
         started_at: datetime | None = None,
-        draws: Sequence[Draws] | None = None,
     ) -> int:
         """Save one run in one transaction and return its id.
 
-        ``result`` is a result object (``Forecast``, ``Simulation``,
-        ``Sensitivity``, ``Comparison``: its ``.scenario`` is used when
-        ``scenario`` is not given) or its JSON dict. A ``Simulation`` also
-        leaves every draw (:meth:`draws`); its JSON dict only the summaries,
-        unless its ``draws`` (:func:`draw_arrays`) are given beside it.
-        ``model`` defaults to the models in the result; ``seed`` to the
-        result's ``seed`` when it has one. ``options`` holds what else shaped
-        the run (draws, rounds, variants). Times are UTC; ``started_at``
-        defaults to now.
+        ``result`` is a result object (:mod:`detente.results`; its
+        ``scenario`` is used when ``scenario`` is not given), whose JSON, detail
+        and draws (a simulation's) are kept. A JSON dict is first read into the
+        result of its ``kind`` (on ``scenario``): it keeps no draws. ``model``
+        defaults to the models in the result; ``seed`` to the result's
+        ``seed`` when it has one. ``options`` holds what else shaped the run
+        (draws, rounds, variants). Times are UTC; ``started_at`` defaults to now.
         """
-        if kind not in KINDS:
-            raise StoreError(f"unknown kind of run {kind!r}; valid kinds: {', '.join(KINDS)}")
-        scn = scenario if scenario is not None else getattr(result, "scenario", None)
-        if scn is None:
-            raise StoreError("a run is saved with its scenario: pass scenario=")
-        data = _as_dict(result)
-        tree = scn.to_tree()
-        models = data.get("models") or data.get("baseline", {}).get("models") or {}
+        try:
+            run_kind = get_kind(kind)
+        except ParameterError as exc:
+            raise StoreError(str(exc)) from None
+        if kind == "track":
+            # A track keeps its JSON only (see detente.kinds).
+            if scenario is None:
+                raise StoreError("a track is saved with its last snapshot's scenario")
+            data = dict(result) if isinstance(result, Mapping) else result.to_dict()
+            row = _row(kind, data, scenario, None, model or "", preset, params, seed, options)
+            return self._insert(row, source, started_at, run_kind.value_rows(data), [])
+        if isinstance(result, Mapping):
+            if scenario is None:
+                raise StoreError("a run saved from its JSON needs its scenario: pass scenario=")
+            result = run_kind.from_dict(result, scenario)
+        if result.kind != kind:
+            raise StoreError(f"a {type(result).__name__} is a {result.kind} run, not a {kind} run")
+        data = result.to_dict()
         if seed is None and isinstance(data.get("seed"), int):
             seed = data["seed"]
-        finished = datetime.now(UTC)
-        row = {
-            "kind": kind,
-            "started_at": started_at or finished,
-            "finished_at": finished,
-            "scenario_title": scn.title,
-            "scenario_hash": scenario_hash(tree),
-            "scenario": _dumps(tree),
-            "source": None if source is None else str(source),
-            "model": model or ",".join(models),
-            "preset": preset,
-            "params": _dumps(dict(params or {})),
-            "seed": seed,
-            "options": _dumps(dict(options or {})),
-            "detente_version": _version(),
-            "result": _dumps(data),
-        }
-        numbers = value_rows(kind, data)
+        row = _row(
+            kind,
+            data,
+            scenario if scenario is not None else result.scenario,
+            result.detail(),
+            model or ",".join(result.models),
+            preset,
+            params,
+            seed,
+            options,
+        )
         # Compressed before the write lock is taken: other writers wait less.
         packed = [
             {
@@ -244,8 +240,26 @@ class RunStore:
                 "columns": _dumps(list(d.columns)),
                 "data": pack(d.values),
             }
-            for d in (draw_arrays(kind, result) if draws is None else draws)
+            for d in draw_arrays(kind, result)
         ]
+        return self._insert(row, source, started_at, run_kind.value_rows(data), packed)
+
+    def _insert(
+        self,
+        row: dict[str, Any],
+        source: str | Path | None,
+        started_at: datetime | None,
+        numbers: list[dict[str, Any]],
+        packed: list[dict[str, Any]],
+    ) -> int:
+        """Write one run, its numbers and its draws in one transaction; its id."""
+        finished = datetime.now(UTC)
+        row = {
+            **row,
+            "started_at": started_at or finished,
+            "finished_at": finished,
+            "source": None if source is None else str(source),
+        }
         with self._write() as conn:
             inserted = conn.execute(runs_table.insert().values(**row))
             run_id = int(inserted.inserted_primary_key[0])  # type: ignore[index]
@@ -325,7 +339,15 @@ class RunStore:
             options=json.loads(r["options"]),
             detente_version=r["detente_version"],
             result=json.loads(r["result"]),
+            detail=None if r["detail"] is None else json.loads(r["detail"]),
         )
+
+    def result(self, run_id: int) -> Result:
+        """Run ``run_id``'s result, as the object the command that made it printed
+        (:mod:`detente.results`): its JSON, detail and draws read back."""
+        run = self.get(run_id)
+        draws = self.draws(run_id) if run.kind == "simulate" else []
+        return get_kind(run.kind).from_dict(run.result, run.load_scenario(), run.detail, draws)
 
     def delete(self, run_id: int) -> None:
         """Remove run ``run_id``, its numbers and draws (:class:`RunNotFoundError`: none)."""
@@ -400,6 +422,38 @@ class RunStore:
 
 
 _SUMMARY_FIELDS = dataclasses.fields(RunSummary)
+
+
+def _row(
+    kind: str,
+    data: Mapping[str, Any],
+    scenario: Scenario,
+    detail: Mapping[str, Any] | None,
+    model: str,
+    preset: str | None,
+    params: Mapping[str, Any] | None,
+    seed: int | None,
+    options: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """A run's row of ``runs`` but its times and source (see :meth:`RunStore._insert`)."""
+    tree = scenario.to_tree()
+    row = {
+        "kind": kind,
+        "scenario_title": scenario.title,
+        "scenario_hash": scenario_hash(tree),
+        "scenario": _dumps(tree),
+        "model": model,
+        "preset": preset,
+        "params": _dumps(dict(params or {})),
+        "seed": seed,
+        "options": _dumps(dict(options or {})),
+        "detente_version": _version(),
+        "result": _dumps(data),
+    }
+    if detail is not None:
+        # Left out when there is none, so that a store of an older schema still takes it.
+        row["detail"] = _dumps(detail)
+    return row
 
 
 def _summary(r: Any) -> RunSummary:

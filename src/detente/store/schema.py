@@ -24,7 +24,7 @@ from detente.errors import DetenteError
 ENV_VAR = "DETENTE_DB"
 #: Seconds a writer waits for another process's transaction (SQLite).
 BUSY_TIMEOUT = 30.0
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class StoreError(DetenteError):
@@ -58,24 +58,35 @@ schema_table = sa.Table(
     sa.Column("applied_at", sa.DateTime(timezone=True), nullable=False),
 )
 
+
+def _runs_columns_v1() -> list[sa.Column[Any]]:
+    """The columns of ``runs`` as version 1 made them (later versions add to them)."""
+    return [
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("kind", sa.String(20), nullable=False),
+        sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("scenario_title", sa.Text, nullable=False),
+        sa.Column("scenario_hash", sa.String(64), nullable=False, index=True),
+        sa.Column("scenario", sa.Text, nullable=False),
+        sa.Column("source", sa.Text),
+        sa.Column("model", sa.Text, nullable=False),
+        sa.Column("preset", sa.Text),
+        sa.Column("params", sa.Text, nullable=False),
+        sa.Column("seed", sa.BigInteger),
+        sa.Column("options", sa.Text, nullable=False),
+        sa.Column("detente_version", sa.String(40), nullable=False),
+        sa.Column("result", sa.Text, nullable=False),
+    ]
+
+
 runs_table = sa.Table(
     "runs",
     metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("kind", sa.String(20), nullable=False),
-    sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("finished_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("scenario_title", sa.Text, nullable=False),
-    sa.Column("scenario_hash", sa.String(64), nullable=False, index=True),
-    sa.Column("scenario", sa.Text, nullable=False),
-    sa.Column("source", sa.Text),
-    sa.Column("model", sa.Text, nullable=False),
-    sa.Column("preset", sa.Text),
-    sa.Column("params", sa.Text, nullable=False),
-    sa.Column("seed", sa.BigInteger),
-    sa.Column("options", sa.Text, nullable=False),
-    sa.Column("detente_version", sa.String(40), nullable=False),
-    sa.Column("result", sa.Text, nullable=False),
+    *_runs_columns_v1(),
+    # What the result's tables and charts show beyond its JSON (JSON; see
+    # detente.results.Result.detail): eu's first round, a sensitivity's presets.
+    sa.Column("detail", sa.Text),
 )
 
 values_table = sa.Table(
@@ -110,7 +121,8 @@ draws_table = sa.Table(
 
 
 def _create_v1(conn: Connection) -> None:
-    metadata.create_all(conn, tables=[runs_table, values_table])
+    sa.Table(runs_table.name, sa.MetaData(), *_runs_columns_v1()).create(conn)
+    metadata.create_all(conn, tables=[values_table])
 
 
 def _add_draws_v2(conn: Connection) -> None:
@@ -118,11 +130,20 @@ def _add_draws_v2(conn: Connection) -> None:
     metadata.create_all(conn, tables=[draws_table])
 
 
+def _add_detail_v3(conn: Connection) -> None:
+    """Version 3: what a result's tables and charts show beyond its JSON (older runs: none)."""
+    conn.execute(sa.text("ALTER TABLE runs ADD COLUMN detail TEXT"))
+
+
 #: PostgreSQL advisory lock key held while a store's schema is created or migrated
 #: (any constant shared by every detente; these are the bytes of "detente").
 MIGRATION_LOCK = int.from_bytes(b"detente", "big")
 #: Schema migrations: version -> step that brings a database from version - 1 to it.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _create_v1, 2: _add_draws_v2}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {
+    1: _create_v1,
+    2: _add_draws_v2,
+    3: _add_detail_v3,
+}
 
 
 def default_path() -> Path:

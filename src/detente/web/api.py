@@ -43,7 +43,7 @@ from detente.web.schema import (
     answer,
     refusals,
 )
-from detente.web.work import DRAWS_KEY
+from detente.web.work import restore
 
 # Operation ids are the functions' names (get_run, start_job...): links refer to them.
 router = APIRouter(
@@ -199,26 +199,26 @@ REPORT_DRAWS = 1000
 
 def save_run(app: FastAPI, job: Job) -> None:
     """Keep a finished run in the store (its id goes into the job)."""
-    draws = (job.result or {}).pop(DRAWS_KEY, None)  # arrays: not for the JSON answer
     if job.kind == "report":
         _keep_report(app, job)
         return
     payload = job.payload
     store: RunStore = app.state.store
-    result = job.result or {}
-    models = result.get("models") or result.get("baseline", {}).get("models") or {}
+    scenario = Scenario.from_tree(payload["scenario"], file=payload["file"])
+    # The result object, read back from its JSON and what the worker kept beside it
+    # (which leaves the job's result as the JSON answer).
+    result = restore(job.kind, job.result or {}, scenario)
     job.run_id = store.save(
         job.kind,
         result,
-        Scenario.from_tree(payload["scenario"], file=payload["file"]),
-        model=",".join(models) or payload["model"],
+        scenario,
+        model=",".join(result.models) or payload["model"],
         preset=payload.get("preset"),
         params=payload.get("params"),
         seed=payload.get("seed"),
         options={k: payload[k] for k in ("draws", "variants", "what_ifs") if k in payload},
         source=payload.get("name") or None,
         started_at=datetime.fromtimestamp(job.started, UTC),
-        draws=draws,
     )
 
 
@@ -231,7 +231,7 @@ def _keep_report(app: FastAPI, job: Job) -> None:
     made = [
         store.save(
             m["kind"],
-            m["result"],
+            restore(m["kind"], m["result"], scenario),
             scenario,
             model=run["model"],
             preset=run["preset"],
@@ -269,6 +269,7 @@ def report_job(request: Request, run_id: int, lang: str) -> Job:
         )
     payload = {
         "run": run.to_dict(),
+        "detail": run.detail,
         "lang": lang,
         "draws": REPORT_DRAWS,
         "seed": 0,

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from detente.errors import ParameterError
-from detente.scenario import Scenario
+from detente.kinds import get_kind
+from detente.results import Result
 
 #: Charts kept after drawing (SVG text, tens of kB each).
 CACHE_SIZE = 256
@@ -40,23 +41,31 @@ class ChartSpec:
         return f"/runs/{run_id}/charts/{self.kind}.svg?{query}"
 
 
-def specs(kind: str, result: dict[str, Any], tree: dict[str, Any]) -> dict[str, list[ChartSpec]]:
-    """The charts each model's result is shown with, by kind of run."""
+#: What each chart of a result is captioned with on the pages.
+CAPTIONS = {
+    "rounds": "Positions by round",
+    "gains": "Who gains, who loses",
+    "distribution": "Forecasts over the draws",
+    "variants": "What-ifs against the baseline",
+}
+
+
+def specs(result: Result) -> dict[str, list[ChartSpec]]:
+    """The charts each model's result is shown with: those its kind of run declares
+    (:data:`detente.kinds.KINDS`), a tornado per issue, rounds only where a model has them.
+    The challenges map is the briefing's and the command line's, not the pages'."""
     out: dict[str, list[ChartSpec]] = {}
-    models = result.get("models") or result.get("baseline", {}).get("models") or {}
-    for model, res in models.items():
+    kinds = [k for k in get_kind(result.kind).charts if k != "challenges"]
+    for model, res in result.models.items():
         charts = []
-        if kind == "forecast":
-            if res.get("rounds"):
-                charts.append(ChartSpec("rounds", model, None, "Positions by round"))
-            charts.append(ChartSpec("gains", model, None, "Who gains, who loses"))
-        elif kind == "simulate":
-            charts.append(ChartSpec("distribution", model, None, "Forecasts over the draws"))
-        elif kind == "compare":
-            charts.append(ChartSpec("variants", model, None, "What-ifs against the baseline"))
-        elif kind == "sensitivity":
-            for issue in res:
-                charts.append(ChartSpec("tornado", model, issue, f"What {issue} hinges on"))
+        for kind in kinds:
+            if kind == "tornado":
+                charts += [
+                    ChartSpec("tornado", model, issue, f"What {issue} hinges on")
+                    for issue in res.ranking
+                ]
+            elif kind != "rounds" or res.rounds:
+                charts.append(ChartSpec(kind, model, None, CAPTIONS[kind]))
         out[model] = charts
     return out
 
@@ -67,7 +76,7 @@ def check(kind: str, run_kind: str, run_id: int) -> None:
 
     if kind not in KINDS:
         raise ParameterError(f"unknown chart kind {kind!r}; valid kinds: {', '.join(KINDS)}")
-    if SOURCES[kind] != run_kind and kind != "challenges":
+    if SOURCES[kind] != run_kind:
         raise ParameterError(
             f"a {kind} chart needs the result of a {SOURCES[kind]} run; "
             f"run {run_id} is a {run_kind} run"
@@ -77,8 +86,7 @@ def check(kind: str, run_kind: str, run_id: int) -> None:
 def svg(
     run_id: int,
     kind: str,
-    scenario_tree: dict[str, Any],
-    result: dict[str, Any],
+    result: Result,
     model: str | None,
     issue: str | None,
     lang: str,
@@ -91,8 +99,7 @@ def svg(
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
-        scenario = Scenario.from_tree(scenario_tree, file=f"run {run_id}")
-        drawn = chart(kind, scenario, result, model=model, issue=issue, lang=lang)
+        drawn = chart(kind, result.scenario, result, model=model, issue=issue, lang=lang)
         text: str = drawn.to_svg()
         _cache[key] = text
         while len(_cache) > CACHE_SIZE:

@@ -13,12 +13,15 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import make_url
 
+from detente.kinds import get_kind
+from detente.results import Result
+from detente.scenario import Scenario
 from detente.store import RunStore
 from detente.web import charts
 from detente.web.api import REPORT_KINDS, TreeRequest, list_models, report_job, saved_run
 from detente.web.jobs import Jobs
 from detente.web.library import Library
-from detente.web.render import VIEWS, editor_view, templates
+from detente.web.render import editor_view, result_view, templates
 from detente.web.tracks import track_names
 
 router = APIRouter(include_in_schema=False)
@@ -113,18 +116,17 @@ def grid(request: Request, body: TreeRequest) -> HTMLResponse:
     return _page(request, "_grid.html", view=editor_view(body.scenario))
 
 
-def _result_context(
-    result: dict[str, Any], tree: dict[str, Any], kind: str, **extra: Any
-) -> dict[str, Any]:
+def _result_context(result: Result, **extra: Any) -> dict[str, Any]:
+    data = result.to_dict()
     return {
-        "kind": kind,
-        "scenario_title": result.get("scenario") or result.get("baseline", {}).get("scenario"),
-        "models": VIEWS[kind](result, tree),
-        "skipped": result.get("skipped", {}),
-        "notes": result.get("notes", []),
-        "draws": result.get("draws"),
-        "seed": result.get("seed"),
-        "charts": charts.specs(kind, result, tree),
+        "kind": result.kind,
+        "scenario_title": result.scenario.title,
+        "models": result_view(result),
+        "skipped": data.get("skipped", {}),
+        "notes": data.get("notes", []),
+        "draws": data.get("draws"),
+        "seed": data.get("seed"),
+        "charts": charts.specs(result),
         **extra,
     }
 
@@ -136,10 +138,9 @@ def job_result(request: Request, job_id: str) -> Response:
     job = jobs.get(job_id)
     if job is None or job.result is None:
         raise HTTPException(404, f"no finished run {job_id!r}")
+    scenario = Scenario.from_tree(job.payload["scenario"], file=job.payload["file"])
     context = _result_context(
-        job.result,
-        job.payload["scenario"],
-        job.kind,
+        get_kind(job.kind).from_dict(job.result, scenario),
         run_id=job.run_id,
         warnings=job.warnings,
         seconds=(job.finished or job.started) - job.started,
@@ -178,9 +179,7 @@ def run(request: Request, run_id: int) -> HTMLResponse:
             **saved_view(saved.result),
         )
     context = _result_context(
-        saved.result,
-        saved.scenario,
-        saved.kind,
+        _store(request).result(run_id),
         run_id=saved.id,
         warnings=[],
         seconds=saved.seconds,
@@ -201,7 +200,7 @@ def chart(
     """One of the report's charts of a saved run, as SVG."""
     saved = saved_run(request, run_id)
     charts.check(kind, saved.kind, run_id)
-    svg = charts.svg(run_id, kind, saved.scenario, saved.result, model, issue, lang)
+    svg = charts.svg(run_id, kind, _store(request).result(run_id), model, issue, lang)
     return Response(
         svg, media_type="image/svg+xml", headers={"Cache-Control": "private, max-age=86400"}
     )

@@ -17,6 +17,10 @@ from typing import Any
 from fastapi.templating import Jinja2Templates
 
 import detente
+from detente.kinds import KINDS, get_kind
+from detente.numbers import fmt
+from detente.results import Comparison, Forecast, Result, Sensitivity, Simulation
+from detente.scenario import Issue
 
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -42,10 +46,8 @@ def text(x: Any) -> str:
 
 def shown(x: Any, digits: int = 1) -> str:
     """A result number for reading (``—`` where a model gives none)."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "—"
-    if isinstance(x, int | float):
-        return f"{x:.{digits}f}"
+    if x is None or isinstance(x, int | float):
+        return fmt(x, digits)
     return str(x)
 
 
@@ -187,95 +189,96 @@ def locate(where: str, tree: Any) -> str:
     return f"{head}-{field}"
 
 
-def _labels(item: dict[str, Any]) -> tuple[str, str]:
-    labels = item.get("labels") or {}
-    return labels.get("low", ""), labels.get("high", "")
+def _labels(issue: Issue) -> tuple[str, str]:
+    return (issue.labels.low, issue.labels.high) if issue.labels else ("", "")
 
 
-def forecast_view(result: dict[str, Any], tree: dict[str, Any]) -> list[dict[str, Any]]:
+def forecast_view(result: Forecast) -> list[dict[str, Any]]:
     """Per model: each issue's forecast against its scale and status quo, and each gain."""
-    issues = {i["id"]: i for i in tree.get("issues", [])}
-    actors = {a["id"]: a for a in tree.get("actors", [])}
+    scenario = result.scenario
     models = []
-    for name, res in result.get("models", {}).items():
-        converged = res.get("converged_by_issue") or {}
+    for name, res in result.models.items():
+        converged = res.to_dict().get("converged_by_issue") or {}
         rows = []
-        for issue_id, value in res.get("forecasts", {}).items():
-            item = issues.get(issue_id, {"id": issue_id})
-            low, high = item.get("scale", [0, 100])
-            label_low, label_high = _labels(item)
-            share = None if value is None else (value - low) / (high - low)
+        for issue in scenario.issues:
+            value = res.forecasts.get(issue.id)
+            low, high = issue.scale
+            label_low, label_high = _labels(issue)
             rows.append(
                 {
-                    "id": issue_id,
-                    "name": item.get("name") or issue_id,
+                    "id": issue.id,
+                    "name": issue.name or issue.id,
                     "forecast": value,
-                    "status_quo": item.get("status_quo"),
+                    "status_quo": issue.status_quo,
                     "scale": (low, high),
                     "label_low": label_low,
                     "label_high": label_high,
-                    "share": share,
-                    "converged": converged.get(issue_id),
+                    "share": None if value is None else (value - low) / (high - low),
+                    "converged": converged.get(issue.id),
                 }
             )
         gains = [
             {
-                "id": actor_id,
-                "name": actors.get(actor_id, {}).get("name") or actor_id,
-                "at_table": actors.get(actor_id, {}).get("at_table", True),
-                "gain": gain,
+                "id": actor.id,
+                "name": actor.name or actor.id,
+                "at_table": actor.at_table,
+                "gain": res.gains.get(actor.id),
             }
-            for actor_id, gain in res.get("gains", {}).items()
+            for actor in scenario.actors
         ]
         models.append(
             {
                 "name": name,
-                "title": detente.MODELS[name].title if name in detente.MODELS else name,
-                "preset": res.get("preset"),
-                "params": res.get("params", {}),
-                "converged": res.get("converged"),
-                "rounds": len(res["rounds"]) - 1 if res.get("rounds") else None,
+                "title": res.title,
+                "preset": res.preset,
+                "params": res.params,
+                "converged": res.outcome.converged,
+                "rounds": len(res.rounds) - 1 if res.rounds else None,
                 "issues": rows,
                 "gains": gains,
-                "notes": res.get("notes", []),
+                "notes": res.outcome.notes,
             }
         )
     return models
 
 
-def simulate_view(result: dict[str, Any], tree: dict[str, Any]) -> list[dict[str, Any]]:
+def simulate_view(result: Simulation) -> list[dict[str, Any]]:
     """Per model: each issue's point forecast and spread over the draws, and each gain's."""
-    issues = {i["id"]: i for i in tree.get("issues", [])}
-    actors = {a["id"]: a for a in tree.get("actors", [])}
+    scenario = result.scenario
     models = []
-    for name, res in result.get("models", {}).items():
-        converged = (res.get("converged_share") or {}).get("by_issue", {})
+    for name, res in result.models.items():
+        share = res.converged_share() or {}
+        converged = share.get("by_issue", {})
+        stats = res.issues()
         rows = [
             {
-                "id": issue_id,
-                "name": issues.get(issue_id, {}).get("name") or issue_id,
-                "point": res.get("point", {}).get(issue_id),
-                "stats": stats,
-                "converged": converged.get(issue_id),
+                "id": issue.id,
+                "name": issue.name or issue.id,
+                "point": res.point.get(issue.id),
+                "stats": stats[issue.id],
+                "converged": converged.get(issue.id),
             }
-            for issue_id, stats in res.get("issues", {}).items()
+            for issue in scenario.issues
+            if issue.id in stats
         ]
+        gain_stats, chance = res.gain_stats(), res.gain_chance()
         gains = [
             {
-                "id": actor_id,
-                "name": actors.get(actor_id, {}).get("name") or actor_id,
-                "stats": stats,
-                "chance": res.get("gain_chance", {}).get(actor_id),
+                "id": actor.id,
+                "name": actor.name or actor.id,
+                "stats": gain_stats[actor.id],
+                "chance": chance.get(actor.id),
             }
-            for actor_id, stats in res.get("gains", {}).items()
+            for actor in scenario.actors
+            if actor.id in gain_stats
         ]
         models.append(
             {
                 "name": name,
-                "title": detente.MODELS[name].title if name in detente.MODELS else name,
-                "preset": res.get("preset"),
-                "params": res.get("params", {}),
-                "converged_all": (res.get("converged_share") or {}).get("all"),
+                "title": res.title,
+                "preset": res.preset,
+                "params": res.params,
+                "converged_all": share.get("all"),
                 "issues": rows,
                 "gains": gains,
             }
@@ -283,41 +286,43 @@ def simulate_view(result: dict[str, Any], tree: dict[str, Any]) -> list[dict[str
     return models
 
 
-def sensitivity_view(result: dict[str, Any], tree: dict[str, Any]) -> list[dict[str, Any]]:
+def sensitivity_view(result: Sensitivity) -> list[dict[str, Any]]:
     """Per model and issue: the inputs ranked by how much of the forecast they explain."""
-    issues = {i["id"]: i for i in tree.get("issues", [])}
+    scenario = result.scenario
     return [
         {
             "name": name,
-            "title": detente.MODELS[name].title if name in detente.MODELS else name,
+            "title": res.title,
             "issues": [
                 {
-                    "id": issue_id,
-                    "name": issues.get(issue_id, {}).get("name") or issue_id,
-                    "ranked": ranked[:8],
+                    "id": issue.id,
+                    "name": issue.name or issue.id,
+                    "ranked": [r.to_dict() for r in res.ranking[issue.id][:8]],
                 }
-                for issue_id, ranked in per_issue.items()
+                for issue in scenario.issues
+                if issue.id in res.ranking
             ],
         }
-        for name, per_issue in result.get("models", {}).items()
+        for name, res in result.models.items()
     ]
 
 
-VIEWS = {"forecast": forecast_view, "simulate": simulate_view, "sensitivity": sensitivity_view}
-
-
 def _compare_row(
-    result: dict[str, Any], model: str, columns: list[str], kind: str, key: str, label: str
+    result: Comparison, model: str, columns: list[str], kind: str, key: str, label: str
 ) -> dict[str, Any]:
     """One issue's forecast (or actor's gain) in the baseline and in each variant."""
-    variants, delta = result.get("variants", {}), result.get("delta", {})
+    delta = result.delta()
+
+    def value(forecast: Forecast) -> float | None:
+        return getattr(forecast.models[model], kind).get(key)  # type: ignore[no-any-return]
+
     return {
         "id": key,
         "name": label,
-        "baseline": result["baseline"]["models"][model][kind].get(key),
+        "baseline": value(result.baseline),
         "variants": [
             {
-                "value": variants[v]["models"][model][kind].get(key),
+                "value": value(result.variants[v]),
                 "change": delta.get(v, {}).get(model, {}).get(kind, {}).get(key),
             }
             for v in columns
@@ -325,40 +330,39 @@ def _compare_row(
     }
 
 
-def compare_view(result: dict[str, Any], tree: dict[str, Any]) -> list[dict[str, Any]]:
+def compare_view(result: Comparison) -> list[dict[str, Any]]:
     """Per model: each issue's baseline forecast beside each variant's, and the change."""
-    issues = {i["id"]: i for i in tree.get("issues", [])}
-    actors = {a["id"]: a for a in tree.get("actors", [])}
-    described = tree.get("variants") or {}
-    variants = result.get("variants", {})
+    scenario = result.scenario
+    names = {a.id: a.name or a.id for a in scenario.actors}
     out = []
-    for name, base in result.get("baseline", {}).get("models", {}).items():
-        columns = [v for v in variants if name in variants[v].get("models", {})]
+    for name, base in result.baseline.models.items():
+        columns = [v for v, f in result.variants.items() if name in f.models]
         out.append(
             {
                 "name": name,
-                "title": detente.MODELS[name].title if name in detente.MODELS else name,
-                "preset": base.get("preset"),
-                "params": base.get("params", {}),
-                "columns": [
-                    {"name": v, "description": (described.get(v) or {}).get("description") or v}
-                    for v in columns
-                ],
+                "title": base.title,
+                "preset": base.preset,
+                "params": base.params,
+                "columns": [{"name": v, "description": result.descriptions[v]} for v in columns],
                 "issues": [
-                    _compare_row(
-                        result, name, columns, "forecasts", i, issues.get(i, {}).get("name") or i
-                    )
-                    for i in base.get("forecasts", {})
+                    _compare_row(result, name, columns, "forecasts", i.id, i.name or i.id)
+                    for i in scenario.issues
+                    if i.id in base.forecasts
                 ],
                 "gains": [
-                    _compare_row(
-                        result, name, columns, "gains", a, actors.get(a, {}).get("name") or a
-                    )
-                    for a in base.get("gains", {})
+                    _compare_row(result, name, columns, "gains", a, names.get(a, a))
+                    for a in base.gains
                 ],
             }
         )
     return out
 
 
-VIEWS["compare"] = compare_view
+def result_view(result: Result) -> list[dict[str, Any]]:
+    """What the pages show of a result, per model (the view its kind declares)."""
+    return get_kind(result.kind).view_function()(result)
+
+
+#: The kinds of run the result pages show, each by its view here (a track has a page of
+#: its own): declared once, in :data:`detente.kinds.KINDS`.
+VIEWS = {name: kind.view for name, kind in KINDS.items() if kind.view.startswith(f"{__name__}:")}

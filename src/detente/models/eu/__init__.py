@@ -135,7 +135,15 @@ from detente.models.eu.formulas import (
     offer_kinds,
     risk_exponents,
 )
-from detente.models.eu.rounds import Path, _dynamics, bargain, opening_round, simulate
+from detente.models.eu.rounds import (
+    FIRST_ROUND_ACTORS,
+    Path,
+    _dynamics,
+    bargain,
+    first_round,
+    opening_round,
+    simulate,
+)
 
 
 @register
@@ -146,6 +154,8 @@ class ExpectedUtility(Model):
     title = "Expected utility (Bueno de Mesquita; Scholz et al. 2011)"
     rank = 60
     batched = True
+    dynamic = True
+    quick_to_calibrate = True
     Params = EUParams
     presets: ClassVar[dict[str, dict[str, Any]]] = {
         "bdm": {},
@@ -237,6 +247,7 @@ class ExpectedUtility(Model):
             converged_by_issue=converged[0],
             extras=extras,
             notes=notes,
+            detail={"first_round": first_round(arrays, params)},
         )
 
 
@@ -244,6 +255,7 @@ __all__ = [
     "CAPITULATES",
     "COMPELS",
     "COMPROMISES",
+    "FIRST_ROUND_ACTORS",
     "IS_CONCEDED",
     "KIND_NAMES",
     "LOSES_CONFLICT",
@@ -255,6 +267,7 @@ __all__ = [
     "Path",
     "Round",
     "bargain",
+    "first_round",
     "offer_kinds",
     "opening_round",
     "risk_exponents",

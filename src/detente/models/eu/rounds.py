@@ -65,11 +65,9 @@ def bargain(
 ) -> Round:
     """One round on one issue: risk, probabilities, expected utilities, offers, moves.
 
-    ``x``, ``s``, ``c`` are ``(D, n)`` for the n actors taking part, ``span``
-    is Δ ``(D,)``. Follows the loop of Scholz et al.'s appendix: all E with
-    r = 1, the risk exponents, all E again with them, then every actor's
-    offer. Only with ``detail`` does the round keep the matrices P and E
-    (otherwise they have shape ``(D, 0, 0)``).
+    ``x``, ``s``, ``c`` are ``(D, n)`` for the n actors taking part, ``span`` is Δ ``(D,)``.
+    As Scholz et al.'s appendix: all E with r = 1, the risk exponents, all E again with
+    them, every actor's offer. Only with ``detail`` does the round keep P and E.
     """
     n_draws, n = x.shape
     order = np.argsort(x, axis=-1, kind="stable")
@@ -155,12 +153,26 @@ def bargain(
         )
         return _move(xs[dsl, rsl], xs[dsl], a, b, same, params), p_ij, a, b
 
+    return _round(x, xs, span, r, order, blocks, _map(settle, range(len(blocks)), pairs), detail)
+
+
+def _round(
+    x: FloatArray,
+    xs: FloatArray,
+    span: FloatArray,
+    r: FloatArray,
+    order: IntArray,
+    blocks: list[tuple[slice, slice]],
+    settled: list[tuple[FloatArray, FloatArray, FloatArray, FloatArray]],
+    detail: bool,
+) -> Round:
+    """The round from its blocks' moves (and, with ``detail``, P and E), in the actors'
+    own order again (``order`` sorted them by position)."""
+    n_draws, n = xs.shape
     new = np.empty_like(xs)
     shape = (n_draws, n, n) if detail else (n_draws, 0, 0)
     prob, eu_a, eu_b = np.empty(shape), np.empty(shape), np.empty(shape)
-    for (dsl, rsl), (moved, p_ij, a, b) in zip(
-        blocks, _map(settle, range(len(blocks)), pairs), strict=True
-    ):
+    for (dsl, rsl), (moved, p_ij, a, b) in zip(blocks, settled, strict=True):
         new[dsl, rsl] = moved
         if detail:
             prob[dsl, rsl], eu_a[dsl, rsl], eu_b[dsl, rsl] = p_ij, a, b
@@ -349,3 +361,42 @@ def opening_round(arrays: ScenarioArrays, params: EUParams, issue: int) -> tuple
     c = arrays.capability[members][None]
     span = x.max(axis=-1) - x.min(axis=-1)
     return members, bargain(x, s, c, span, params, detail=True)
+
+
+#: The heaviest actors of an issue whose first round a forecast keeps (its tables
+#: and its challenges chart show these).
+FIRST_ROUND_ACTORS = 40
+
+
+def first_round(arrays: ScenarioArrays, params: EUParams) -> dict[str, dict[str, Any]]:
+    """Per issue with two actors or more taking part, round 1 as data (scale units).
+
+    For the :data:`FIRST_ROUND_ACTORS` heaviest of them (capability x
+    salience), in the scenario's order: ``actors``, ``weight``, ``risk``
+    (r_i, eq. 33), ``start`` and ``after`` (positions before and after the
+    round) and ``moved``; ``eu_challenge[i][j]`` = E^i(U_ij) (eq. 25a),
+    ``eu_rival[i][j]`` = E^i(U_ji) (eq. 25b) and ``kinds[i][j]``, how i sees
+    j (the quadrant codes of :mod:`.formulas`); ``members``: how many take part.
+    """
+    out: dict[str, dict[str, Any]] = {}
+    for k, issue in enumerate(arrays.issue_ids):
+        if np.count_nonzero(arrays.active[:, k]) < 2:
+            continue
+        members, first = opening_round(arrays, params, k)
+        weight = arrays.weight[members, k]
+        kept = np.sort(np.argsort(-weight, kind="stable")[:FIRST_ROUND_ACTORS])
+        lo, hi = arrays.scale_low[k], arrays.scale_high[k]
+        pair = np.ix_(kept, kept)
+        out[issue] = {
+            "actors": [arrays.actor_ids[members[i]] for i in kept],
+            "weight": weight[kept].tolist(),
+            "risk": first.risk[0, kept].tolist(),
+            "start": (lo + (hi - lo) * first.start[0, kept]).tolist(),
+            "after": (lo + (hi - lo) * first.positions[0, kept]).tolist(),
+            "moved": (first.positions[0, kept] != first.start[0, kept]).tolist(),
+            "eu_challenge": first.eu_challenge[0][pair].tolist(),
+            "eu_rival": first.eu_rival[0][pair].tolist(),
+            "kinds": first.kinds[0][pair].tolist(),
+            "members": int(members.size),
+        }
+    return out

@@ -188,6 +188,12 @@ class SpatialModelOfPolitics(Model):
     name = "smp"
     title = "Spatial model of politics (KTAB)"
     rank = 60
+    dynamic = True
+    seeded = True
+    joint = True
+    # As KTAB does, a tie between final positions of equal probability goes to the
+    # actor listed first.
+    order_invariant = False
     Params = SMPParams
     presets: ClassVar[dict[str, dict[str, Any]]] = {"ktab": dict(KTAB_DEFAULTS)}
     default_preset = "ktab"

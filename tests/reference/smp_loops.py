@@ -4,7 +4,7 @@ This is a plain-Python transcription of ``SMPState::doBCN`` and the
 ``kmodel`` election functions, with scalar arithmetic and nested loops (the
 challenge step alone visits every (i, j, n) triple, and so grows as n^3 in
 Python). It exists for two reasons: the tests check the vectorised
-:mod:`.dynamics` against it, option by option, and ``benchmarks/bench_smp.py``
+:mod:`detente.models.smp.dynamics` against it, option by option, and ``benchmarks/bench_smp.py``
 times it as the naive baseline. Use :func:`detente.models.smp.dynamics.simulate`
 for real work.
 """
@@ -16,17 +16,14 @@ import math
 import numpy as np
 
 from detente.arrays import FloatArray
-from detente.models.smp.dynamics import (
+from detente.models.smp.challenges import (
     MIN_CHALLENGE_COALITION,
     MIN_FIRST_CHANGE,
     MIN_GAIN,
     POSITION_TOLERANCE,
     TIE_RTOL,
-    Actors,
-    History,
-    Options,
-    Outcome,
 )
+from detente.models.smp.dynamics import Actors, History, Options, Outcome
 from detente.models.smp.elections import BINARY_STEP, BINARY_THRESHOLD, MIN_COALITION
 
 Matrix = list[list[float]]
