@@ -65,6 +65,14 @@ def test_forecast_reports_the_verdict_and_the_nearest_package() -> None:
     assert r["binding"] == ["V"]
 
 
+def test_the_headline_reports_its_nearest_acceptable_package() -> None:
+    summary = forecast(scenario(), model="compromise").to_dict()["summary"]
+    r = summary["ratification"]
+    assert r["accepted"] is False and r["binding"] == ["V"]
+    assert r["nearest"]["land"] == pytest.approx(3.0, abs=1e-6)
+    assert "nearest the headline's central forecast" in r["note"]
+
+
 def test_a_cost_of_no_deal_makes_the_deal_stick() -> None:
     # Cost 0.6 (of a 0-1 share of the scale): V accepts x <= 3 + 6 = 9, so 8 stands.
     block = forecast(scenario(actors__1__no_deal_cost=0.6), model="compromise")["compromise"]

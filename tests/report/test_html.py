@@ -329,3 +329,16 @@ def test_report_refuses_other_formats(
 ) -> None:
     result = runner.invoke(app, ["report", str(flagship), "-o", str(tmp_path / name), "--no-save"])
     assert result.exit_code == 2 and message in result.stderr
+
+
+def test_briefing_shows_the_headline_and_its_forecast_interval(
+    pages: dict[str, str], flagship_runs: dict[str, tuple[Any, Runs]]
+) -> None:
+    # The same central number and 90% forecast interval as `detente forecast --json`.
+    for lang, (_, runs) in flagship_runs.items():
+        summary = runs.forecast.summary
+        for issue, value in summary["central"].items():
+            lo, hi = summary["interval"]["90"][issue]
+            assert f"{value:.1f} [{lo:.1f}–{hi:.1f}]" in pages[lang], (lang, issue)
+    assert "for other kinds of negotiation it is a floor" in pages["en"]
+    assert "只是下限" in pages["zh"]

@@ -11,6 +11,8 @@ M`` prints the per-model tables instead (:func:`detente.render.terminal.print_fo
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from rich import box
 from rich.console import Console
@@ -126,6 +128,23 @@ def models_table(result: Forecast) -> Table:
     return table
 
 
+def stick_sentence(result: Forecast, verdict: dict[str, Any]) -> str:
+    """Would the headline's deal stick: who rejects it, and the nearest acceptable package."""
+    scenario = result.scenario
+    if verdict["accepted"]:
+        return "Would it stick? Every veto player accepts the central forecast."
+    names = ", ".join(
+        scenario.actor(a).display_name for a, ok in verdict["accepts"].items() if not ok
+    )
+    nearest = "; ".join(
+        f"{scenario.issue(i).display_name} {_fmt(x)}" for i, x in verdict["nearest"].items()
+    )
+    return (
+        f"Would it stick? No: {names} reject the central forecast. The nearest package every "
+        f"veto player accepts: {nearest}."
+    )
+
+
 def print_headline(result: Forecast, console: Console) -> None:
     """The one-screen answer (see the module docstring)."""
     summary = result.summary or {}
@@ -146,6 +165,10 @@ def print_headline(result: Forecast, console: Console) -> None:
     console.print(table)
     for sentence in sentences:
         console.print(escape(sentence))
+    verdict = summary.get("ratification")
+    if verdict is not None:
+        console.print()
+        console.print(escape(stick_sentence(result, verdict)))
     console.print()
     console.print("[bold]Each model[/bold] (--detail or --model M for its tables)")
     console.print(models_table(result))

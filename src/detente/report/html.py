@@ -227,9 +227,12 @@ def _forecast_rows(page: _Page, mid: Mapping[str, float | None]) -> list[dict[st
             if stats and stats.get("p05") is not None:
                 cell += f" [{page.fmt(stats['p05'])}–{page.fmt(stats['p95'])}]"
             cells.append(cell)
-        rows.append(
-            {"issue": issue, "sentence": sentence, "central": page.fmt(value), "cells": cells}
-        )
+        # The headline's 90% forecast interval, as forecast prints it.
+        band = ((page.runs.forecast.summary or {}).get("interval") or {}).get("90", {})
+        shown = page.fmt(value)
+        if band.get(issue.id) is not None:
+            shown += f" [{page.fmt(band[issue.id][0])}–{page.fmt(band[issue.id][1])}]"
+        rows.append({"issue": issue, "sentence": sentence, "central": shown, "cells": cells})
     return rows
 
 

@@ -169,7 +169,13 @@ class Forecast(Result):
     def summary(self) -> dict[str, Any] | None:
         """The JSON's ``"summary"``: central forecast, 50%/90% forecast intervals, method
         and calibration (:class:`detente.summary.Summary`)."""
-        return self.headline.to_dict() if self.headline is not None else self.kept_summary
+        if self.headline is None:
+            return self.kept_summary
+        out = self.headline.to_dict()
+        verdict = headline_ratification(self.scenario, out["central"])
+        if verdict is not None:
+            out["ratification"] = verdict
+        return out
 
     @property
     def warnings(self) -> list[str]:
@@ -254,7 +260,13 @@ def central(forecast: Forecast) -> ModelResult:
 
     scenario = forecast.scenario
     arrays = scenario.to_arrays()
-    mid = median_over([r.forecasts for r in forecast.models.values()], scenario.issue_ids)
+    # The headline (the run's summary) where the run has one; the models' median otherwise.
+    kept = (forecast.summary or {}).get("central")
+    mid = (
+        dict(kept)
+        if kept
+        else median_over([r.forecasts for r in forecast.models.values()], scenario.issue_ids)
+    )
     normalised = _normalised(arrays, [mid[i] for i in arrays.issue_ids])
     g = gains(arrays, normalised)
     return ModelResult(
@@ -268,3 +280,25 @@ def central(forecast: Forecast) -> ModelResult:
         },
         outcome=Outcome(forecast=normalised),
     )
+
+
+def headline_ratification(
+    scenario: Any, central: Mapping[str, float | None]
+) -> dict[str, Any] | None:
+    """The veto players' verdict on the headline's central forecast and the nearest
+    package they all accept, saying so; None when nobody holds a veto."""
+    from detente.ratification import ratification_tree
+
+    arrays = scenario.to_arrays()
+    if not arrays.has_veto:
+        return None
+    f = np.array([np.nan if central.get(i) is None else central[i] for i in arrays.issue_ids])
+    verdict = ratification_tree(
+        arrays, (f - arrays.scale_low) / (arrays.scale_high - arrays.scale_low)
+    )
+    if verdict is not None:
+        verdict["note"] = (
+            "nearest: the package nearest the headline's central forecast that every veto "
+            "player accepts (the central forecast itself when all accept it)"
+        )
+    return verdict
