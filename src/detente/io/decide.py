@@ -192,6 +192,26 @@ def read(path: Path) -> Scenario:
                 f"unknown row type {cells[0]!r}",
                 "rows start with #A, #P, #M, #D, #O or #/ (comment)",
             )
+    powers = _cross_check(reader, actors, issues, marks, data)
+    if reader.problems:
+        raise ScenarioError(reader.problems)
+
+    tree = _scenario_tree(path, title, actors, issues, marks, data, powers)
+    return Scenario.from_tree(tree, file=file)
+
+
+def _cross_check(
+    reader: _DecideReader,
+    actors: dict[str, dict[str, str]],
+    issues: dict[str, dict[str, str]],
+    marks: dict[str, list[tuple[float, str, int]]],
+    data: dict[tuple[str, str], tuple[float, float, float, int]],
+) -> dict[str, set[float]]:
+    """Check the rows against each other; return each actor's powers across its #D rows.
+
+    A row can only be judged once every row is read (an #A may follow its #D rows), so these
+    checks run after the row loop; the powers they gather give the actor's capability.
+    """
     for (actor, issue), (*_, number) in data.items():
         if actor not in actors:
             reader.problem(number, f"unknown actor {actor!r}", "add an #A row for it")
@@ -230,9 +250,24 @@ def read(path: Path) -> Scenario:
                 "capability",
                 "give the actor one power, and fold the differences into its saliences",
             )
-    if reader.problems:
-        raise ScenarioError(reader.problems)
+    return powers
 
+
+def _scenario_tree(
+    path: Path,
+    title: str | None,
+    actors: dict[str, dict[str, str]],
+    issues: dict[str, dict[str, str]],
+    marks: dict[str, list[tuple[float, str, int]]],
+    data: dict[tuple[str, str], tuple[float, float, float, int]],
+    powers: dict[str, set[float]],
+) -> dict[str, Any]:
+    """The checked rows as a scenario tree, in the form ``Scenario.from_tree`` validates.
+
+    Kept apart from the reading so the mapping of Decide's terms (power, #M scale points) onto
+    detente's (capability, at_table, scale and labels) reads in one place.
+    """
+    file = str(path)
     tree: dict[str, Any] = {"title": title or path.stem, "source": f"Decide input file {file}"}
     tree["issues"] = []
     for issue, info in issues.items():
@@ -272,4 +307,4 @@ def read(path: Path) -> Scenario:
             item["positions"][key] = entry[0] if entry else None
             item["salience"][key] = entry[1] if entry else None
         tree["actors"].append(item)
-    return Scenario.from_tree(tree, file=file)
+    return tree

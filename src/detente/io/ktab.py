@@ -337,59 +337,72 @@ def read_csv(path: Path) -> Scenario:
         )
     actors = []
     for number, line in rows:
-        f = split_line(line)
-        where = f"line {number}"
-        if len(f) < 3 + 2 * n_dim:
-            bad.add(
-                where,
-                f"{len(f)} fields where {3 + 2 * n_dim} are needed (KTAB: error reading csv file)",
-                "give each actor a name, a description, a capability, and a position and a "
-                "salience per dimension",
-            )
-            continue
-        name, adesc = f[0], f[1]
-        if not name.strip() or len(name) > MAX_ACTOR_NAME:
-            bad.add(
-                where,
-                f"actor name {name!r} is empty or longer than {MAX_ACTOR_NAME} characters "
-                "(KTAB: actor's name is either not there or too long)",
-                "give the actor a name of 1 to 25 characters",
-            )
-        if len(adesc) > MAX_ACTOR_DESC:
-            bad.add(
-                where,
-                f"actor description longer than {MAX_ACTOR_DESC} characters (KTAB)",
-                "shorten the description",
-            )
-        cells = f[2 : 3 + 2 * n_dim]
-        unreadable = [k for k, v in enumerate(cells) if not _is_number(v)]
-        if unreadable:
-            for k in unreadable:
-                column = head[2 + k].strip() if 2 + k < len(head) else f"field {3 + k}"
-                bad.add(
-                    f"{where}, column {column!r}",
-                    f"{cells[k].strip()!r} is not a number (KTAB: error reading csv file)",
-                    "write a plain number",
-                )
-            continue
-        values = [float(v) for v in cells]
-        cap, pos, sal = values[0], values[1::2], values[2::2]
-        if cap < 0:
-            bad.add(
-                where,
-                f"capability {cap:g} is negative (KTAB: negative capability is not possible)",
-                "give a capability of 0 or more",
-            )
-        elif cap == 0:
-            bad.add(where, *ZERO_CAPABILITY)
-        if cap > MAX_CAPABILITY:
-            bad.add(
-                where,
-                f"capability {cap:g} above 1e8 (KTAB: sanity check on upper limit of capability)",
-                "rescale the capabilities (only their ratios matter)",
-            )
-        _salience_checks(bad, where, sal, pos)
-        actors.append((name, adesc, cap, pos, sal))
+        actor = _actor_row(bad, number, line, head, n_dim)
+        if actor is not None:
+            actors.append(actor)
     bad.raise_if_any()
     _check_counts(path, len(actors))
     return _tree(path, title, desc, dims, actors, None)
+
+
+def _actor_row(
+    bad: _Collector, number: int, line: str, head: list[str], n_dim: int
+) -> tuple[str, str, float, list[float], list[float]] | None:
+    """One actor row as (name, description, capability, positions, saliences).
+
+    Returns None when the row cannot be read; its problems are in ``bad`` so that every
+    row's faults are reported together, as the header's are.
+    """
+    f = split_line(line)
+    where = f"line {number}"
+    if len(f) < 3 + 2 * n_dim:
+        bad.add(
+            where,
+            f"{len(f)} fields where {3 + 2 * n_dim} are needed (KTAB: error reading csv file)",
+            "give each actor a name, a description, a capability, and a position and a "
+            "salience per dimension",
+        )
+        return None
+    name, adesc = f[0], f[1]
+    if not name.strip() or len(name) > MAX_ACTOR_NAME:
+        bad.add(
+            where,
+            f"actor name {name!r} is empty or longer than {MAX_ACTOR_NAME} characters "
+            "(KTAB: actor's name is either not there or too long)",
+            "give the actor a name of 1 to 25 characters",
+        )
+    if len(adesc) > MAX_ACTOR_DESC:
+        bad.add(
+            where,
+            f"actor description longer than {MAX_ACTOR_DESC} characters (KTAB)",
+            "shorten the description",
+        )
+    cells = f[2 : 3 + 2 * n_dim]
+    unreadable = [k for k, v in enumerate(cells) if not _is_number(v)]
+    if unreadable:
+        for k in unreadable:
+            column = head[2 + k].strip() if 2 + k < len(head) else f"field {3 + k}"
+            bad.add(
+                f"{where}, column {column!r}",
+                f"{cells[k].strip()!r} is not a number (KTAB: error reading csv file)",
+                "write a plain number",
+            )
+        return None
+    values = [float(v) for v in cells]
+    cap, pos, sal = values[0], values[1::2], values[2::2]
+    if cap < 0:
+        bad.add(
+            where,
+            f"capability {cap:g} is negative (KTAB: negative capability is not possible)",
+            "give a capability of 0 or more",
+        )
+    elif cap == 0:
+        bad.add(where, *ZERO_CAPABILITY)
+    if cap > MAX_CAPABILITY:
+        bad.add(
+            where,
+            f"capability {cap:g} above 1e8 (KTAB: sanity check on upper limit of capability)",
+            "rescale the capabilities (only their ratios matter)",
+        )
+    _salience_checks(bad, where, sal, pos)
+    return (name, adesc, cap, pos, sal)

@@ -99,6 +99,48 @@ def _model_params(bad: _Collector, root: ET.Element) -> dict[str, Any]:
 def read_xml(path: Path) -> Scenario:
     """Read a KTAB XML scenario [``SMPModel::xmlRead``]."""
     bad = _Collector(path)
+    root = _parse_root(path)
+    title = (root.findtext("name") or "").strip()
+    desc = (root.findtext("desc") or "").strip()
+    seed_text = _text(bad, root, "prngSeed", "Scenario")
+    params: dict[str, Any] = {}
+    if seed_text is not None:
+        if re.fullmatch(r"\s*\d+\s*", seed_text) and int(seed_text) < 2**64:
+            params["seed"] = int(seed_text)
+        else:
+            bad.add(
+                "Scenario › prngSeed",
+                f"{seed_text.strip()!r} is not a seed (an integer from 0 to 2^64 - 1)",
+                "write a whole number from 0 to 2^64 - 1, or leave prngSeed out",
+            )
+    params.update(_model_params(bad, root))
+    dims = _dimensions(bad, root)
+    actors_el = root.find("Actors")
+    actor_els = [] if actors_el is None else actors_el.findall("Actor")
+    if not actor_els:
+        bad.add(
+            "Scenario",
+            "no Actors/Actor (KTAB: following element is missing in the input xml)",
+            "add an Actors element with one Actor per actor",
+        )
+    actors = []
+    for k, a in enumerate(actor_els):
+        actor = _actor(bad, a, k, dims)
+        if actor is not None:
+            actors.append(actor)
+    adjust = _ideal_adjustment(bad, root, [a[0] for a in actors])
+    if adjust:
+        params["ideal_adjustment"] = adjust
+    bad.raise_if_any()
+    _check_counts(path, len(actors))
+    return _tree(path, title, desc, dims, actors, {"smp": params} if params else None)
+
+
+def _parse_root(path: Path) -> ET.Element:
+    """The document's root element, or a ScenarioError that says why the XML cannot be read.
+
+    Malformed XML and undeclarable encodings are reported before any field check runs.
+    """
     try:
         root = ET.parse(path).getroot()
     except ET.ParseError as exc:
@@ -128,20 +170,14 @@ def read_xml(path: Path) -> Scenario:
                 )
             ]
         )
-    title = (root.findtext("name") or "").strip()
-    desc = (root.findtext("desc") or "").strip()
-    seed_text = _text(bad, root, "prngSeed", "Scenario")
-    params: dict[str, Any] = {}
-    if seed_text is not None:
-        if re.fullmatch(r"\s*\d+\s*", seed_text) and int(seed_text) < 2**64:
-            params["seed"] = int(seed_text)
-        else:
-            bad.add(
-                "Scenario › prngSeed",
-                f"{seed_text.strip()!r} is not a seed (an integer from 0 to 2^64 - 1)",
-                "write a whole number from 0 to 2^64 - 1, or leave prngSeed out",
-            )
-    params.update(_model_params(bad, root))
+    return root
+
+
+def _dimensions(bad: _Collector, root: ET.Element) -> list[str]:
+    """The issue names from ``Dimensions/dName``, collecting a problem for each bad one.
+
+    A blank name still takes its place in the list so later per-dimension counts line up.
+    """
     dims_el = root.find("Dimensions")
     dims: list[str] = []
     if dims_el is None or dims_el.find("dName") is None:
@@ -166,59 +202,55 @@ def read_xml(path: Path) -> Scenario:
                     "shorten the dimension name",
                 )
             dims.append((d.text or "").strip())
-    actors_el = root.find("Actors")
-    actor_els = [] if actors_el is None else actors_el.findall("Actor")
-    if not actor_els:
+    return dims
+
+
+def _actor(
+    bad: _Collector, a: ET.Element, k: int, dims: list[str]
+) -> tuple[str, str, float, list[float], list[float]] | None:
+    """One ``Actor`` element as (name, description, capability, positions, saliences).
+
+    Returns None when a field is missing or unreadable; the problem is in ``bad`` so that
+    every actor's faults are reported together.
+    """
+    where = f"Actor {k + 1}"
+    name = _text(bad, a, "name", where)
+    adesc = _text(bad, a, "description", where)
+    where = f"actor {name.strip()!r}" if name else where
+    cap = _number(bad, _text(bad, a, "capability", where), f"{where} › capability")
+    if cap is not None and cap < 0:
         bad.add(
-            "Scenario",
-            "no Actors/Actor (KTAB: following element is missing in the input xml)",
-            "add an Actors element with one Actor per actor",
+            f"{where} › capability",
+            f"capability {cap:g} is negative (KTAB: capability value can't be negative)",
+            "give a capability of 0 or more",
         )
-    actors = []
-    for k, a in enumerate(actor_els):
-        where = f"Actor {k + 1}"
-        name = _text(bad, a, "name", where)
-        adesc = _text(bad, a, "description", where)
-        where = f"actor {name.strip()!r}" if name else where
-        cap = _number(bad, _text(bad, a, "capability", where), f"{where} › capability")
-        if cap is not None and cap < 0:
+    elif cap == 0:
+        bad.add(f"{where} › capability", *ZERO_CAPABILITY)
+    values: dict[str, list[float]] = {}
+    for group, tag in (("Position", "dCoord"), ("Salience", "dSal")):
+        el = a.find(group)
+        if el is None or el.find(tag) is None:
             bad.add(
-                f"{where} › capability",
-                f"capability {cap:g} is negative (KTAB: capability value can't be negative)",
-                "give a capability of 0 or more",
+                where,
+                f"element {group}/{tag} is missing (KTAB)",
+                "add the element, one value per dimension",
             )
-        elif cap == 0:
-            bad.add(f"{where} › capability", *ZERO_CAPABILITY)
-        values: dict[str, list[float]] = {}
-        for group, tag in (("Position", "dCoord"), ("Salience", "dSal")):
-            el = a.find(group)
-            if el is None or el.find(tag) is None:
-                bad.add(
-                    where,
-                    f"element {group}/{tag} is missing (KTAB)",
-                    "add the element, one value per dimension",
-                )
-                continue
-            nums = [_number(bad, c.text or "", f"{where} › {group}") for c in el.findall(tag)]
-            if len(nums) != len(dims):
-                bad.add(
-                    f"{where} › {group}",
-                    f"{len(nums)} values for {len(dims)} dimensions (KTAB: count of dimensions "
-                    f"doesn't match with the {group} data)",
-                    "give one value per dimension",
-                )
-            values[group] = [x for x in nums if x is not None]
-        pos, sal = values.get("Position"), values.get("Salience")
-        if sal is not None:
-            _salience_checks(bad, where, sal, pos)
-        if name and adesc and cap is not None and pos is not None and sal is not None:
-            actors.append((name, adesc, cap, pos, sal))
-    adjust = _ideal_adjustment(bad, root, [a[0] for a in actors])
-    if adjust:
-        params["ideal_adjustment"] = adjust
-    bad.raise_if_any()
-    _check_counts(path, len(actors))
-    return _tree(path, title, desc, dims, actors, {"smp": params} if params else None)
+            continue
+        nums = [_number(bad, c.text or "", f"{where} › {group}") for c in el.findall(tag)]
+        if len(nums) != len(dims):
+            bad.add(
+                f"{where} › {group}",
+                f"{len(nums)} values for {len(dims)} dimensions (KTAB: count of dimensions "
+                f"doesn't match with the {group} data)",
+                "give one value per dimension",
+            )
+        values[group] = [x for x in nums if x is not None]
+    pos, sal = values.get("Position"), values.get("Salience")
+    if sal is not None:
+        _salience_checks(bad, where, sal, pos)
+    if name and adesc and cap is not None and pos is not None and sal is not None:
+        return (name, adesc, cap, pos, sal)
+    return None
 
 
 def _ideal_adjustment(

@@ -70,62 +70,9 @@ def render(result: Track, lang: str = "en", now: datetime | None = None) -> str:
 
     last = result.points[-1]
     chart = Markup(_inline_svg(track_chart(result.chart_data(), lang=lang).to_svg(), "track-"))
-    rows = []
-    for point in result.points:
-        cells = []
-        for iid in result.issue_ids:
-            central = point.summary["central"].get(iid)
-            issue = next((i for i in point.snapshot.scenario.issues if i.id == iid), None)
-            band = point.summary["interval"]["90"].get(iid) or [None, None]
-            cells.append(
-                {
-                    "central": fmt(central),
-                    "band": f"[{fmt(band[0])}–{fmt(band[1])}]" if central is not None else "",
-                    "status_quo": fmt(None if issue is None else issue.status_quo, 1),
-                }
-            )
-        rows.append({"as_of": point.snapshot.as_of.isoformat(), "cells": cells})
-    changes = []
-    for before, point in zip(result.points, result.points[1:], strict=False):
-        scenario = point.snapshot.scenario
-        names = {a.id: a.display_name for a in scenario.actors}
-        names |= {i.id: i.display_name for i in scenario.issues}
-        changes.append(
-            {
-                "heading": t(
-                    "report.track.since",
-                    day=point.snapshot.as_of.isoformat(),
-                    file=Path(point.snapshot.file).name,
-                    before=before.snapshot.as_of.isoformat(),
-                ),
-                "rows": [
-                    {
-                        "who": names.get(c.actor, c.actor) if c.actor else names.get(c.issue or ""),
-                        "what": _field(c, lang, names),
-                        "from_to": f"{_value(c.before, lang)} → {_value(c.after, lang)}",
-                        "note": c.note or "—",
-                    }
-                    for c in point.changes
-                ],
-            }
-        )
-    scores = [
-        {
-            "title": t("report.track.against", kind=t(f"report.track.kind.{kind}")),
-            "rows": [
-                {
-                    "as_of": day.isoformat(),
-                    "n": fmt(acc["n"]),
-                    "mae": fmt(acc["mae"], 1),
-                    "inside": t(
-                        "report.track.of", k=fmt(acc["inside_90"] * acc["n"]), n=fmt(acc["n"])
-                    ),
-                }
-                for day, acc in result.accuracy(kind).items()
-            ],
-        }
-        for kind in result.kinds()
-    ]
+    rows = _forecast_rows(result, lang)
+    changes = _changes(result, lang)
+    scores = _scores(result, lang)
     template = env.get_template("track.html.j2")
     return template.render(
         lang=lang,
@@ -172,3 +119,98 @@ def render(result: Track, lang: str = "en", now: datetime | None = None) -> str:
             for p in result.points
         ],
     )
+
+
+def _forecast_rows(result: Track, lang: str) -> list[dict[str, Any]]:
+    """One table row per snapshot: central forecast, 90% band and status quo per issue.
+
+    Kept apart from the page assembly so the table's formatting reads on its own.
+    """
+
+    def fmt(x: float | None, digits: int = 0) -> str:
+        return number(x, lang, digits)
+
+    rows = []
+    for point in result.points:
+        cells = []
+        for iid in result.issue_ids:
+            central = point.summary["central"].get(iid)
+            issue = next((i for i in point.snapshot.scenario.issues if i.id == iid), None)
+            band = point.summary["interval"]["90"].get(iid) or [None, None]
+            cells.append(
+                {
+                    "central": fmt(central),
+                    "band": f"[{fmt(band[0])}–{fmt(band[1])}]" if central is not None else "",
+                    "status_quo": fmt(None if issue is None else issue.status_quo, 1),
+                }
+            )
+        rows.append({"as_of": point.snapshot.as_of.isoformat(), "cells": cells})
+    return rows
+
+
+def _changes(result: Track, lang: str) -> list[dict[str, Any]]:
+    """What moved between consecutive snapshots, one section per later snapshot.
+
+    The page explains each shift of the forecast by the edits that caused it.
+    """
+
+    def t(key: str, **values: Any) -> str:
+        return text(key, lang, **values)
+
+    changes = []
+    for before, point in zip(result.points, result.points[1:], strict=False):
+        scenario = point.snapshot.scenario
+        names = {a.id: a.display_name for a in scenario.actors}
+        names |= {i.id: i.display_name for i in scenario.issues}
+        changes.append(
+            {
+                "heading": t(
+                    "report.track.since",
+                    day=point.snapshot.as_of.isoformat(),
+                    file=Path(point.snapshot.file).name,
+                    before=before.snapshot.as_of.isoformat(),
+                ),
+                "rows": [
+                    {
+                        "who": names.get(c.actor, c.actor) if c.actor else names.get(c.issue or ""),
+                        "what": _field(c, lang, names),
+                        "from_to": f"{_value(c.before, lang)} → {_value(c.after, lang)}",
+                        "note": c.note or "—",
+                    }
+                    for c in point.changes
+                ],
+            }
+        )
+    return changes
+
+
+def _scores(result: Track, lang: str) -> list[dict[str, Any]]:
+    """How each snapshot's forecast scored against each kind of observation.
+
+    One table per kind (e.g. outcome, poll), so readers see accuracy over time.
+    """
+
+    def t(key: str, **values: Any) -> str:
+        return text(key, lang, **values)
+
+    def fmt(x: float | None, digits: int = 0) -> str:
+        return number(x, lang, digits)
+
+    scores = [
+        {
+            "title": t("report.track.against", kind=t(f"report.track.kind.{kind}")),
+            "rows": [
+                {
+                    "as_of": day.isoformat(),
+                    "n": fmt(acc["n"]),
+                    "mae": fmt(acc["mae"], 1),
+                    "inside": t(
+                        "report.track.of", k=fmt(acc["inside_90"] * acc["n"]), n=fmt(acc["n"])
+                    ),
+                }
+                for day, acc in result.accuracy(kind).items()
+            ],
+        }
+        for kind in result.kinds()
+    ]
+    return scores
