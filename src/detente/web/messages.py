@@ -158,6 +158,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "result.at_low": "At low",
         "result.at_high": "At high",
         "result.parameters": "parameters",
+        "result.headline": "Headline: central forecast and 90% forecast interval",
+        "result.central": "Central forecast",
+        "result.interval90": "90% forecast interval",
+        "result.calibration": (
+            "The forecast intervals are calibrated on EU legislative negotiations (DEU); for "
+            "other kinds of negotiation they are a floor, the real uncertainty may be wider."
+        ),
+        "result.nearest": (
+            "Not every veto player accepts the central forecast ({binding} would refuse it): "
+            "the nearest package every veto player accepts"
+        ),
+        "result.package": "Package",
+        "result.input_band": (
+            "Each model's input band: the percentiles of its forecast over the draws "
+            "(not a forecast interval: the headline above holds the models' error)"
+        ),
         "chart.rounds": "Positions by round",
         "chart.gains": "Who gains, who loses",
         "chart.distribution": "Forecasts over the draws",
@@ -383,6 +399,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "result.baseline": "基准",
         "result.input": "输入",
         "result.total_index": "总阶指数",
+        "result.headline": "核心预测与90%预测区间",
+        "result.central": "核心预测",
+        "result.interval90": "90%预测区间",
+        "result.calibration": (
+            "预测区间以欧盟立法谈判(DEU)校准,用于其他类型的谈判时只是下限,真实的不确定性可能更大。"
+        ),
+        "result.nearest": (
+            "并非所有否决方都接受核心预测({binding}会拒绝):所有否决方都接受的最接近方案"
+        ),
+        "result.package": "方案",
+        "result.input_band": (
+            "各模型的输入波动带:预测在各次抽样中的百分位数(不是预测区间:模型误差见上方核心预测)"
+        ),
         "result.at_low": "取低端时",
         "result.at_high": "取高端时",
         "result.parameters": "参数",

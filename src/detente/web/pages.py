@@ -21,7 +21,7 @@ from detente.web import charts
 from detente.web.api import REPORT_KINDS, TreeRequest, list_models, report_job, saved_run
 from detente.web.jobs import Jobs
 from detente.web.library import Library
-from detente.web.render import editor_view, result_view, templates
+from detente.web.render import editor_view, headline_view, result_view, templates
 from detente.web.tracks import track_names
 
 router = APIRouter(include_in_schema=False)
@@ -122,6 +122,7 @@ def _result_context(result: Result, **extra: Any) -> dict[str, Any]:
         "kind": result.kind,
         "scenario_title": result.scenario.title,
         "models": result_view(result),
+        "headline": headline_view(result),
         "skipped": data.get("skipped", {}),
         "notes": data.get("notes", []),
         "draws": data.get("draws"),

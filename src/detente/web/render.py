@@ -366,3 +366,41 @@ def result_view(result: Result) -> list[dict[str, Any]]:
 #: The kinds of run the result pages show, each by its view here (a track has a page of
 #: its own): declared once, in :data:`detente.kinds.KINDS`.
 VIEWS = {name: kind.view for name, kind in KINDS.items() if kind.view.startswith(f"{__name__}:")}
+
+
+def headline_view(result: Result) -> dict[str, Any] | None:
+    """The run's headline, as the CLI and the JSON give it: per issue the central forecast
+    and its 90% forecast interval from the result's ``summary``, and the package nearest
+    it that every veto player accepts when some veto player would refuse the forecast.
+
+    ``None`` for a result without a summary (sensitivity, what-ifs, a run saved before
+    summaries were kept), so the page shows only what was computed.
+    """
+    summary = getattr(result, "summary", None)
+    if not summary or not summary.get("central"):
+        return None
+    names = {i.id: i.name for i in result.scenario.issues}
+    central: dict[str, float] = summary["central"]
+    band90: dict[str, Any] = summary.get("interval", {}).get("90", {})
+    rows = [
+        {
+            "id": iid,
+            "name": names.get(iid, iid),
+            "central": value,
+            "low": band90[iid][0] if iid in band90 else None,
+            "high": band90[iid][1] if iid in band90 else None,
+        }
+        for iid, value in central.items()
+    ]
+    ratification = summary.get("ratification") or {}
+    nearest = ratification.get("nearest") if ratification.get("accepted") is False else None
+    return {
+        "issues": rows,
+        "calibration": summary.get("calibration"),
+        "nearest": [
+            {"id": iid, "name": names.get(iid, iid), "value": v} for iid, v in nearest.items()
+        ]
+        if nearest
+        else [],
+        "binding": list(ratification.get("binding", [])),
+    }
