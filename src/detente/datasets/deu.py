@@ -231,17 +231,12 @@ def _sniff(header: str) -> str:
     return max(counts, key=lambda d: counts[d])
 
 
-def read(path: str | Path | None = None) -> DeuData:
-    """Read a DEU file (either layout, see the module docstring) into issues.
+def _header(path: Path) -> tuple[list[list[str]], str, dict[str, int], list[str]]:
+    """The file's rows, delimiter, column index and actor codes, once the header is checked.
 
-    Without ``path``, the copy shipped with detente. Raises
-    :class:`ScenarioError` listing every bad cell.
-
-    >>> data = read()
-    >>> len(data.issues), data.skipped
-    (351, {'no_outcome': 11, 'fewer_than_3_actors': 2})
+    Both layouts (see the module docstring) share this header; an unreadable or foreign file
+    is refused here, before any row is read.
     """
-    path = Path(path) if path is not None else bundled_file()
     file = str(path)
     if not path.is_file():
         raise ScenarioError([Problem(file, "", "no such file", "check the path")])
@@ -271,6 +266,22 @@ def read(path: str | Path | None = None) -> DeuData:
                 )
             ]
         )
+    return rows, delimiter, columns, actors
+
+
+def read(path: str | Path | None = None) -> DeuData:
+    """Read a DEU file (either layout, see the module docstring) into issues.
+
+    Without ``path``, the copy shipped with detente. Raises
+    :class:`ScenarioError` listing every bad cell.
+
+    >>> data = read()
+    >>> len(data.issues), data.skipped
+    (351, {'no_outcome': 11, 'fewer_than_3_actors': 2})
+    """
+    path = Path(path) if path is not None else bundled_file()
+    file = str(path)
+    rows, delimiter, columns, actors = _header(path)
     reader = _Reader(file, decimal_comma=delimiter == ";")
 
     def cell(row: list[str], column: str) -> str:
