@@ -155,6 +155,22 @@ def forecast_interval_table(result: Backtest, proxy: str) -> Table | None:
     return table
 
 
+#: Where ``backtest deu`` writes what it fitted on all proposals (kept out of the command's
+#: signature so the command stays readable; see ``deu``).
+SaveWeightsOpt = Annotated[
+    Path | None,
+    typer.Option(help="write the tuned ensemble's weights (fitted on all proposals) to this file"),
+]
+SaveIntervalsOpt = Annotated[
+    Path | None,
+    typer.Option(
+        help="write each model's forecast-interval calibration (fitted on all proposals, "
+        "first proxy) to this file; the shipped one is "
+        "src/detente/datasets/data/forecast_intervals.json"
+    ),
+]
+
+
 @backtest_app.command()
 def deu(
     file: Annotated[
@@ -202,20 +218,8 @@ def deu(
     capability_range: Annotated[
         float, typer.Option(help="calibration: ± relative range of every capability")
     ] = DEFAULT_UNCERTAINTY["capability"],
-    save_weights: Annotated[
-        Path | None,
-        typer.Option(
-            help="write the tuned ensemble's weights (fitted on all proposals) to this file"
-        ),
-    ] = None,
-    save_intervals: Annotated[
-        Path | None,
-        typer.Option(
-            help="write each model's forecast-interval calibration (fitted on all proposals, "
-            "first proxy) to this file; the shipped one is "
-            "src/detente/datasets/data/forecast_intervals.json"
-        ),
-    ] = None,
+    save_weights: SaveWeightsOpt = None,
+    save_intervals: SaveIntervalsOpt = None,
     json: JsonOpt = False,
 ) -> None:
     """Backtest every model on DEU: MAE with intervals, by procedure and voting rule."""
