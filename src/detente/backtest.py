@@ -43,7 +43,6 @@ own outcome.
 from __future__ import annotations
 
 import json
-import math
 import time
 import warnings
 from collections.abc import Callable, Mapping, Sequence
@@ -56,6 +55,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from detente.arrays import FloatArray, ScenarioArrays
+from detente.backtest_scores import Scores, _mae_with_ci, proposal_weights, score
 from detente.calibration import fit_models, score_all, stakes
 from detente.calibration import rows as interval_rows
 from detente.datasets.capability import capability as proxy_capability
@@ -246,50 +246,6 @@ def _calibrate(
 
 
 @dataclass
-class Scores:
-    """One model's scores under one proxy (see the module docstring)."""
-
-    model: str
-    capability: str
-    n: int
-    mae: float
-    mae_ci: tuple[float, float]
-    by_procedure: dict[str, dict[str, Any]]
-    by_voting_rule: dict[str, dict[str, Any]]
-    beats_mean_share: float | None
-    calibration: dict[str, float] | None
-    not_scored: dict[str, int] = field(default_factory=dict)
-    #: Forecast intervals made leave-one-proposal-out: coverage, width, CRPS (and the
-    #: same for the split-conformal baseline), and each issue's interval.
-    forecast_interval: dict[str, Any] | None = None
-    conformal_baseline: dict[str, Any] | None = None
-    rows: list[dict[str, Any]] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "n": self.n,
-            "mae": _round(self.mae),
-            "mae_ci": [_round(x) for x in self.mae_ci],
-            "by_procedure": self.by_procedure,
-            "by_voting_rule": self.by_voting_rule,
-            "beats_mean_share": _round(self.beats_mean_share),
-            "calibration": self.calibration,
-        } | (
-            {}
-            if self.forecast_interval is None
-            else {
-                "forecast_interval": self.forecast_interval,
-                "conformal_baseline": self.conformal_baseline,
-                "rows": self.rows,
-            }
-        )
-
-
-def _round(x: float | None, digits: int = 4) -> float | None:
-    return None if x is None or math.isnan(x) else round(float(x), digits)
-
-
-@dataclass
 class Backtest:
     """Every model's scores; :meth:`to_dict` is ``detente backtest deu --json``."""
 
@@ -373,93 +329,6 @@ class Backtest:
         return json.dumps(self.to_dict(), indent=indent)
 
 
-def proposal_weights(data: DeuData, bootstrap: int, seed: int) -> np.ndarray:
-    """How often each proposal is drawn in each bootstrap replicate ``(B, P)``."""
-    rng = np.random.default_rng(np.random.SeedSequence([seed, 0xB007]))
-    p = len(data.proposals)
-    return rng.multinomial(p, np.full(p, 1.0 / p), size=bootstrap)
-
-
-def _cluster_sums(values: FloatArray, data: DeuData) -> tuple[FloatArray, FloatArray]:
-    """Per proposal: the sum of the non-NaN ``values`` and their count."""
-    codes = {p: k for k, p in enumerate(data.proposals)}
-    cluster = np.array([codes[i.proposal] for i in data.issues])
-    ok = ~np.isnan(values)
-    sums = np.bincount(cluster[ok], weights=values[ok], minlength=len(codes)).astype(float)
-    counts = np.bincount(cluster[ok], minlength=len(codes)).astype(float)
-    return sums, counts
-
-
-def _mae_with_ci(
-    values: FloatArray, data: DeuData, weights: np.ndarray
-) -> tuple[float, tuple[float, float]]:
-    """Mean of the non-NaN ``values`` and its 95% proposal-bootstrap interval."""
-    sums, counts = _cluster_sums(values, data)
-    if counts.sum() == 0:
-        return math.nan, (math.nan, math.nan)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        replicates = (weights @ sums) / (weights @ counts)
-    lo, hi = np.nanpercentile(replicates, [2.5, 97.5])
-    return float(sums.sum() / counts.sum()), (float(lo), float(hi))
-
-
-def _group_scores(
-    errors: FloatArray, data: DeuData, weights: np.ndarray, labels: Sequence[str]
-) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
-    for label in sorted(set(labels)):
-        mask = np.array([x == label for x in labels])
-        part = np.where(mask, errors, np.nan)
-        mae, ci = _mae_with_ci(part, data, weights)
-        out[label] = {
-            "n": int((~np.isnan(part)).sum()),
-            "mae": _round(mae),
-            "mae_ci": [_round(ci[0]), _round(ci[1])],
-        }
-    return out
-
-
-def score(
-    model: str,
-    capability: str,
-    forecast: FloatArray,
-    baseline: FloatArray,
-    data: DeuData,
-    weights: np.ndarray,
-    bands: FloatArray | None,
-    not_scored: dict[str, int],
-) -> Scores:
-    """Score one model's forecasts (see the module docstring)."""
-    outcome = data.outcomes
-    errors = np.abs(forecast - outcome)
-    mae, ci = _mae_with_ci(errors, data, weights)
-    base_errors = np.abs(baseline - outcome)
-    both = ~np.isnan(errors) & ~np.isnan(base_errors)
-    beats = float((errors[both] < base_errors[both]).mean()) if both.any() else None
-    calibration = None
-    if bands is not None:
-        ok = ~np.isnan(bands).any(axis=0)
-        if ok.any():
-            p5, p25, p75, p95 = bands[:, ok]
-            y = outcome[ok]
-            calibration = {
-                "p50": _round(float(((p25 <= y) & (y <= p75)).mean())),
-                "p90": _round(float(((p5 <= y) & (y <= p95)).mean())),
-            }
-    return Scores(
-        model=model,
-        capability=capability,
-        n=int((~np.isnan(errors)).sum()),
-        mae=mae,
-        mae_ci=ci,
-        by_procedure=_group_scores(errors, data, weights, [i.procedure_group for i in data.issues]),
-        by_voting_rule=_group_scores(errors, data, weights, [i.voting_group for i in data.issues]),
-        beats_mean_share=beats,
-        calibration=calibration,  # type: ignore[arg-type]
-        not_scored=not_scored,
-    )
-
-
 def _calibrated_models(names: Sequence[str], calibrate: str | Sequence[str]) -> list[str]:
     # The tuned ensemble is a re-weighting of forecasts, not a model simulate runs.
     runnable = [n for n in names if n != TUNED]
@@ -522,16 +391,7 @@ def backtest(
     start = time.perf_counter()
     if not isinstance(data, DeuData):
         data = read_deu(data)
-    if bootstrap < 100:
-        raise ParameterError(f"--bootstrap must be at least 100, got {bootstrap}")
-    if draws < 0:
-        raise ParameterError(f"--draws must be 0 (no calibration) or more, got {draws}")
-    spread = {**DEFAULT_UNCERTAINTY, **(uncertainty or {})}
-    unknown = sorted(set(spread) - set(DEFAULT_UNCERTAINTY))
-    if unknown or any(v < 0 for v in spread.values()):
-        raise ParameterError(
-            "uncertainty takes non-negative position, salience and capability spreads"
-        )
+    spread = _spread(bootstrap, draws, uncertainty)
     names = backtest_models(models)
     proxies = proxy_names(capability)
     calibrated = _calibrated_models(names, calibrate) if draws > 0 else []
@@ -541,17 +401,7 @@ def backtest(
     actors = sorted({a for i in data.issues for a in i.actors})
     caps = {p: proxy_capability(p, actors, data.gdp) for p in proxies}
     units = {joint: build_units(data, joint) for joint in {is_joint(n) for n in scored}}
-    # Interleave the work proposal by proposal, so that every chunk sent to
-    # a worker mixes quick and slow models.
-    tasks: list[tuple[int, str, str, Unit]] = []
-    order = {p: k for k, p in enumerate(data.proposals)}
-    for joint, group in units.items():
-        for unit in group:
-            rank = order[data.issues[unit.issues[0]].proposal]
-            for name in scored:
-                if is_joint(name) == joint:
-                    tasks.extend((rank, name, proxy, unit) for proxy in proxies)
-    tasks.sort(key=lambda t: t[0])
+    tasks = _interleaved_tasks(data, units, scored, proxies)
     runs = [
         (name, params[name], with_capability(unit.arrays, caps[proxy]))
         for _, name, proxy, unit in tasks
@@ -579,6 +429,79 @@ def backtest(
             ex.map(partial(_calibrate, spread=spread), calib_tasks, progress) if calib_tasks else []
         )
     m = len(data.issues)
+    forecasts, reasons = _gathered(tasks, results, scored, proxies, m)
+    fitted = _tuned_ensemble(data, forecasts, reasons, members, proxies)
+    bands = {(n, proxies[0]): np.full((4, m), np.nan) for n in calibrated}
+    for (name, proxy, unit), result in zip(calib_keys, bands_out, strict=True):
+        if not isinstance(result, str):
+            bands[name, proxy][:, list(unit.issues)] = result
+    weights = proposal_weights(data, bootstrap, seed)
+    scores = _scored(data, names, proxies, forecasts, reasons, bands, weights, caps)
+    return Backtest(
+        data=data,
+        capabilities=proxies,
+        models=names,
+        forecasts=forecasts,
+        scores=scores,
+        weights=weights,
+        bootstrap=bootstrap,
+        seed=seed,
+        draws=draws,
+        uncertainty=spread,
+        tuned_weights=fitted,
+        seconds=time.perf_counter() - start,
+    )
+
+
+def _spread(
+    bootstrap: int, draws: int, uncertainty: Mapping[str, float] | None
+) -> dict[str, float]:
+    """The calibration's uncertainty spreads, once the run's options are checked.
+
+    Bad options fail here, before the data's models are run for minutes.
+    """
+    if bootstrap < 100:
+        raise ParameterError(f"--bootstrap must be at least 100, got {bootstrap}")
+    if draws < 0:
+        raise ParameterError(f"--draws must be 0 (no calibration) or more, got {draws}")
+    spread = {**DEFAULT_UNCERTAINTY, **(uncertainty or {})}
+    unknown = sorted(set(spread) - set(DEFAULT_UNCERTAINTY))
+    if unknown or any(v < 0 for v in spread.values()):
+        raise ParameterError(
+            "uncertainty takes non-negative position, salience and capability spreads"
+        )
+    return spread
+
+
+def _interleaved_tasks(
+    data: DeuData, units: dict[bool, list[Unit]], scored: list[str], proxies: list[str]
+) -> list[tuple[int, str, str, Unit]]:
+    """Every (proposal rank, model, proxy, unit) run, ordered proposal by proposal."""
+    # Interleave the work proposal by proposal, so that every chunk sent to
+    # a worker mixes quick and slow models.
+    tasks: list[tuple[int, str, str, Unit]] = []
+    order = {p: k for k, p in enumerate(data.proposals)}
+    for joint, group in units.items():
+        for unit in group:
+            rank = order[data.issues[unit.issues[0]].proposal]
+            for name in scored:
+                if is_joint(name) == joint:
+                    tasks.extend((rank, name, proxy, unit) for proxy in proxies)
+    tasks.sort(key=lambda t: t[0])
+    return tasks
+
+
+def _gathered(
+    tasks: list[tuple[int, str, str, Unit]],
+    results: Sequence[FloatArray | str],
+    scored: list[str],
+    proxies: list[str],
+    m: int,
+) -> tuple[dict[tuple[str, str], FloatArray], dict[tuple[str, str], dict[str, int]]]:
+    """The runs' forecasts per (model, proxy), and why the issues left NaN were not scored.
+
+    A run returns a reason (a string) instead of forecasts when the model declines the unit.
+    """
     forecasts = {(n, p): np.full(m, np.nan) for n in scored for p in proxies}
     reasons: dict[tuple[str, str], dict[str, int]] = {key: {} for key in forecasts}
     for (_, name, proxy, unit), result in zip(tasks, results, strict=True):
@@ -587,6 +510,20 @@ def backtest(
             bucket[result] = bucket.get(result, 0) + len(unit.issues)
         else:
             forecasts[name, proxy][list(unit.issues)] = result
+    return forecasts, reasons
+
+
+def _tuned_ensemble(
+    data: DeuData,
+    forecasts: dict[tuple[str, str], FloatArray],
+    reasons: dict[tuple[str, str], dict[str, int]],
+    members: list[str],
+    proxies: list[str],
+) -> dict[str, dict[str, float]]:
+    """Add the tuned ensemble's forecasts (leave one proposal out); return its weights.
+
+    Fills ``forecasts`` and ``reasons`` in place for :data:`TUNED`, one entry per proxy.
+    """
     fitted: dict[str, dict[str, float]] = {}
     if members:
         codes = {p: k for k, p in enumerate(data.proposals)}
@@ -596,11 +533,24 @@ def backtest(
             forecasts[TUNED, p], w = lopo_inverse_mae(stack, data.outcomes, cluster)
             reasons[TUNED, p] = {}
             fitted[p] = dict(zip(members, w.tolist(), strict=True))
-    bands = {(n, proxies[0]): np.full((4, m), np.nan) for n in calibrated}
-    for (name, proxy, unit), result in zip(calib_keys, bands_out, strict=True):
-        if not isinstance(result, str):
-            bands[name, proxy][:, list(unit.issues)] = result
-    weights = proposal_weights(data, bootstrap, seed)
+    return fitted
+
+
+def _scored(
+    data: DeuData,
+    names: list[str],
+    proxies: list[str],
+    forecasts: dict[tuple[str, str], FloatArray],
+    reasons: dict[tuple[str, str], dict[str, int]],
+    bands: dict[tuple[str, str], FloatArray],
+    weights: np.ndarray,
+    caps: dict[str, Any],
+) -> dict[tuple[str, str], Scores]:
+    """Each model's scores under each proxy, with its leave-one-proposal-out intervals.
+
+    The scoring of one model is :func:`detente.backtest_scores.score`; this adds the
+    forecast intervals :func:`detente.calibration.score_all` fits across models.
+    """
     intervals = score_all(data, {(n, p): forecasts[n, p] for n in names for p in proxies}, caps)
     scores = {
         (n, p): score(
@@ -620,17 +570,4 @@ def backtest(
         scores[key].forecast_interval = found.model.summary(data.outcomes)
         scores[key].conformal_baseline = found.baseline.summary(data.outcomes)
         scores[key].rows = interval_rows(data, forecasts[key], found.model)
-    return Backtest(
-        data=data,
-        capabilities=proxies,
-        models=names,
-        forecasts=forecasts,
-        scores=scores,
-        weights=weights,
-        bootstrap=bootstrap,
-        seed=seed,
-        draws=draws,
-        uncertainty=spread,
-        tuned_weights=fitted,
-        seconds=time.perf_counter() - start,
-    )
+    return scores
