@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
 from detente.backtest import DEFAULT_BOOTSTRAP, DEFAULT_DRAWS, DEFAULT_UNCERTAINTY, Backtest
@@ -157,6 +158,25 @@ def forecast_interval_table(result: Backtest, proxy: str) -> Table | None:
 
 #: Where ``backtest deu`` writes what it fitted on all proposals (kept out of the command's
 #: signature so the command stays readable; see ``deu``).
+@contextmanager
+def model_runs_bar(json: bool) -> Iterator[tuple[Callable[[int], None], Callable[[int], None]]]:
+    """A progress bar of model runs on stderr (none under --json or off a terminal),
+    as the callbacks the DEU backtests take: ``progress(k)`` and ``on_total(n)``."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    with Progress(
+        "{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not show_progress(json, out, err),
+    ) as bar:
+        task = bar.add_task("model runs", total=None)
+        yield (lambda k: bar.advance(task, k)), (lambda n: bar.update(task, total=n))
+
+
 SaveWeightsOpt = Annotated[
     Path | None,
     typer.Option(help="write the tuned ensemble's weights (fitted on all proposals) to this file"),
@@ -225,16 +245,7 @@ def deu(
     """Backtest every model on DEU: MAE with intervals, by procedure and voting rule."""
 
     def act() -> None:
-        with Progress(
-            "{task.description}",
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-            disable=not show_progress(json, out, err),
-        ) as bar:
-            task = bar.add_task("model runs", total=None)
+        with model_runs_bar(json) as (progress, on_total):
             result = run_backtest(
                 file,
                 models=models,
@@ -250,8 +261,8 @@ def deu(
                 },
                 workers=workers,
                 scheduler=scheduler,
-                progress=lambda k: bar.advance(task, k),
-                on_total=lambda n: bar.update(task, total=n),
+                progress=progress,
+                on_total=on_total,
             )
         if save_weights is not None:
             err.print(f"wrote {result.save_weights(save_weights)}", highlight=False)

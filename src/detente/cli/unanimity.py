@@ -8,12 +8,10 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
-from detente.cli.backtest import backtest_app
-from detente.cli.common import JsonOpt, emit, err, guarded, out
-from detente.cli.simulate import show_progress
+from detente.cli.backtest import backtest_app, model_runs_bar
+from detente.cli.common import JsonOpt, emit, guarded, out
 from detente.unanimity import MODES, Unanimity, unanimity_backtest
 
 
@@ -95,16 +93,7 @@ def unanimity(
     """Every model on DEU's unanimity issues, with and without ratification."""
 
     def act() -> None:
-        with Progress(
-            "{task.description}",
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-            disable=not show_progress(json, out, err),
-        ) as bar:
-            task = bar.add_task("model runs", total=None)
+        with model_runs_bar(json) as (progress, on_total):
             result = unanimity_backtest(
                 file,
                 models=models,
@@ -113,8 +102,8 @@ def unanimity(
                 seed=seed,
                 workers=workers,
                 scheduler=scheduler,
-                progress=lambda k: bar.advance(task, k),
-                on_total=lambda n: bar.update(task, total=n),
+                progress=progress,
+                on_total=on_total,
             )
         emit(result, json, lambda: print_unanimity(result, out))
 
