@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from detente.errors import ParameterError
+from detente.report.acceptance import acceptance
 from detente.report.gather import (
     Runs,
     briefing_inputs,
@@ -444,6 +445,7 @@ def render(
         "model_titles": {m: page.title(m) for m in models},
         "skipped": {page.title(m): reason for m, reason in runs.forecast.skipped.items()},
         "forecasts": _forecast_rows(page, mid.forecasts),
+        "acceptance": acceptance(page, mid.forecasts),
         "lead": t(
             "report.forecast.lead",
             n=len(models),
