@@ -131,3 +131,27 @@ def test_no_veto_player_no_section() -> None:
     s = scenario(veto=False)
     page = render(s, Runs(forecast=forecast(s, model=MODELS)), lang="en")
     assert 'id="stick"' not in page and text("report.stick") not in page
+
+
+def test_what_ifs_say_whether_their_deal_sticks_and_name_veto_changes() -> None:
+    from detente.compare import compare
+
+    tree = copy.deepcopy(TREE)
+    tree["variants"] = {
+        # A cost of 0.6 buys V's consent (margin 0.1); without its veto nobody judges.
+        "costly": {"changes": [{"actor": "V", "no_deal_cost": 0.6}]},
+        "free": {"changes": [{"actor": "V", "veto": False}]},
+        "later": {"changes": [{"issue": "land", "no_deal": 9}]},
+    }
+    s = Scenario.from_tree(tree)
+    runs = Runs(forecast=forecast(s, model=MODELS), comparison=compare(s, model=MODELS))
+    for lang in ("en", "zh"):
+        page = render(s, runs, lang=lang)
+        table = page.split(f"<th>{escape(text('report.stick.all', lang))}</th>", 1)[1]
+        rows = dict(re.findall(r"<tr><td>(\w+)</td>.*?<td>([^<]*)</td></tr>", table))
+        # The no-deal point at 9 leaves V (at 0) worse off than 8: it accepts.
+        yes = text("report.yes", lang)
+        assert rows == {"costly": yes, "free": "—", "later": yes}, rows
+        assert escape(text("report.change.no_veto", lang, actor=NAME)) in page
+        assert escape(text("report.change.no_deal_cost", lang, actor=NAME, op="= 0.6")) in page
+        assert escape(text("report.change.no_deal", lang, issue="Land", op="= 9")) in page

@@ -270,6 +270,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "report.change.salience": "{actor} salience of {issue} {op}",
         "report.change.position": "{actor} position on {issue} {op}",
         "report.change.status_quo": "status quo of {issue} {op}",
+        "report.change.no_deal": "no-deal point of {issue} {op}",
+        "report.change.veto": "{actor} holds a veto on every issue",
+        "report.change.no_veto": "{actor} holds no veto",
+        "report.change.veto_on": "{actor} holds a veto on {issues}",
+        "report.change.no_deal_cost": "{actor} cost of no deal {op}",
+        "report.change.tie": "tie from {actor} to {target} {op}",
+        "report.change.tie_cut": "tie from {actor} to {target} removed",
         "report.change.shock": "from round {round}: {change}",
         # models: assumptions and limits
         "model.median.assumes": (
