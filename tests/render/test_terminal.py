@@ -105,3 +105,20 @@ def test_compare_cli_fits_100_columns() -> None:
     rows = [h for h in head if len(h) > 1]
     columns = ["".join(c.strip() for c in col) for col in zip(*rows, strict=True)]
     assert columns[1:] == ["baseline", *args[6::2]]
+
+
+def test_simulate_says_how_often_the_deal_sticks() -> None:
+    from detente import simulate
+    from detente.render.terminal import print_simulation
+
+    tree = copy.deepcopy(TREE)
+    # A cost of no deal between 0.2 and 0.8: V accepts 8 in the draws where it is >= 0.5.
+    tree["actors"][1]["no_deal_cost"] = {"value": 0.5, "low": 0.2, "high": 0.8}
+    sim = simulate(Scenario.from_tree(tree), model="compromise", draws=300, seed=2)
+    share = sim.models["compromise"].summary["ratification"]["accepted_share"]
+    assert 0.2 < share < 0.8
+    console = Console(width=200, record=True)
+    print_simulation(sim, console)
+    out = console.export_text()
+    assert f"the deal sticks (every veto player accepts) in {share:.1%} of the draws" in out
+    assert f"each veto player accepts in: {NAME} {share:.0%}" in out

@@ -229,6 +229,16 @@ def print_simulation(sim: Simulation, console: Console) -> None:
         conv = model.converged_share()
         if conv is not None:
             console.print(f"converged in {conv['all']:.1%} of the draws", highlight=False)
+        shares = model.summary.get("ratification")
+        if shares is not None:
+            each = ", ".join(
+                f"{_names(sim.scenario, [a])} {x:.0%}" for a, x in shares["accepts_share"].items()
+            )
+            line = (
+                f"the deal sticks (every veto player accepts) in {shares['accepted_share']:.1%} "
+                f"of the draws; each veto player accepts in: {each}"
+            )
+            console.print(escape(line), highlight=False)
     _tail(console, sim.notes, sim.skipped)
 
 
