@@ -13,8 +13,7 @@ from rich.table import Table
 
 from detente.backtest import DEFAULT_BOOTSTRAP, DEFAULT_DRAWS, DEFAULT_UNCERTAINTY, Backtest
 from detente.backtest import backtest as run_backtest
-from detente.cli.common import JsonOpt, app, emit, err, guarded, out
-from detente.cli.simulate import show_progress
+from detente.cli.common import JsonOpt, app, emit, err, guarded, out, show_progress
 
 backtest_app = typer.Typer(
     help="Score the models against negotiations whose outcomes are known.",

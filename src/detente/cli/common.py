@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import sys
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated, Any, Protocol, TypeVar
 
 import typer
@@ -86,6 +88,38 @@ def emit(result: JsonResult, as_json: bool, show: Callable[[], None]) -> None:
         show()
 
 
+def show_progress(json: bool, stdout: Console, stderr: Console) -> bool:
+    """A bar only for a person watching: not with --json, not when output is piped."""
+    return not json and stdout.is_terminal and stderr.is_terminal
+
+
+@contextmanager
+def progress_bar(enabled: bool, total: int, what: str) -> Iterator[Callable[[int], object] | None]:
+    """``advance(n)`` for a Rich bar on stderr, or None when disabled."""
+    if not enabled:
+        yield None
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = (
+        TextColumn(what),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task(what, total=total)
+        yield lambda n: bar.advance(task, n)
+
+
 def warn(message: str) -> None:
     err.print(f"[yellow]warning:[/yellow] {escape(message)}", highlight=False, soft_wrap=True)
 
@@ -104,12 +138,14 @@ def parse_params(items: list[str] | None) -> dict[str, Any]:
     return params
 
 
+ScenarioArg = Annotated[Path, typer.Argument(help="scenario file: .yaml, .csv or .xlsx")]
 ModelOpt = Annotated[str, typer.Option("--model", "-m", help="median, compromise, nbs, ... or all")]
 PresetOpt = Annotated[str | None, typer.Option(help="named parameter set of the model")]
 ParamOpt = Annotated[
     list[str] | None,
     typer.Option("--param", "-p", help="NAME=VALUE (MODEL.NAME=VALUE with several models)"),
 ]
+RoundsOpt = Annotated[int | None, typer.Option(min=1, help="run exactly N rounds")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON object to stdout")]
 ForceOpt = Annotated[
     bool,

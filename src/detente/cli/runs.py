@@ -6,7 +6,7 @@ from __future__ import annotations
 import json as jsonlib
 import sys
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,7 +16,18 @@ from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import make_url
 
-from detente.cli.common import JsonOpt, app, emit, err, guarded, out, warn
+from detente.cli.common import (
+    JsonOpt,
+    app,
+    emit,
+    err,
+    guarded,
+    out,
+    parse_params,
+    progress_bar,
+    show_progress,
+    warn,
+)
 from detente.kinds import get_kind
 from detente.results import Result
 from detente.scenario import Scenario
@@ -84,6 +95,47 @@ def finish(
     show = printer or get_kind(result.kind).printer_function()
     emit(result, as_json, lambda: show(result, out))
     record(result.kind, result, db=db, save=save, source=source, started_at=started_at, **meta)
+
+
+def run_scenario(
+    kind: str,
+    arguments: dict[str, Any],
+    *,
+    meta: Callable[[Any], dict[str, Any]],
+    printer: Callable[[Any, Console], None] | None = None,
+    draws_bar: bool = False,
+) -> None:
+    """What forecast, compare, simulate and sensitivity do: run ``kind``'s function on
+    the scenario, then :func:`finish` (warnings, JSON or tables, the saved run).
+
+    ``arguments`` are the command's own (its ``locals()``): ``scenario``, ``param``,
+    ``json``, ``db`` and ``save`` are used here; every other one goes to the function
+    under its name. The saved run records the model, the preset and the parameters,
+    and what ``meta(result)`` adds (its options; a forecast's seed). With ``draws_bar``
+    a bar of the ``draws`` shows on a terminal (the function reports to ``progress``).
+    """
+    started = datetime.now(UTC)
+    run = dict(arguments)
+    scenario, as_json, db, save = (run.pop(name) for name in ("scenario", "json", "db", "save"))
+    params = parse_params(run.pop("param"))
+    shown = draws_bar and show_progress(as_json, out, err)
+    with progress_bar(shown, run.get("draws", 0), "draws") as advance:
+        if draws_bar:
+            run["progress"] = advance
+        result = get_kind(kind).function()(scenario, params=params, **run)
+    finish(
+        result,
+        printer=printer,
+        as_json=as_json,
+        db=db,
+        save=save,
+        source=scenario,
+        started_at=started,
+        model=run["model"],
+        preset=run["preset"],
+        params=params,
+        **meta(result),
+    )
 
 
 def _when(value: datetime) -> str:
