@@ -18,11 +18,12 @@ from detente.cli.common import (
     parse_params,
     warn,
 )
-from detente.cli.runs import DbOpt, SaveOpt, record
+from detente.cli.runs import DbOpt, SaveOpt, record, saved_run
 from detente.errors import ParameterError
 from detente.kinds import get_kind
 from detente.results import Result
 from detente.scenario import Scenario
+from detente.store import Run
 
 KIND_HELP = "rounds, gains, distribution, tornado, challenges (eu), variants or track"
 #: The model a chart made now draws when none is named. A tornado shows how far
@@ -68,17 +69,17 @@ def gather(
     if kind not in charts.KINDS:
         raise ParameterError(f"unknown chart kind {kind!r}; valid kinds: {KIND_HELP}")
     needed = get_kind(charts.SOURCES[kind])
-    if source.isdigit() and not Path(source).exists():
-        from detente.store import RunStore
 
-        with RunStore(db) as store:
-            run = store.get(int(source))
-            if run.kind != needed.name:
-                raise ParameterError(
-                    f"run {run.id} is a {run.kind} run; a {kind} chart is drawn from a "
-                    f"{needed.name} run (make one, or give the scenario file)"
-                )
-            result = store.result(run.id)
+    def check(run: Run) -> None:
+        if run.kind != needed.name:
+            raise ParameterError(
+                f"run {run.id} is a {run.kind} run; a {kind} chart is drawn from a "
+                f"{needed.name} run (make one, or give the scenario file)"
+            )
+
+    saved = saved_run(source, db, check)
+    if saved is not None:
+        run, result = saved
         if kind == "challenges" and "eu" not in result:
             raise ParameterError(
                 f"run {run.id} did not run eu: a challenges chart maps eu's first round "

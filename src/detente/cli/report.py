@@ -19,7 +19,7 @@ from detente.cli.common import (
     warn,
 )
 from detente.cli.plot import LangOpt, charts_module
-from detente.cli.runs import DbOpt, SaveOpt, record
+from detente.cli.runs import DbOpt, SaveOpt, record, saved_run
 from detente.errors import ParameterError
 from detente.results import Comparison, Result, Sensitivity, Simulation
 
@@ -107,12 +107,9 @@ def report(
         run_info = None
         # The runs made are saved as from the scenario's file, and say which run they complete.
         made_from: dict[str, Any] = {"source": source, "options": {}}
-        if source.isdigit() and not Path(source).exists():
-            from detente.store import RunStore
-
-            with RunStore(db) as store:
-                run = store.get(int(source))
-                saved = store.result(run.id)
+        saved_source = saved_run(source, db)
+        if saved_source is not None:
+            run, saved = saved_source
             scenario = saved.scenario
             run_info = {"id": run.id, "kind": run.kind, "started_at": run.started_at}
             made_from = {"source": run.source, "options": {"from_run": run.id}}

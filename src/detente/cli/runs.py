@@ -31,7 +31,7 @@ from detente.cli.common import (
 from detente.kinds import get_kind
 from detente.results import Result
 from detente.scenario import Scenario
-from detente.store import EXPORT_FORMATS, KINDS, RunStore, StoreError
+from detente.store import EXPORT_FORMATS, KINDS, Run, RunStore, StoreError
 
 DbOpt = Annotated[
     str | None,
@@ -95,6 +95,21 @@ def finish(
     show = printer or get_kind(result.kind).printer_function()
     emit(result, as_json, lambda: show(result, out))
     record(result.kind, result, db=db, save=save, source=source, started_at=started_at, **meta)
+
+
+def saved_run(
+    source: str, db: str | None, check: Callable[[Run], None] | None = None
+) -> tuple[Run, Result] | None:
+    """The saved run ``source`` names and its result, when ``source`` is a run's id
+    (digits that name no file); None when it is a file. ``check`` may refuse the run
+    (raise) before its result is read back."""
+    if not source.isdigit() or Path(source).exists():
+        return None
+    with RunStore(db) as store:
+        run = store.get(int(source))
+        if check is not None:
+            check(run)
+        return run, store.result(run.id)
 
 
 def run_scenario(
