@@ -7,17 +7,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from detente.cli.common import (
-    ForceOpt,
-    JsonOpt,
     ModelOpt,
-    ParamOpt,
     PresetOpt,
     RoundsOpt,
     ScenarioArg,
     app,
     guarded,
 )
-from detente.cli.runs import DbOpt, SaveOpt, run_scenario
+from detente.cli.runs import RunOptions, run_scenario
 
 if TYPE_CHECKING:
     from detente.results import Comparison
@@ -42,11 +39,8 @@ def compare(
     model: ModelOpt = "all",
     preset: PresetOpt = None,
     rounds: RoundsOpt = None,
-    param: ParamOpt = None,
-    json: JsonOpt = False,
-    db: DbOpt = None,
-    save: SaveOpt = True,
-    force: ForceOpt = False,
+    *,
+    options: RunOptions,
 ) -> None:
     """Forecast the baseline and each what-if, and show what changes."""
     # None: every variant the scenario defines (when no what-if is given).

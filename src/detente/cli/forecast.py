@@ -10,9 +10,7 @@ import typer
 from detente import io
 from detente.cli.common import (
     ForceOpt,
-    JsonOpt,
     ModelOpt,
-    ParamOpt,
     PresetOpt,
     RoundsOpt,
     ScenarioArg,
@@ -20,7 +18,7 @@ from detente.cli.common import (
     guarded,
     out,
 )
-from detente.cli.runs import DbOpt, SaveOpt, run_scenario
+from detente.cli.runs import RunOptions, run_scenario
 from detente.render.headline import print_headline
 
 
@@ -33,11 +31,8 @@ def forecast(
     seed: Annotated[
         int | None, typer.Option(min=0, help="seed of the models that draw at random")
     ] = None,
-    param: ParamOpt = None,
-    json: JsonOpt = False,
-    db: DbOpt = None,
-    save: SaveOpt = True,
-    force: ForceOpt = False,
+    *,
+    options: RunOptions,
     detail: Annotated[
         bool, typer.Option("--detail", help="every model's tables, not the one-screen headline")
     ] = False,
@@ -48,13 +43,13 @@ def forecast(
     # One screen (the headline) by default; every model's tables when asked.
     one_screen = not detail and model == "all"
     # How it was printed, so that `detente runs show` prints it alike.
-    options = {"rounds": rounds, **({"screen": "headline"} if one_screen else {})}
+    recorded = {"rounds": rounds, **({"screen": "headline"} if one_screen else {})}
     guarded(
         lambda: run_scenario(
             "forecast",
             arguments,
             printer=print_headline if one_screen else None,
-            meta=lambda _: {"seed": seed, "options": options},
+            meta=lambda _: {"seed": seed, "options": recorded},
         )
     )
 

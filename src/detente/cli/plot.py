@@ -8,17 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
-from detente.cli.common import (
-    ForceOpt,
-    ParamOpt,
-    PresetOpt,
-    app,
-    guarded,
-    out,
-    parse_params,
-    warn,
-)
-from detente.cli.runs import DbOpt, SaveOpt, record, saved_run
+from detente.cli.common import PresetOpt, app, guarded, out, parse_params, warn
+from detente.cli.runs import MadeRunOptions, record, saved_run
 from detente.errors import ParameterError
 from detente.kinds import get_kind
 from detente.results import Result
@@ -159,10 +150,8 @@ def plot(
         Path | None, typer.Option(help="observations to mark on a track chart")
     ] = None,
     preset: PresetOpt = None,
-    param: ParamOpt = None,
-    db: DbOpt = None,
-    save: SaveOpt = True,
-    force: ForceOpt = False,
+    *,
+    options: MadeRunOptions,
 ) -> None:
     """Draw a chart (PNG or SVG) of a saved run, or of a scenario."""
 
@@ -174,7 +163,8 @@ def plot(
                 f"use one of: {', '.join(charts.FORMATS)}"
             )
         if kind == "track":
-            chart = track_chart(source, observed, model, preset, parse_params(param), issue, lang)
+            params = parse_params(options.param)
+            chart = track_chart(source, observed, model, preset, params, issue, lang)
             out.print(f"wrote {chart.write(output)}", highlight=False)
             return
         scenario, data = gather(
@@ -182,12 +172,12 @@ def plot(
             kind,
             model=model,
             preset=preset,
-            params=parse_params(param),
+            params=parse_params(options.param),
             draws=draws,
             seed=seed,
-            db=db,
-            save=save,
-            force=force,
+            db=options.db,
+            save=options.save,
+            force=options.force,
         )
         chosen = model
         if chosen is None and kind == "rounds":

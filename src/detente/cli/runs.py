@@ -6,6 +6,7 @@ from __future__ import annotations
 import json as jsonlib
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,7 +18,9 @@ from rich.table import Table
 from sqlalchemy import make_url
 
 from detente.cli.common import (
+    ForceOpt,
     JsonOpt,
+    ParamOpt,
     app,
     emit,
     err,
@@ -45,6 +48,32 @@ DbOpt = Annotated[
 SaveOpt = Annotated[
     bool, typer.Option("--save/--no-save", help="save the run in the run store (default: save)")
 ]
+
+
+@dataclass(frozen=True)
+class MadeRunOptions:
+    """The options of the commands that make runs from a scenario file and save them
+    (plot and report): the models' parameters, the run store, ``--force``. A command
+    takes them as one parameter (see :func:`~detente.cli.common.grouped_options`)."""
+
+    param: ParamOpt = None
+    db: DbOpt = None
+    save: SaveOpt = True
+    force: ForceOpt = False
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """The options of the commands that run a scenario's models and print the result
+    (forecast, compare, simulate, sensitivity; see :func:`run_scenario`): those of
+    :class:`MadeRunOptions`, and ``--json``."""
+
+    param: ParamOpt = None
+    json: JsonOpt = False
+    db: DbOpt = None
+    save: SaveOpt = True
+    force: ForceOpt = False
+
 
 runs_app = typer.Typer(help="Saved runs: list, show, export, remove.", no_args_is_help=True)
 app.add_typer(runs_app, name="runs")
@@ -123,27 +152,28 @@ def run_scenario(
     """What forecast, compare, simulate and sensitivity do: run ``kind``'s function on
     the scenario, then :func:`finish` (warnings, JSON or tables, the saved run).
 
-    ``arguments`` are the command's own (its ``locals()``): ``scenario``, ``param``,
-    ``json``, ``db`` and ``save`` are used here; every other one goes to the function
-    under its name. The saved run records the model, the preset and the parameters,
-    and what ``meta(result)`` adds (its options; a forecast's seed). With ``draws_bar``
-    a bar of the ``draws`` shows on a terminal (the function reports to ``progress``).
+    ``arguments`` are the command's own (its ``locals()``): the ``scenario`` and the
+    :class:`RunOptions` ``options`` are used here (``--force`` goes on to the function);
+    every other one goes to the function under its name. The saved run records the
+    model, the preset and the parameters, and what ``meta(result)`` adds (its options;
+    a forecast's seed). With ``draws_bar`` a bar of the ``draws`` shows on a terminal
+    (the function reports to ``progress``).
     """
     started = datetime.now(UTC)
     run = dict(arguments)
-    scenario, as_json, db, save = (run.pop(name) for name in ("scenario", "json", "db", "save"))
-    params = parse_params(run.pop("param"))
-    shown = draws_bar and show_progress(as_json, out, err)
+    scenario, options = run.pop("scenario"), run.pop("options")
+    params = parse_params(options.param)
+    shown = draws_bar and show_progress(options.json, out, err)
     with progress_bar(shown, run.get("draws", 0), "draws") as advance:
         if draws_bar:
             run["progress"] = advance
-        result = get_kind(kind).function()(scenario, params=params, **run)
+        result = get_kind(kind).function()(scenario, params=params, force=options.force, **run)
     finish(
         result,
         printer=printer,
-        as_json=as_json,
-        db=db,
-        save=save,
+        as_json=options.json,
+        db=options.db,
+        save=options.save,
         source=scenario,
         started_at=started,
         model=run["model"],

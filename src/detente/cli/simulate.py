@@ -11,17 +11,8 @@ from typing import Annotated, Any
 
 import typer
 
-from detente.cli.common import (
-    ForceOpt,
-    JsonOpt,
-    ModelOpt,
-    ParamOpt,
-    PresetOpt,
-    ScenarioArg,
-    app,
-    guarded,
-)
-from detente.cli.runs import DbOpt, SaveOpt, run_scenario
+from detente.cli.common import ModelOpt, PresetOpt, ScenarioArg, app, guarded
+from detente.cli.runs import RunOptions, run_scenario
 from detente.render.terminal import sparkline as sparkline
 
 SeedOpt = Annotated[int, typer.Option(min=0, help="random seed: the same seed, the same numbers")]
@@ -49,18 +40,15 @@ def monte_carlo_command(kind: str, draws_option: Any, doc: str) -> None:
         scheduler: SchedulerOpt = None,
         preset: PresetOpt = None,
         rounds: RoundsOpt = None,
-        param: ParamOpt = None,
-        json: JsonOpt = False,
-        db: DbOpt = None,
-        save: SaveOpt = True,
-        force: ForceOpt = False,
+        *,
+        options: RunOptions,
     ) -> None:
         arguments = dict(locals())
         del arguments["kind"]  # this factory's, not an option
-        options = {"draws": draws, "rounds": rounds}
+        recorded = {"draws": draws, "rounds": rounds}
         guarded(
             lambda: run_scenario(
-                kind, arguments, meta=lambda _: {"options": options}, draws_bar=True
+                kind, arguments, meta=lambda _: {"options": recorded}, draws_bar=True
             )
         )
 
