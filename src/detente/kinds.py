@@ -16,7 +16,7 @@ nothing at start-up.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
@@ -25,8 +25,6 @@ from detente.errors import ParameterError
 
 if TYPE_CHECKING:
     from detente.results import Result
-    from detente.results.draws import Draws
-    from detente.scenario import Scenario
 
 
 def _load(path: str) -> Any:
@@ -69,18 +67,11 @@ class RunKind:
     def view_function(self) -> Callable[..., list[dict[str, Any]]]:
         return _load(self.view)  # type: ignore[no-any-return]
 
-    def from_dict(
-        self,
-        data: Mapping[str, Any],
-        scenario: Scenario,
-        detail: Mapping[str, Any] | None = None,
-        draws: Sequence[Draws] = (),
-    ) -> Result:
-        """The result of this kind whose JSON is ``data`` (see :mod:`detente.results`)."""
-        cls: Any = self.result_class()
-        if self.name == "simulate":
-            return cls.from_dict(data, scenario, detail, draws)  # type: ignore[no-any-return]
-        return cls.from_dict(data, scenario, detail)  # type: ignore[no-any-return]
+    @property
+    def from_dict(self) -> Callable[..., Result]:
+        """The result of this kind whose JSON is ``data``: its class's
+        :meth:`~detente.results.Result.from_dict` (``data, scenario, detail, draws``)."""
+        return self.result_class().from_dict
 
 
 KINDS: dict[str, RunKind] = {
