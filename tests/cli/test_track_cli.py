@@ -71,11 +71,13 @@ def test_refusals_exit_2_naming_file_entry_and_fix(tmp_path: Path) -> None:
 
 def test_a_track_run_is_saved_and_shown_like_every_run(tmp_path: Path) -> None:
     db = str(tmp_path / "runs.sqlite")
-    code, _, err = invoke("track", str(TRACK), "--db", db)
+    code, printed, err = invoke("track", str(TRACK), "--db", db, "--detail")
     assert code == 0 and "saved as run 1" in err
     code, out, _ = invoke("runs", "show", "1", "--db", db)
     assert code == 0
-    assert "run 1: track of" in out and "Headline forecast" in out
+    assert "run 1: track of" in out
+    # Exactly what `detente track` printed, every score included.
+    assert "Every score" in printed and printed in out
     assert "what changed since 2025-04-25" in out
     assert "A proposal is not an outcome" in out
     code, out, _ = invoke(

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from detente.web.render import shown
 from tests.web.conftest import EXAMPLES, make_client
 
 TRACK = EXAMPLES / "ukraine-2025-26"
@@ -43,6 +44,14 @@ def test_library_lists_the_track_and_its_page_shows_chart_changes_and_scores(
     run_id = int(text.split('saved as run <a href="/runs/')[1].split('"')[0])
     saved = client.get(f"/runs/{run_id}")
     assert saved.status_code == 200
+    # The saved run draws its chart again, from the store alone.
+    assert '<figure class="chart track-chart" id="track-chart"><svg' in saved.text
+    for day in ("2025-02-19", "2026-02-19"):
+        assert f'data-as-of="{day}"' in saved.text
+    # ... with each snapshot's status quo (the territory's moved: 75 to 78.5).
+    headline = saved.text.split('id="track-headline"')[1].split("</table>")[0]
+    assert f'<span class="hint">{shown(75)}</span>' in headline
+    assert f'<span class="hint">{shown(78.5)}</span>' in headline
     assert "Direct talks with Russia in Istanbul" in saved.text
     assert "A proposal is not an outcome" in saved.text
     assert client.get(f"/api/runs/{run_id}").json()["kind"] == "track"

@@ -167,17 +167,18 @@ def runs(request: Request, scenario: str | None = None) -> HTMLResponse:
 def run(request: Request, run_id: int) -> HTMLResponse:
     saved = saved_run(request, run_id)
     if saved.kind == "track":
-        from detente.web.tracks import saved_view
+        from detente.web.tracks import track_svg, track_view
 
         name = (saved.source or "").partition("/")[0]
+        result: Any = _store(request).result(run_id)
         return _page(
             request,
             "track.html",
             page="runs",
             name=name,
             run_id=saved.id,
-            chart=None,
-            **saved_view(saved.result),
+            chart=track_svg(result),
+            **track_view(result),
         )
     context = _result_context(
         _store(request).result(run_id),
