@@ -201,27 +201,23 @@ def plan_models(
         and not any(preset in get_model(n).presets for n in names)
     ):
         raise ParameterError(f"no model being run has a preset {preset!r}")
-    if rounds is not None:
-        dynamic = [n for n in names if get_model(n).dynamic]
-        if not dynamic:
-            raise ParameterError(f"--rounds applies to dynamic models only, not {model!r}")
-        for name in dynamic:
-            given = per_model[name].setdefault("rounds", rounds)
-            if given != rounds:
+    # --rounds and --seed go to the models that take them, and must agree with a
+    # parameter of the same name given for one of them.
+    for option, value, trait, takers in (
+        ("rounds", rounds, "dynamic", "dynamic models"),
+        ("seed", seed, "seeded", "models with random draws"),
+    ):
+        if value is None:
+            continue
+        taking = [n for n in names if getattr(get_model(n), trait)]
+        if not taking:
+            raise ParameterError(f"--{option} applies to {takers} only, not {model!r}")
+        for name in taking:
+            given = per_model[name].setdefault(option, value)
+            if given != value:
                 raise ParameterError(
-                    f"--rounds {rounds} and the parameter {name}.rounds={given} disagree: "
-                    "give the rounds once"
-                )
-    if seed is not None:
-        seeded = [n for n in names if get_model(n).seeded]
-        if not seeded:
-            raise ParameterError(f"--seed applies to models with random draws only, not {model!r}")
-        for name in seeded:
-            given = per_model[name].setdefault("seed", seed)
-            if given != seed:
-                raise ParameterError(
-                    f"--seed {seed} and the parameter {name}.seed={given} disagree: "
-                    "give the seed once"
+                    f"--{option} {value} and the parameter {name}.{option}={given} disagree: "
+                    f"give the {option} once"
                 )
     # The file's parameters come first: what the user gives (--param, --rounds, --seed)
     # overrides them.

@@ -16,7 +16,7 @@ nothing at start-up.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
@@ -25,8 +25,6 @@ from detente.errors import ParameterError
 
 if TYPE_CHECKING:
     from detente.results import Result
-    from detente.results.draws import Draws
-    from detente.scenario import Scenario
 
 
 def _load(path: str) -> Any:
@@ -70,63 +68,41 @@ class RunKind:
     def view_function(self) -> Callable[..., list[dict[str, Any]]]:
         return _load(self.view)  # type: ignore[no-any-return]
 
-    def from_dict(
-        self,
-        data: Mapping[str, Any],
-        scenario: Scenario,
-        detail: Mapping[str, Any] | None = None,
-        draws: Sequence[Draws] = (),
-    ) -> Result:
-        """The result of this kind whose JSON is ``data`` (see :mod:`detente.results`)."""
-        cls: Any = self.result_class()
-        if self.name == "simulate":
-            return cls.from_dict(data, scenario, detail, draws)  # type: ignore[no-any-return]
-        return cls.from_dict(data, scenario, detail)  # type: ignore[no-any-return]
+    @property
+    def from_dict(self) -> Callable[..., Result]:
+        """The result of this kind whose JSON is ``data``: its class's
+        :meth:`~detente.results.Result.from_dict` (``data, scenario, detail, draws``)."""
+        return self.result_class().from_dict
+
+
+def _result_kind(name: str, result: str, charts: tuple[str, ...], briefing: bool = True) -> RunKind:
+    """A kind of the result layer, whose parts stand where their layers keep them.
+
+    ``result`` is ``module:Class`` in :mod:`detente.results`; the API function
+    is ``detente.<name>``, the store's rows ``store.rows.<name>_rows``, the
+    printer ``render.terminal.print_<module>`` and the web view
+    ``web.render.<name>_view``.
+    """
+    module = result.partition(":")[0]
+    return RunKind(
+        name=name,
+        api=f"detente:{name}",
+        result=f"detente.results.{result}",
+        charts=charts,
+        rows=f"detente.store.rows:{name}_rows",
+        printer=f"detente.render.terminal:print_{module}",
+        view=f"detente.web.render:{name}_view",
+        briefing=briefing,
+    )
 
 
 KINDS: dict[str, RunKind] = {
     kind.name: kind
     for kind in (
-        RunKind(
-            name="forecast",
-            api="detente.forecast:forecast",
-            result="detente.results.forecast:Forecast",
-            charts=("rounds", "gains", "challenges"),
-            rows="detente.store.rows:forecast_rows",
-            printer="detente.render.terminal:print_forecast",
-            view="detente.web.render:forecast_view",
-            briefing=True,
-        ),
-        RunKind(
-            name="simulate",
-            api="detente.uncertainty:simulate",
-            result="detente.results.simulation:Simulation",
-            charts=("distribution",),
-            rows="detente.store.rows:simulate_rows",
-            printer="detente.render.terminal:print_simulation",
-            view="detente.web.render:simulate_view",
-            briefing=True,
-        ),
-        RunKind(
-            name="sensitivity",
-            api="detente.sensitivity:sensitivity",
-            result="detente.results.sensitivity:Sensitivity",
-            charts=("tornado",),
-            rows="detente.store.rows:sensitivity_rows",
-            printer="detente.render.terminal:print_sensitivity",
-            view="detente.web.render:sensitivity_view",
-            briefing=False,
-        ),
-        RunKind(
-            name="compare",
-            api="detente.compare:compare",
-            result="detente.results.comparison:Comparison",
-            charts=("variants",),
-            rows="detente.store.rows:compare_rows",
-            printer="detente.render.terminal:print_comparison",
-            view="detente.web.render:compare_view",
-            briefing=True,
-        ),
+        _result_kind("forecast", "forecast:Forecast", ("rounds", "gains", "challenges")),
+        _result_kind("simulate", "simulation:Simulation", ("distribution",)),
+        _result_kind("sensitivity", "sensitivity:Sensitivity", ("tornado",), briefing=False),
+        _result_kind("compare", "comparison:Comparison", ("variants",)),
         RunKind(
             name="track",
             api="detente.track:track",

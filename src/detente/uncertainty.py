@@ -196,36 +196,19 @@ def uncertain_inputs(scenario: Scenario) -> list[Input]:
             return
         inputs.append(Input.build(name, kind, a, k, est, valid))
 
+    # A position and an issue's no-deal point lie on the issue's scale.
+    scales = [(float(issue.scale[0]), float(issue.scale[1])) for issue in scenario.issues]
     for a, actor in enumerate(scenario.actors):
         add(f"{actor.id}.capability", "capability", a, None, actor.capability, (0.0, np.inf))
         for k, issue in enumerate(scenario.issues):
-            add(
-                f"{actor.id}.position.{issue.id}",
-                "position",
-                a,
-                k,
-                actor.positions.get(issue.id),
-                (float(issue.scale[0]), float(issue.scale[1])),
-            )
-            add(
-                f"{actor.id}.salience.{issue.id}",
-                "salience",
-                a,
-                k,
-                actor.salience.get(issue.id),
-                (0.0, 1.0),
-            )
+            position = actor.positions.get(issue.id)
+            add(f"{actor.id}.position.{issue.id}", "position", a, k, position, scales[k])
+            salience = actor.salience.get(issue.id)
+            add(f"{actor.id}.salience.{issue.id}", "salience", a, k, salience, (0.0, 1.0))
     for a, actor in enumerate(scenario.actors):
         add(f"{actor.id}.no_deal_cost", "no_deal_cost", a, None, actor.no_deal_cost, (0.0, np.inf))
     for k, issue in enumerate(scenario.issues):
-        add(
-            f"{issue.id}.no_deal",
-            "no_deal",
-            -1,
-            k,
-            issue.no_deal,
-            (float(issue.scale[0]), float(issue.scale[1])),
-        )
+        add(f"{issue.id}.no_deal", "no_deal", -1, k, issue.no_deal, scales[k])
     if problems:
         raise ScenarioError(problems)
     return inputs

@@ -77,6 +77,21 @@ def test_problems_name_their_lines(tmp_path: Path) -> None:
     assert "line 3: actor 'c' has no #D row" in text
 
 
+def test_actor_and_issue_rows_need_a_new_id(tmp_path: Path) -> None:
+    path = tmp_path / "ids.txt"
+    path.write_text(
+        "#A\ta\tA\n#A\ta\tAgain\n#A\n#P\tx\tX\n#P\tx\tAgain\n#P\n#D\ta\tx\t10\t0.5\t1\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ScenarioError) as exc:
+        load(path)
+    text = str(exc.value)
+    assert "line 2: actor 'a' listed twice" in text and "keep one #A row" in text
+    assert "line 3: #A row without an actor id" in text and "write #A, id, name" in text
+    assert "line 5: issue 'x' listed twice" in text and "keep one #P row" in text
+    assert "line 6: #P row without an issue id" in text and "write #P, id, description" in text
+
+
 def test_plain_table_csv_is_not_sniffed_as_decide(tmp_path: Path) -> None:
     path = tmp_path / "table.csv"
     path.write_text("id,name,capability\n", encoding="utf-8")

@@ -42,6 +42,7 @@ from __future__ import annotations
 import csv
 import math
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +94,18 @@ class _DecideReader:
     def problem(self, line: int, message: str, fix: str = "") -> None:
         self.problems.append(Problem(self.file, f"line {line}", message, fix))
 
+    def new_id(
+        self, rest: list[str], line: int, kind: str, what: str, seen: Mapping[str, Any], form: str
+    ) -> bool:
+        """Whether an #A or #P row declares an id not declared before (a problem if not)."""
+        if not rest:
+            self.problem(line, f"{kind} row without an {what} id", f"write {kind}, id, {form}")
+            return False
+        if rest[0] in seen:
+            self.problem(line, f"{what} {rest[0]!r} listed twice", f"keep one {kind} row")
+            return False
+        return True
+
     def number(self, text: str, line: int, what: str, bounds: tuple[float, float] | None) -> Any:
         try:
             value = float(text.strip().replace(",", "."))
@@ -139,22 +152,14 @@ def read(path: Path) -> Scenario:
                 title = " ".join(c for c in rest if c)
             continue
         if kind == "#A":
-            if not rest:
-                reader.problem(number, "#A row without an actor id", "write #A, id, name")
-            elif rest[0] in actors:
-                reader.problem(number, f"actor {rest[0]!r} listed twice", "keep one #A row")
-            else:
+            if reader.new_id(rest, number, "#A", "actor", actors, "name"):
                 actors[rest[0]] = {
                     "name": rest[1] if len(rest) > 1 else "",
                     "notes": " ".join(rest[2:]),
                     "line": str(number),
                 }
         elif kind == "#P":
-            if not rest:
-                reader.problem(number, "#P row without an issue id", "write #P, id, description")
-            elif rest[0] in issues:
-                reader.problem(number, f"issue {rest[0]!r} listed twice", "keep one #P row")
-            else:
+            if reader.new_id(rest, number, "#P", "issue", issues, "description"):
                 issues[rest[0]] = {"name": " ".join(rest[1:])}
         elif kind == "#M":
             if len(rest) < 2:

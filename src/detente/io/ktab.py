@@ -194,24 +194,26 @@ def _tree(
     return Scenario.from_tree(tree, file=str(path))
 
 
+def _percent_checks(
+    bad: _Collector, where: str, what: str, values: Sequence[float], ktab_says: str
+) -> None:
+    """Each of an actor's ``values`` (one a dimension) outside KTAB's [0, 100], with the words
+    KTAB refuses it in."""
+    for k, x in enumerate(values):
+        if not 0.0 <= x <= 100.0:
+            bad.add(
+                f"{where}, dimension {k + 1}",
+                f"{what} {x:g} outside [0, 100] (KTAB: {ktab_says})",
+                f"give a {what} between 0 and 100",
+            )
+
+
 def _salience_checks(
     bad: _Collector, where: str, sal: Sequence[float], pos: Sequence[float] | None
 ) -> None:
-    for k, s in enumerate(sal):
-        if not 0.0 <= s <= 100.0:
-            bad.add(
-                f"{where}, dimension {k + 1}",
-                f"salience {s:g} outside [0, 100] (KTAB: valid range of salience is [0, 100])",
-                "give a salience between 0 and 100",
-            )
+    _percent_checks(bad, where, "salience", sal, "valid range of salience is [0, 100]")
     if pos is not None:
-        for k, x in enumerate(pos):
-            if not 0.0 <= x <= 100.0:
-                bad.add(
-                    f"{where}, dimension {k + 1}",
-                    f"position {x:g} outside [0, 100] (KTAB: out-of-bounds position)",
-                    "give a position between 0 and 100",
-                )
+        _percent_checks(bad, where, "position", pos, "out-of-bounds position")
     if sum(sal) > 100.0:
         bad.add(
             where,

@@ -140,6 +140,23 @@ class Model(ABC):
             ) from None
 
 
+class WeightedRule(Model):
+    """A model that is one formula over the positions weighted by capability x salience
+    (of the actors at the table and involved, :attr:`ScenarioArrays.weight`): no
+    parameters, draws side by side, quick enough to calibrate."""
+
+    batched = True
+    quick_to_calibrate = True
+
+    @staticmethod
+    @abstractmethod
+    def rule(x: FloatArray, w: FloatArray) -> FloatArray:
+        """Each issue's forecast from positions ``x`` and weights ``w`` (actors on axis -2)."""
+
+    def run(self, arrays: ScenarioArrays, params: Any) -> Outcome:
+        return Outcome(forecast=self.rule(arrays.positions, arrays.weight))
+
+
 def _describe_field(name: str, info: Any) -> str:
     choices = get_args(info.annotation)
     if choices and all(isinstance(c, str | int | float | bool) for c in choices):

@@ -10,12 +10,10 @@ beaten it by much.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
-from detente.arrays import FloatArray, ScenarioArrays
-from detente.models.base import Model, Outcome, register
+from detente.arrays import FloatArray
+from detente.models.base import WeightedRule, register
 
 
 def weighted_mean(x: FloatArray, w: FloatArray) -> FloatArray:
@@ -29,14 +27,10 @@ def weighted_mean(x: FloatArray, w: FloatArray) -> FloatArray:
 
 
 @register
-class Compromise(Model):
+class Compromise(WeightedRule):
     """Achen's compromise model (see the module docstring)."""
 
     name = "compromise"
     title = "Compromise / weighted mean (Achen)"
     rank = 20
-    batched = True
-    quick_to_calibrate = True
-
-    def run(self, arrays: ScenarioArrays, params: Any) -> Outcome:
-        return Outcome(forecast=weighted_mean(arrays.positions, arrays.weight))
+    rule = staticmethod(weighted_mean)

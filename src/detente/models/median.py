@@ -12,12 +12,10 @@ the forecast is the midpoint of that position and the next higher one.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
-from detente.arrays import FloatArray, ScenarioArrays
-from detente.models.base import Model, Outcome, register
+from detente.arrays import FloatArray
+from detente.models.base import WeightedRule, register
 
 EXACT_HALF_RTOL = 1e-12
 
@@ -50,14 +48,10 @@ def weighted_median(x: FloatArray, w: FloatArray) -> FloatArray:
 
 
 @register
-class Median(Model):
+class Median(WeightedRule):
     """Black's weighted median (see the module docstring)."""
 
     name = "median"
     title = "Weighted median (Black)"
     rank = 10
-    batched = True
-    quick_to_calibrate = True
-
-    def run(self, arrays: ScenarioArrays, params: Any) -> Outcome:
-        return Outcome(forecast=weighted_median(arrays.positions, arrays.weight))
+    rule = staticmethod(weighted_median)

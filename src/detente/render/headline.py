@@ -32,12 +32,12 @@ def headline_table(result: Forecast) -> Table:
     summary = result.summary or {}
     scenario = result.scenario
     table = Table(box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
-    table.add_column("issue", no_wrap=True, overflow="ellipsis", max_width=22)
-    table.add_column("status quo", justify="right")
+    table.add_column("issue", overflow="fold", max_width=22)
+    table.add_column("status\nquo", justify="right")
     table.add_column("central", justify="right")
-    table.add_column("90% interval", justify="center")
+    table.add_column("90%\ninterval", justify="center")
     table.add_column("models", justify="center")
-    table.add_column("reading", no_wrap=True, overflow="ellipsis", max_width=30)
+    table.add_column("reading", overflow="fold", max_width=40)
     for issue in scenario.issues:
         central = summary.get("central", {}).get(issue.id)
         band = summary.get("interval", {}).get("90", {}).get(issue.id)
@@ -72,7 +72,7 @@ def gains_table(result: Forecast) -> tuple[Table, list[str]]:
     table.add_column("actor", no_wrap=True, overflow="ellipsis", max_width=18)
     table.add_column("seated")
     table.add_column("gain", justify="right")
-    table.add_column("where it moved most", no_wrap=True, overflow="ellipsis", max_width=60)
+    table.add_column("where it moved most", overflow="fold", max_width=62)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = gain / most
     order = np.argsort(-np.nan_to_num(share, nan=-np.inf), kind="stable")
@@ -84,7 +84,7 @@ def gains_table(result: Forecast) -> tuple[Table, list[str]]:
             escape(actor.display_name),
             "yes" if actor.at_table else "no",
             f"[{style}]{_fmt(100 * s)}%[/{style}]" if style else f"{_fmt(100 * s)}%",
-            escape(_where(result, a, normalised)),
+            escape(_where(result, a, normalised, top=1)),
         )
     # One sentence per seated actor (those the talks were for); anyone if none is seated.
     seated = [int(a) for a in order if scenario.actors[a].at_table] or [int(order[0])]
@@ -101,15 +101,16 @@ def gains_table(result: Forecast) -> tuple[Table, list[str]]:
     return table, sentences
 
 
-def _where(result: Forecast, a: int, central: np.ndarray) -> str:
-    """The issues where actor ``a`` gains or loses most, in points moved towards it."""
+def _where(result: Forecast, a: int, central: np.ndarray, top: int = 2) -> str:
+    """The ``top`` issues where actor ``a`` gains or loses most, in points moved towards it
+    (one in the table, so that a row stays a line or two; two in the sentences)."""
     scenario = result.scenario
     arrays = scenario.to_arrays()
     q, x = arrays.status_quo, arrays.positions[a]
     width = arrays.scale_high - arrays.scale_low
     moved = (np.abs(q - x) - np.abs(central - x)) * width
     parts = []
-    for k in np.argsort(-np.abs(np.nan_to_num(moved)), kind="stable")[:2]:
+    for k in np.argsort(-np.abs(np.nan_to_num(moved)), kind="stable")[:top]:
         if np.isnan(moved[k]) or abs(moved[k]) < 0.5:
             continue
         verb = "towards" if moved[k] > 0 else "away from"

@@ -15,15 +15,7 @@ from rich.table import Table
 
 from detente.arrays import FloatArray, ScenarioArrays
 from detente.models.compromise import weighted_mean
-from detente.models.eu.formulas import (
-    CAPITULATES,
-    COMPELS,
-    COMPROMISES,
-    IS_CONCEDED,
-    KIND_NAMES,
-    LOSES_CONFLICT,
-    WINS_CONFLICT,
-)
+from detente.models.eu.formulas import CHALLENGES, KIND_NAMES, YIELDS
 from detente.models.median import weighted_median
 from detente.numbers import fmt
 from detente.results.forecast import ModelResult
@@ -124,14 +116,12 @@ def _bilateral_table(issue: Issue, first: dict[str, Any]) -> Table:
     )
     for name in ("actor", "risk r", "challenges", "yields to", "moves to"):
         table.add_column(name, justify="right" if name in ("risk r", "moves to") else "left")
-    challenge_kinds = (WINS_CONFLICT, LOSES_CONFLICT, COMPELS, IS_CONCEDED)
-    yield_kinds = (LOSES_CONFLICT, COMPROMISES, CAPITULATES)
     shown = np.argsort(-np.asarray(first["weight"]), kind="stable")[:_SHOWN_ACTOR_ROWS]
     for i in sorted(shown):
         row = kinds[i]
         labels = [KIND_NAMES[c] for c in row]
-        challenged = [j for j in range(len(ids)) if row[j] in challenge_kinds]
-        yielded = [j for j in range(len(ids)) if row[j] in yield_kinds]
+        challenged = [j for j in range(len(ids)) if row[j] in CHALLENGES]
+        yielded = [j for j in range(len(ids)) if row[j] in YIELDS]
         move = f"{first['after'][i]:.2f}" if first["moved"][i] else "stays"
         table.add_row(
             escape(ids[i]),

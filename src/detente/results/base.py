@@ -13,11 +13,16 @@ import html
 import json
 import math
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar
 
 if TYPE_CHECKING:
     from detente.results.draws import Draws
     from detente.scenario import Scenario
+    from detente.uncertainty import Input
+
+#: What a result holds per model (:class:`~detente.results.ModelResult`, ...).
+M = TypeVar("M")
 
 #: Rows a notebook's HTML view shows before it says how many more there are.
 HTML_ROWS = 30
@@ -36,20 +41,47 @@ def model_title(name: str) -> str:
     return found.title if found is not None else name
 
 
-class Result:
+@dataclass(frozen=True)
+class Kept:
+    """What the run store keeps of a run beside its JSON: :meth:`Result.detail` and
+    :meth:`Result.draw_arrays`."""
+
+    detail: Mapping[str, Any]
+    draws: Sequence[Draws] = ()
+
+
+class Result(Generic[M]):
     """The part of a result every kind of run shares (see the module docstring).
 
     Subclasses hold ``scenario`` and ``models`` (one entry per model that
     ran) and define :meth:`to_dict` (exactly the command's ``--json``) and
-    ``from_dict``. :meth:`detail` and :meth:`draw_arrays` are what a result keeps
-    beyond its JSON (the run store keeps them too).
+    ``_read`` (what :meth:`from_dict` does). :meth:`detail` and
+    :meth:`draw_arrays` are what a result keeps beyond its JSON (the run store
+    keeps them too).
     """
 
     kind: ClassVar[str]
     scenario: Scenario
-    models: Mapping[str, Any]
+    models: Mapping[str, M]
 
     def to_dict(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    @classmethod
+    def from_dict(
+        cls,
+        data: Mapping[str, Any],
+        scenario: Scenario,
+        detail: Mapping[str, Any] | None = None,
+        draws: Sequence[Draws] = (),
+    ) -> Self:
+        """The result whose JSON (:meth:`to_dict`) is ``data``, on ``scenario``, with what
+        the run store keeps beside it: its :meth:`detail` and :meth:`draw_arrays`
+        (``draws``). Without them it still has everything its JSON holds."""
+        return cls._read(data, scenario, Kept(detail or {}, draws))
+
+    @classmethod
+    def _read(cls, data: Mapping[str, Any], scenario: Scenario, kept: Kept) -> Self:
         raise NotImplementedError
 
     def to_json(self, indent: int | None = 2) -> str:
@@ -66,6 +98,10 @@ class Result:
 
     def __contains__(self, model: object) -> bool:
         return model in self.models
+
+    def __getitem__(self, model: str) -> M:
+        """One model's part of the result (``result["median"]``)."""
+        return self.models[model]
 
     def __iter__(self) -> Iterator[str]:
         """The names of the models that ran (``for name in result``)."""
@@ -89,6 +125,40 @@ class Result:
         """A table for Jupyter: what the terminal's first table shows, every name escaped."""
         header, rows = self._html_table()
         return html_table(f"{type(self).__name__}: {self.scenario.title}", header, rows)
+
+
+@dataclass(repr=False)
+class DrawnResult(Result[M]):
+    """A result over seeded draws of the scenario's uncertain inputs (simulate,
+    sensitivity): how many, the seed, the inputs drawn, and what a model could not run."""
+
+    #: What :attr:`draws` counts, as the short repr says it.
+    draws_are: ClassVar[str] = "draws"
+
+    scenario: Scenario
+    draws: int
+    seed: int
+    inputs: list[Input]
+    models: dict[str, M] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def _remarks(self) -> dict[str, Any]:
+        """The JSON's closing ``skipped`` and ``notes``, each where there is one."""
+        return {k: v for k, v in (("skipped", self.skipped), ("notes", self.notes)) if v}
+
+    @staticmethod
+    def _read_drawn(data: Mapping[str, Any]) -> dict[str, Any]:
+        """The fields every such result reads from its JSON alike."""
+        return {
+            "draws": int(data.get("draws") or 0),
+            "seed": int(data.get("seed") or 0),
+            "skipped": dict(data.get("skipped") or {}),
+            "notes": list(data.get("notes") or []),
+        }
+
+    def _facts(self) -> list[str]:
+        return [f"{self.draws} {self.draws_are}", f"seed {self.seed}", f"{len(self.inputs)} inputs"]
 
 
 def html_table(caption: str, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:

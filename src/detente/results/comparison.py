@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from detente.results.base import Result
+from detente.results.base import Kept, Result
 from detente.results.forecast import Forecast, ModelResult
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ def minus(
 
 
 @dataclass(repr=False)
-class Comparison(Result):
+class Comparison(Result[ModelResult]):
     """The baseline forecast and each variant's, with their differences."""
 
     kind: ClassVar[str] = "compare"
@@ -87,24 +87,19 @@ class Comparison(Result):
         return {"baseline": baseline, "variants": variants}
 
     @classmethod
-    def from_dict(
-        cls,
-        data: Mapping[str, Any],
-        scenario: Scenario,
-        detail: Mapping[str, Any] | None = None,
-    ) -> Comparison:
+    def _read(cls, data: Mapping[str, Any], scenario: Scenario, kept: Kept) -> Comparison:
         """The comparison whose JSON is ``data``; each variant's scenario is rebuilt."""
         from detente.compare import variant_scenario
 
-        kept = detail or {}
+        baseline = data.get("baseline") or {}
         result = cls(
             scenario=scenario,
-            baseline=Forecast.from_dict(data.get("baseline") or {}, scenario, kept.get("baseline")),
+            baseline=Forecast.from_dict(baseline, scenario, kept.detail.get("baseline")),
         )
         for name, variant in (data.get("variants") or {}).items():
             built, described = variant_scenario(scenario, name)
             result.variants[name] = Forecast.from_dict(
-                variant, built, (kept.get("variants") or {}).get(name)
+                variant, built, (kept.detail.get("variants") or {}).get(name)
             )
             result.descriptions[name] = described
         return result

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from detente.models.base import Outcome
-from detente.results.base import Result, model_title, ordered_extras
+from detente.results.base import Kept, Result, model_title, ordered_extras
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -149,7 +149,7 @@ def _normalised_rounds(arrays: ScenarioArrays, rounds: Rounds) -> FloatArray:
 
 
 @dataclass(repr=False)
-class Forecast(Result):
+class Forecast(Result[ModelResult]):
     """Every model's answer on one scenario (``Forecast["median"]`` is one of them)."""
 
     kind: ClassVar[str] = "forecast"
@@ -161,9 +161,6 @@ class Forecast(Result):
     headline: Summary | None = None
     #: The JSON of the headline, for a forecast read back (see :attr:`summary`).
     kept_summary: dict[str, Any] | None = None
-
-    def __getitem__(self, model: str) -> ModelResult:
-        return self.models[model]
 
     @property
     def summary(self) -> dict[str, Any] | None:
@@ -200,19 +197,12 @@ class Forecast(Result):
         return kept or None
 
     @classmethod
-    def from_dict(
-        cls,
-        data: Mapping[str, Any],
-        scenario: Scenario,
-        detail: Mapping[str, Any] | None = None,
-    ) -> Forecast:
-        """The forecast whose JSON is ``data`` (and whose :meth:`detail` is ``detail``)."""
+    def _read(cls, data: Mapping[str, Any], scenario: Scenario, kept: Kept) -> Forecast:
         arrays = scenario.to_arrays()
-        kept = detail or {}
         return cls(
             scenario=scenario,
             models={
-                name: ModelResult.from_dict(name, res, arrays, kept.get(name))
+                name: ModelResult.from_dict(name, res, arrays, kept.detail.get(name))
                 for name, res in (data.get("models") or {}).items()
             },
             skipped=dict(data.get("skipped") or {}),

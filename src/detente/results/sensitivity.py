@@ -9,18 +9,20 @@ so that :meth:`Sensitivity.from_dict` gives the same object back.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from detente.results.base import Result, model_title
+from detente.results.base import DrawnResult, Kept, model_title
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from detente.scenario import Scenario
-    from detente.uncertainty import Input
 
 ESTIMATOR = "total order: Jansen (1999); first order: Saltelli et al. (2010)"
+
+#: The keys of a :class:`Ranked` in its JSON, in their order there (the input first).
+_RANKED_KEYS = ("input", "index", "low", "high", "first_order", "index_se")
 
 
 @dataclass
@@ -42,25 +44,11 @@ class Ranked:
         return abs(self.high - self.low)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "input": self.input,
-            "index": self.index,
-            "low": self.low,
-            "high": self.high,
-            "first_order": self.first_order,
-            "index_se": self.index_se,
-        }
+        return {key: getattr(self, key) for key in _RANKED_KEYS}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Ranked:
-        return cls(
-            input=data["input"],
-            index=data.get("index"),
-            first_order=data.get("first_order"),
-            index_se=data.get("index_se"),
-            low=data.get("low"),
-            high=data.get("high"),
-        )
+        return cls(input=data["input"], **{key: data.get(key) for key in _RANKED_KEYS[1:]})
 
 
 @dataclass
@@ -83,21 +71,11 @@ class ModelSensitivity:
 
 
 @dataclass(repr=False)
-class Sensitivity(Result):
+class Sensitivity(DrawnResult[ModelSensitivity]):
     """Every model's sensitivity to the same draws."""
 
     kind: ClassVar[str] = "sensitivity"
-
-    scenario: Scenario
-    draws: int
-    seed: int
-    inputs: list[Input]
-    models: dict[str, ModelSensitivity] = field(default_factory=dict)
-    skipped: dict[str, str] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-
-    def __getitem__(self, model: str) -> ModelSensitivity:
-        return self.models[model]
+    draws_are: ClassVar[str] = "base draws"
 
     @property
     def evaluations(self) -> int:
@@ -106,7 +84,7 @@ class Sensitivity(Result):
         return self.draws * (k + 2) + 2 * k
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
+        return {
             "scenario": self.scenario.title,
             "draws": self.draws,
             "evaluations": self.evaluations,
@@ -114,12 +92,8 @@ class Sensitivity(Result):
             "estimator": ESTIMATOR,
             "models": {name: m.to_dict() for name, m in self.models.items()},
             "point": {name: m.point for name, m in self.models.items()},
+            **self._remarks(),
         }
-        if self.skipped:
-            out["skipped"] = self.skipped
-        if self.notes:
-            out["notes"] = self.notes
-        return out
 
     def detail(self) -> dict[str, Any] | None:
         return {
@@ -127,20 +101,15 @@ class Sensitivity(Result):
         } or None
 
     @classmethod
-    def from_dict(
-        cls,
-        data: Mapping[str, Any],
-        scenario: Scenario,
-        detail: Mapping[str, Any] | None = None,
-    ) -> Sensitivity:
-        """The analysis whose JSON is ``data`` (and whose :meth:`detail` is ``detail``)."""
+    def _read(cls, data: Mapping[str, Any], scenario: Scenario, kept: Kept) -> Sensitivity:
+        """The analysis whose JSON is ``data``; its :meth:`detail` gives each model's preset
+        and parameters."""
         from detente.uncertainty import RATIFICATION_KINDS, uncertain_inputs
 
         points = data.get("point") or {}
-        kept = detail or {}
         models = {}
         for name, per_issue in (data.get("models") or {}).items():
-            run = kept.get(name) or {}
+            run = kept.detail.get(name) or {}
             models[name] = ModelSensitivity(
                 model=name,
                 title=model_title(name),
@@ -154,17 +123,11 @@ class Sensitivity(Result):
             )
         return cls(
             scenario=scenario,
-            draws=int(data.get("draws") or 0),
-            seed=int(data.get("seed") or 0),
             # The inputs the analysis ranks: those a model's forecast reads.
             inputs=[i for i in uncertain_inputs(scenario) if i.kind not in RATIFICATION_KINDS],
             models=models,
-            skipped=dict(data.get("skipped") or {}),
-            notes=list(data.get("notes") or []),
+            **cls._read_drawn(data),
         )
-
-    def _facts(self) -> list[str]:
-        return [f"{self.draws} base draws", f"seed {self.seed}", f"{len(self.inputs)} inputs"]
 
     def to_pandas(self, what: str = "indices") -> pd.DataFrame:
         """Every input's indices and tornado per model and issue (``what="indices"``)."""
@@ -178,7 +141,7 @@ class Sensitivity(Result):
             for issue, ranked in m.ranking.items()
             for r in ranked
         ]
-        columns = ["model", "issue", "input", "index", "low", "high", "first_order", "index_se"]
+        columns = ["model", "issue", *_RANKED_KEYS]
         return pd.DataFrame(rows, columns=columns).set_index(["model", "issue", "input"])
 
     def _html_table(self) -> tuple[list[str], list[list[Any]]]:

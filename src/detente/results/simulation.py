@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from detente.results.base import Result, json_number, model_title
+from detente.results.base import DrawnResult, Kept, json_number, model_title
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from detente.results.draws import Draws
     from detente.scenario import Scenario
     from detente.summary import Summary
-    from detente.uncertainty import Input
 
 PERCENTILES = (5, 25, 50, 75, 95)
 HISTOGRAM_BINS = 20
@@ -234,25 +233,15 @@ def _histograms(
 
 
 @dataclass(repr=False)
-class Simulation(Result):
+class Simulation(DrawnResult[ModelSimulation]):
     """Every model's answers over the same draws (common random numbers)."""
 
     kind: ClassVar[str] = "simulate"
 
-    scenario: Scenario
-    draws: int
-    seed: int
-    inputs: list[Input]
-    models: dict[str, ModelSimulation] = field(default_factory=dict)
-    skipped: dict[str, str] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
     #: The headline and its forecast intervals from the draws (:mod:`detente.summary`).
     headline: Summary | None = None
     #: The JSON of the headline, for a simulation read back (see :attr:`summary`).
     kept_summary: dict[str, Any] | None = None
-
-    def __getitem__(self, model: str) -> ModelSimulation:
-        return self.models[model]
 
     @property
     def summary(self) -> dict[str, Any] | None:
@@ -272,7 +261,7 @@ class Simulation(Result):
         return few + list(dict.fromkeys(w for m in self.models.values() for w in m.warnings))
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
+        return {
             "scenario": self.scenario.title,
             "draws": self.draws,
             "seed": self.seed,
@@ -282,12 +271,8 @@ class Simulation(Result):
                 {"input": i.name, "dist": i.dist, "value": i.value, "low": i.low, "high": i.high}
                 for i in self.inputs
             ],
+            **self._remarks(),
         }
-        if self.skipped:
-            out["skipped"] = self.skipped
-        if self.notes:
-            out["notes"] = self.notes
-        return out
 
     def draw_arrays(self) -> list[Draws]:
         """Per model, every draw's forecast per issue and gain per actor (those kept)."""
@@ -304,32 +289,19 @@ class Simulation(Result):
         return out
 
     @classmethod
-    def from_dict(
-        cls,
-        data: Mapping[str, Any],
-        scenario: Scenario,
-        detail: Mapping[str, Any] | None = None,
-        draws: Sequence[Draws] = (),
-    ) -> Simulation:
-        """The simulation whose JSON is ``data``, with the ``draws`` the store kept."""
+    def _read(cls, data: Mapping[str, Any], scenario: Scenario, kept: Kept) -> Simulation:
         from detente.uncertainty import uncertain_inputs
 
         return cls(
             scenario=scenario,
-            draws=int(data.get("draws") or 0),
-            seed=int(data.get("seed") or 0),
             inputs=uncertain_inputs(scenario),
             models={
-                name: ModelSimulation.from_dict(name, res, scenario, draws)
+                name: ModelSimulation.from_dict(name, res, scenario, kept.draws)
                 for name, res in (data.get("models") or {}).items()
             },
-            skipped=dict(data.get("skipped") or {}),
-            notes=list(data.get("notes") or []),
             kept_summary=data.get("summary"),
+            **cls._read_drawn(data),
         )
-
-    def _facts(self) -> list[str]:
-        return [f"{self.draws} draws", f"seed {self.seed}", f"{len(self.inputs)} inputs"]
 
     def to_pandas(self, what: str = "forecasts") -> pd.DataFrame:
         """``forecasts`` (per model and issue: point, mean, percentiles), ``gains`` (per

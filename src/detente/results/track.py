@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from detente.io.observations import KINDS as OBSERVATION_KINDS
 from detente.io.observations import Observation
-from detente.results.base import Result
+from detente.results.base import Kept, Result
 from detente.results.forecast import Forecast
 
 if TYPE_CHECKING:
@@ -122,7 +122,7 @@ class TrackPoint:
 
 
 @dataclass(repr=False)
-class Track(Result):
+class Track(Result[Any]):
     """Every snapshot's forecast in date order, and its scores against what followed."""
 
     kind: ClassVar[str] = "track"
@@ -221,20 +221,14 @@ class Track(Result):
         }
 
     @classmethod
-    def from_dict(
-        cls,
-        data: Mapping[str, Any],
-        scenario: Scenario,
-        detail: Mapping[str, Any] | None = None,
-    ) -> Track:
-        """The track whose JSON is ``data`` and whose :meth:`detail` is ``detail``.
+    def _read(cls, data: Mapping[str, Any], scenario: Scenario, kept: Kept) -> Track:
+        """The track whose JSON is ``data`` and whose :meth:`detail` is ``kept.detail``.
 
         A run saved without its snapshots' scenarios (by a detente before they
         were kept) is read on ``scenario``, the latest snapshot's: its status
         quo shows as unknown rather than as the latest one's.
         """
-        kept = detail or {}
-        stored = list(kept.get("snapshots") or [])
+        stored = list(kept.detail.get("snapshots") or [])
         points = []
         for k, snap in enumerate(data.get("snapshots") or []):
             mine = stored[k] if k < len(stored) else {}
@@ -243,9 +237,9 @@ class Track(Result):
             points=points,
             observations=[Observation.from_dict(o) for o in data.get("observations") or []],
             scores=[Score.from_dict(s) for s in data.get("scores") or []],
-            model=kept.get("model", HEADLINE),
-            observed_files=list(kept.get("observed_files") or []),
-            warnings=list(kept.get("warnings") or []),
+            model=kept.detail.get("model", HEADLINE),
+            observed_files=list(kept.detail.get("observed_files") or []),
+            warnings=list(kept.detail.get("warnings") or []),
         )
 
     def _facts(self) -> list[str]:

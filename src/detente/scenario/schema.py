@@ -193,6 +193,18 @@ class Change(_Strict):
     add: Actor | None = None
 
 
+#: The fields of a :class:`Change` that change an actor (the one named by its ``actor``).
+ACTOR_FIELDS = (
+    "capability",
+    "at_table",
+    "salience",
+    "positions",
+    "veto",
+    "no_deal_cost",
+    "influence",
+)
+
+
 class Shock(_Strict):
     """A capability change that dynamic models apply before round ``round`` (1 = first)."""
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from detente.scenario.schema import Actor, Change, Estimate, Scenario, Shock, Variant
+from detente.scenario.schema import ACTOR_FIELDS, Actor, Change, Estimate, Scenario, Shock, Variant
 
 
 def number_tree(est: Estimate | None) -> Any:
@@ -100,17 +100,7 @@ def actor_tree(a: Actor) -> dict[str, Any]:
 def change_tree(c: Change) -> dict[str, Any]:
     """A change as the plain tree YAML holds."""
     out: dict[str, Any] = {}
-    for key in (
-        "actor",
-        "capability",
-        "at_table",
-        "salience",
-        "positions",
-        "veto",
-        "no_deal_cost",
-        "influence",
-        "issue",
-    ):
+    for key in ("actor", *ACTOR_FIELDS, "issue"):
         value = getattr(c, key)
         if value is None:
             continue

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from detente.scenario.schema import ADJUST_HELP, Change, Estimate, _wrap_number
+from detente.scenario.schema import ACTOR_FIELDS, ADJUST_HELP, Change, Estimate, _wrap_number
 from detente.scenario.tree import actor_tree, number_tree, plain
 
 
@@ -54,18 +54,6 @@ def adjust_estimate(est: Estimate | None, adjust: Any) -> Estimate | None:
         return None if v is None else v * x if op == "*" else v + x
 
     return Estimate(value=move(est.value), low=move(est.low), high=move(est.high), dist=est.dist)  # type: ignore[arg-type]
-
-
-#: The fields a change of an actor may set.
-ACTOR_FIELDS = (
-    "capability",
-    "at_table",
-    "salience",
-    "positions",
-    "veto",
-    "no_deal_cost",
-    "influence",
-)
 
 
 def _change_issue(item: dict[str, Any], c: Change) -> list[tuple[str, str]]:

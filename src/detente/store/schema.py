@@ -89,11 +89,21 @@ runs_table = sa.Table(
     sa.Column("detail", sa.Text),
 )
 
-values_table = sa.Table(
+
+def _run_rows(name: str, *columns: sa.Column[Any]) -> sa.Table:
+    """A table of rows that belong to one run, in order: each row's run (its rows go with it)
+    and its place among them, then ``columns``."""
+    return sa.Table(
+        name,
+        metadata,
+        sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id", ondelete="CASCADE"), index=True),
+        sa.Column("seq", sa.Integer, nullable=False),
+        *columns,
+    )
+
+
+values_table = _run_rows(
     "run_values",
-    metadata,
-    sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id", ondelete="CASCADE"), index=True),
-    sa.Column("seq", sa.Integer, nullable=False),
     sa.Column("variant", sa.Text, nullable=False),
     sa.Column("model", sa.Text, nullable=False),
     sa.Column("quantity", sa.String(40), nullable=False),
@@ -105,11 +115,8 @@ values_table = sa.Table(
 )
 
 
-draws_table = sa.Table(
+draws_table = _run_rows(
     "run_draws",
-    metadata,
-    sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id", ondelete="CASCADE"), index=True),
-    sa.Column("seq", sa.Integer, nullable=False),
     sa.Column("model", sa.Text, nullable=False),
     # "forecast" (columns: issue ids, scenario units) or "gain" (columns: actor ids).
     sa.Column("quantity", sa.String(40), nullable=False),

@@ -18,7 +18,8 @@ from typing import Any
 
 from starlette.requests import Request
 
-from detente.web.messages import LANGS, MESSAGES
+from detente.report.messages import LANGS
+from detente.web.messages import MESSAGES
 
 #: The cookie that keeps the reader's choice (a year; not a secret).
 LANG_COOKIE = "detente_lang"

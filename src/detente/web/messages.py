@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from detente.report.messages import fullwidth
 
-LANGS: tuple[str, ...] = ("en", "zh")
-
 MESSAGES: dict[str, dict[str, str]] = {
     "en": {
         # every page

@@ -38,6 +38,10 @@ KIND_NAMES = (
     "capitulates",
     "stalemate",
 )
+#: The relations in which i challenges j (a conflict, won or lost, or j giving way to
+#: i), and those in which i gives way to j (a conflict lost included).
+CHALLENGES = (WINS_CONFLICT, LOSES_CONFLICT, COMPELS, IS_CONCEDED)
+YIELDS = (LOSES_CONFLICT, COMPROMISES, CAPITULATES)
 
 #: Actors closer than this share of Δ hold the same position: they do not
 #: contest each other. Positions reached by different sums of the same moves
