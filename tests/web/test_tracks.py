@@ -88,3 +88,17 @@ def test_a_broken_track_says_what_is_wrong(client: TestClient, tmp_path: Path) -
     assert page.status_code == 422
     assert "broken/b.yaml" in page.text and "also the date of broken/a.yaml" in page.text
     assert str(library) not in page.text
+
+
+def test_a_track_saved_elsewhere_shows_its_chart_without_editor_links(client: TestClient) -> None:
+    """A run saved by `detente track` on a folder the library does not hold: its page
+    draws the chart from the store and names each snapshot's file, linking none."""
+    from detente.track import track
+
+    store = client.app.state.store  # type: ignore[attr-defined]
+    run_id = store.save("track", track(TRACK), source="elsewhere/ukraine/2026-02-19.yaml")
+    page = client.get(f"/runs/{run_id}")
+    assert page.status_code == 200
+    assert '<figure class="chart track-chart" id="track-chart"><svg' in page.text
+    assert "2025-08-19.yaml" in page.text
+    assert "/tracks/ukraine/" not in page.text

@@ -159,6 +159,7 @@ def track_page(request: Request, name: str) -> HTMLResponse:
         {
             "page": "library",
             "name": name,
+            "in_library": True,
             "run_id": run_id,
             "chart": track_svg(result),
             **track_view(result),
