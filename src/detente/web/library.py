@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 import tempfile
 import zipfile
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -58,15 +58,8 @@ class Entry:
     problems: list[str]
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "file": self.file,
-            "format": self.format,
-            "title": self.title,
-            "actors": self.actors,
-            "issues": self.issues,
-            "problems": self.problems,
-        }
+        """The entry as the library's JSON lists it: every field, under its own name."""
+        return asdict(self)
 
 
 class NotFoundError(LookupError):
