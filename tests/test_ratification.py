@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from detente.ratification import accepts, margins, nearest_package, ratify
+from detente.ratification import Terms, accepts, margins, nearest_package, ratify
 
 ONE = np.ones((1, 1))
 VETO = np.array([[True]])
@@ -21,7 +21,9 @@ VETO = np.array([[True]])
 def test_a_loss_against_no_deal_is_rejected() -> None:
     # p = 0, d = 0.3, f = 0.8: margin = 0.3 - 0.8 = -0.5; the acceptable set is
     # |x - 0| <= 0.3, whose point nearest 0.8 is 0.3, the no-deal point.
-    r = ratify(np.zeros((1, 1)), ONE, VETO, np.array([0.3]), np.zeros(1), np.array([0.8]), ONE[0])
+    r = ratify(
+        Terms(np.zeros((1, 1)), ONE, VETO, np.array([0.3]), np.zeros(1)), np.array([0.8]), ONE[0]
+    )
     assert r.margins[0] == pytest.approx(-0.5)
     assert not r.accepted and r.accepts.tolist() == [False]
     assert r.nearest[0] == pytest.approx(0.3, abs=1e-9)
@@ -32,7 +34,9 @@ def test_a_cost_of_no_deal_lets_a_veto_player_accept_a_loss() -> None:
     # Same loss of 0.5 against the no-deal point, but failing costs 0.6:
     # margin = 0.3 - 0.8 + 0.6 = 0.1 >= 0, so the table's deal stands.
     r = ratify(
-        np.zeros((1, 1)), ONE, VETO, np.array([0.3]), np.array([0.6]), np.array([0.8]), ONE[0]
+        Terms(np.zeros((1, 1)), ONE, VETO, np.array([0.3]), np.array([0.6])),
+        np.array([0.8]),
+        ONE[0],
     )
     assert r.margins[0] == pytest.approx(0.1)
     assert r.accepted and r.accepts.tolist() == [True]
@@ -43,7 +47,9 @@ def test_a_cost_of_no_deal_lets_a_veto_player_accept_a_loss() -> None:
 def test_a_smaller_cost_buys_part_of_the_way() -> None:
     # Cost 0.4: acceptable iff |x| <= 0.3 + 0.4 = 0.7; nearest to 0.8 is 0.7.
     r = ratify(
-        np.zeros((1, 1)), ONE, VETO, np.array([0.3]), np.array([0.4]), np.array([0.8]), ONE[0]
+        Terms(np.zeros((1, 1)), ONE, VETO, np.array([0.3]), np.array([0.4])),
+        np.array([0.8]),
+        ONE[0],
     )
     assert r.margins[0] == pytest.approx(-0.1)
     assert r.nearest[0] == pytest.approx(0.7, abs=1e-9)
@@ -55,7 +61,9 @@ def test_two_opposed_veto_players_leave_only_the_no_deal_point() -> None:
     # the only acceptable package is the no-deal point itself, and both bind.
     p = np.array([[0.0], [1.0]])
     veto = np.array([[True], [True]])
-    r = ratify(p, np.ones((2, 1)), veto, np.array([0.5]), np.zeros(2), np.array([0.9]), ONE[0])
+    r = ratify(
+        Terms(p, np.ones((2, 1)), veto, np.array([0.5]), np.zeros(2)), np.array([0.9]), ONE[0]
+    )
     assert r.accepts.tolist() == [False, True]
     assert r.nearest[0] == pytest.approx(0.5, abs=1e-9)
     assert r.binding.tolist() == [True, True]
@@ -68,7 +76,9 @@ def test_concessions_go_where_the_table_cares_least() -> None:
     p = np.zeros((1, 2))
     veto = np.array([[True, True]])
     x = nearest_package(
-        p, np.ones((1, 2)), veto, np.array([0.5, 0.5]), np.zeros(1), np.ones(2), np.array([1, 3])
+        Terms(p, np.ones((1, 2)), veto, np.array([0.5, 0.5]), np.zeros(1)),
+        np.ones(2),
+        np.array([1, 3]),
     )
     np.testing.assert_allclose(x, [0.0, 1.0], atol=1e-9)
 
@@ -79,7 +89,7 @@ def test_ties_are_broken_by_least_squared_distance() -> None:
     p = np.zeros((1, 2))
     veto = np.array([[True, True]])
     x = nearest_package(
-        p, np.ones((1, 2)), veto, np.array([0.5, 0.5]), np.zeros(1), np.ones(2), np.ones(2)
+        Terms(p, np.ones((1, 2)), veto, np.array([0.5, 0.5]), np.zeros(1)), np.ones(2), np.ones(2)
     )
     np.testing.assert_allclose(x, [0.5, 0.5], atol=1e-6)
 
@@ -89,11 +99,7 @@ def test_veto_on_some_issues_only() -> None:
     p = np.array([[0.0, 0.0]])
     veto = np.array([[True, False]])
     r = ratify(
-        p,
-        np.ones((1, 2)),
-        veto,
-        np.array([0.5, 0.0]),
-        np.zeros(1),
+        Terms(p, np.ones((1, 2)), veto, np.array([0.5, 0.0]), np.zeros(1)),
         np.array([0.4, 1.0]),
         np.ones(2),
     )
@@ -104,7 +110,9 @@ def test_veto_on_some_issues_only() -> None:
 def test_actors_without_a_veto_always_accept_and_never_bind() -> None:
     p = np.array([[0.0], [1.0]])
     veto = np.array([[True], [False]])
-    r = ratify(p, np.ones((2, 1)), veto, np.array([0.3]), np.zeros(2), np.array([0.8]), ONE[0])
+    r = ratify(
+        Terms(p, np.ones((2, 1)), veto, np.array([0.3]), np.zeros(2)), np.array([0.8]), ONE[0]
+    )
     assert r.accepts.tolist() == [False, True]
     assert r.binding.tolist() == [True, False]
 
@@ -113,7 +121,9 @@ def test_issues_without_a_forecast_stay_out() -> None:
     p = np.zeros((1, 2))
     veto = np.array([[True, True]])
     f = np.array([0.8, np.nan])
-    x = nearest_package(p, np.ones((1, 2)), veto, np.array([0.3, 0.3]), np.zeros(1), f, np.ones(2))
+    x = nearest_package(
+        Terms(p, np.ones((1, 2)), veto, np.array([0.3, 0.3]), np.zeros(1)), f, np.ones(2)
+    )
     assert x[0] == pytest.approx(0.3, abs=1e-9)
     assert np.isnan(x[1])
 
@@ -127,12 +137,12 @@ def test_acceptance_over_draws_equals_one_draw_at_a_time() -> None:
     nd = rng.uniform(size=(d_, m))
     c = rng.uniform(0, 0.3, size=(d_, n))
     f = rng.uniform(size=(d_, m))
-    batched = accepts(p, s, veto, nd, c, f)
-    looped = np.stack([accepts(p[i], s[i], veto, nd[i], c[i], f[i]) for i in range(d_)])
+    batched = accepts(Terms(p, s, veto, nd, c), f)
+    looped = np.stack([accepts(Terms(p[i], s[i], veto, nd[i], c[i]), f[i]) for i in range(d_)])
     np.testing.assert_array_equal(batched, looped)
     np.testing.assert_allclose(
-        margins(p, s, veto, nd, c, f),
-        np.stack([margins(p[i], s[i], veto, nd[i], c[i], f[i]) for i in range(d_)]),
+        margins(Terms(p, s, veto, nd, c), f),
+        np.stack([margins(Terms(p[i], s[i], veto, nd[i], c[i]), f[i]) for i in range(d_)]),
     )
 
 
@@ -149,8 +159,8 @@ def test_nearest_is_acceptable_and_no_costlier_than_the_no_deal_point(
     c = rng.uniform(0, 0.2, size=n)
     f = rng.uniform(size=m)
     w = rng.uniform(0.1, 1, size=m)
-    r = ratify(p, s, veto, nd, c, f, w)
-    at_x = margins(p, s, veto, nd, c, r.nearest)
+    r = ratify(Terms(p, s, veto, nd, c), f, w)
+    at_x = margins(Terms(p, s, veto, nd, c), r.nearest)
     assert np.all(at_x[veto.any(axis=1)] >= -1e-9)
     assert np.all((r.nearest >= -1e-12) & (r.nearest <= 1 + 1e-12))
     # The no-deal point is always acceptable, so the nearest package costs no more.

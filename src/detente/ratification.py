@@ -54,37 +54,59 @@ ACCEPT_TOL = 1e-9
 BINDING_TOL = 1e-6
 
 
-def margins(
-    positions: FloatArray,
-    salience: FloatArray,
-    veto: BoolArray,
-    no_deal: FloatArray,
-    cost: FloatArray,
-    package: FloatArray,
-) -> FloatArray:
-    """Every actor's acceptance margin for ``package``, shape ``(..., n_actors)``.
+@dataclass(frozen=True)
+class Terms:
+    """What veto players judge a package by, normalised.
 
     ``positions`` and ``salience`` are ``(..., n_actors, n_issues)`` (NaN
     position where an actor is not involved), ``veto`` ``(n_actors,
     n_issues)`` (True where the actor's consent is needed on the issue),
-    ``no_deal`` and ``package`` ``(..., n_issues)``, ``cost`` ``(...,
-    n_actors)``; all normalised. Issues where the package or the no-deal
-    point is NaN (no forecast, no reference) are left out of the sum. An
-    actor with no veto gets its cost (it has nothing to judge).
+    ``no_deal`` ``(..., n_issues)``, ``cost`` ``(..., n_actors)``: one bundle,
+    since every question asked of the veto players (their margins, their
+    verdict, the nearest package they all accept) needs all five.
+    """
 
-    >>> p = np.array([[0.0]]); s = np.array([[1.0]]); v = np.array([[True]])
-    >>> margins(p, s, v, np.array([0.3]), np.array([0.0]), np.array([0.8]))
+    positions: FloatArray
+    salience: FloatArray
+    veto: BoolArray
+    no_deal: FloatArray
+    cost: FloatArray
+
+    @classmethod
+    def of(cls, arrays: ScenarioArrays) -> Terms:
+        """A scenario's terms: veto players judge by the positions the scenario states,
+        not influenced ones."""
+        assert arrays.veto is not None
+        return cls(arrays.own_positions, arrays.salience, arrays.veto, arrays.no_deal, arrays.cost)
+
+    @property
+    def players(self) -> BoolArray:
+        """Actors whose consent some issue needs, shape ``(n_actors,)``."""
+        return veto_players(self.veto)
+
+
+def margins(terms: Terms, package: FloatArray) -> FloatArray:
+    """Every actor's acceptance margin for ``package``, shape ``(..., n_actors)``.
+
+    ``package`` is ``(..., n_issues)``, normalised. Issues where the package
+    or the no-deal point is NaN (no forecast, no reference) are left out of
+    the sum. An actor with no veto gets its cost (it has nothing to judge).
+
+    >>> t = Terms(np.array([[0.0]]), np.array([[1.0]]), np.array([[True]]), np.array([0.3]),
+    ...           np.array([0.0]))
+    >>> margins(t, np.array([0.8]))
     array([-0.5])
-    >>> margins(p, s, v, np.array([0.3]), np.array([0.6]), np.array([0.8]))  # a cost of no deal
+    >>> from dataclasses import replace
+    >>> margins(replace(t, cost=np.array([0.6])), np.array([0.8]))  # a cost of no deal
     array([0.1])
     """
     x = np.asarray(package, dtype=float)[..., None, :]
-    d = np.asarray(no_deal, dtype=float)[..., None, :]
-    p = np.asarray(positions, dtype=float)
+    d = np.asarray(terms.no_deal, dtype=float)[..., None, :]
+    p = np.asarray(terms.positions, dtype=float)
     delta = np.abs(d - p) - np.abs(x - p)
-    counts = np.asarray(veto, dtype=bool) & ~np.isnan(delta)
-    per_issue = np.where(counts, np.asarray(salience, dtype=float) * delta, 0.0)
-    return per_issue.sum(axis=-1) + np.asarray(cost, dtype=float)
+    counts = np.asarray(terms.veto, dtype=bool) & ~np.isnan(delta)
+    per_issue = np.where(counts, np.asarray(terms.salience, dtype=float) * delta, 0.0)
+    return per_issue.sum(axis=-1) + np.asarray(terms.cost, dtype=float)
 
 
 def veto_players(veto: BoolArray) -> BoolArray:
@@ -92,25 +114,24 @@ def veto_players(veto: BoolArray) -> BoolArray:
     return np.any(np.asarray(veto, dtype=bool), axis=-1, keepdims=False).astype(bool)
 
 
-def accepts(
-    positions: FloatArray,
-    salience: FloatArray,
-    veto: BoolArray,
-    no_deal: FloatArray,
-    cost: FloatArray,
-    package: FloatArray,
-) -> BoolArray:
+def verdict(terms: Terms, margin: FloatArray) -> BoolArray:
+    """Whether each actor accepts a package at which its margin is ``margin``: at least
+    ``-ACCEPT_TOL``, or no veto at all."""
+    return (np.asarray(margin) >= -ACCEPT_TOL) | ~terms.players
+
+
+def accepts(terms: Terms, package: FloatArray) -> BoolArray:
     """Whether each actor accepts ``package`` (True for actors with no veto).
 
     Shapes as in :func:`margins`; the answer is ``(..., n_actors)``, so with a
     leading draw axis it says who accepts in each draw.
 
-    >>> p = np.array([[0.0], [1.0]]); s = np.ones((2, 1)); v = np.array([[True], [False]])
-    >>> accepts(p, s, v, np.array([0.3]), np.zeros(2), np.array([0.8])).tolist()
+    >>> t = Terms(np.array([[0.0], [1.0]]), np.ones((2, 1)), np.array([[True], [False]]),
+    ...           np.array([0.3]), np.zeros(2))
+    >>> accepts(t, np.array([0.8])).tolist()
     [False, True]
     """
-    m = margins(positions, salience, veto, no_deal, cost, package)
-    return (m >= -ACCEPT_TOL) | ~veto_players(veto)
+    return verdict(terms, margins(terms, package))
 
 
 def veto_player_ids(arrays: ScenarioArrays) -> tuple[str, ...]:
@@ -127,10 +148,8 @@ def veto_verdicts(arrays: ScenarioArrays, forecast: FloatArray) -> BoolArray | N
     players judge by the positions the scenario states, not influenced ones."""
     if arrays.veto is None or not arrays.veto.any():
         return None
-    verdict = accepts(
-        arrays.own_positions, arrays.salience, arrays.veto, arrays.no_deal, arrays.cost, forecast
-    )
-    return np.asarray(verdict[..., veto_players(arrays.veto)], dtype=bool)
+    terms = Terms.of(arrays)
+    return np.asarray(accepts(terms, forecast)[..., terms.players], dtype=bool)
 
 
 def acceptance_shares(verdicts: BoolArray, players: tuple[str, ...]) -> dict[str, Any]:
@@ -150,21 +169,13 @@ def ratification_tree(arrays: ScenarioArrays, forecast: FloatArray) -> dict[str,
     conditions bind there; None when nobody holds a veto."""
     if arrays.veto is None or not arrays.veto.any():
         return None
-    r = ratify(
-        arrays.own_positions,
-        arrays.salience,
-        arrays.veto,
-        arrays.no_deal,
-        arrays.cost,
-        forecast,
-        arrays.weight.sum(axis=-2),
-    )
-    players = veto_players(arrays.veto)
+    terms = Terms.of(arrays)
+    r = ratify(terms, forecast, arrays.weight.sum(axis=-2))
     nearest = arrays.to_scale(r.nearest)
     return {
         "accepts": {
             a: bool(ok)
-            for a, ok, held in zip(arrays.actor_ids, r.accepts, players, strict=True)
+            for a, ok, held in zip(arrays.actor_ids, r.accepts, terms.players, strict=True)
             if held
         },
         "accepted": r.accepted,
@@ -193,56 +204,38 @@ class Ratification:
     margins: FloatArray
 
 
-def ratify(
-    positions: FloatArray,
-    salience: FloatArray,
-    veto: BoolArray,
-    no_deal: FloatArray,
-    cost: FloatArray,
-    forecast: FloatArray,
-    table_weight: FloatArray,
-) -> Ratification:
+def ratify(terms: Terms, forecast: FloatArray, table_weight: FloatArray) -> Ratification:
     """Who accepts ``forecast``, and the nearest package every veto player accepts.
 
-    Arrays without a draw axis: ``positions``, ``salience``, ``veto`` ``(n_actors,
-    n_issues)``; ``no_deal``, ``forecast``, ``table_weight`` (W_k, the seated
-    actors' total capability x salience) ``(n_issues,)``; ``cost``
-    ``(n_actors,)``. Binding veto players are those whose margin is 0 (within
-    :data:`BINDING_TOL`) at the nearest package; none when the forecast is
-    accepted.
+    Arrays without a draw axis: ``terms`` as in :class:`Terms`, ``forecast``
+    and ``table_weight`` (W_k, the seated actors' total capability x
+    salience) ``(n_issues,)``. Binding veto players are those whose margin is
+    0 (within :data:`BINDING_TOL`) at the nearest package; none when the
+    forecast is accepted.
 
-    >>> r = ratify(np.array([[0.0]]), np.ones((1, 1)), np.array([[True]]), np.array([0.3]),
-    ...            np.zeros(1), np.array([0.8]), np.ones(1))
+    >>> t = Terms(np.array([[0.0]]), np.ones((1, 1)), np.array([[True]]), np.array([0.3]),
+    ...           np.zeros(1))
+    >>> r = ratify(t, np.array([0.8]), np.ones(1))
     >>> bool(r.accepted), round(float(r.nearest[0]), 6), r.binding.tolist()
     (False, 0.3, [True])
     """
     f = np.asarray(forecast, dtype=float)
-    at_f = margins(positions, salience, veto, no_deal, cost, f)
-    players = veto_players(veto)
-    verdict = (at_f >= -ACCEPT_TOL) | ~players
-    if verdict.all():
-        return Ratification(verdict, True, f.copy(), np.zeros_like(players), at_f)
-    x = nearest_package(positions, salience, veto, no_deal, cost, f, table_weight)
-    at_x = margins(positions, salience, veto, no_deal, cost, x)
-    binding = players & (np.abs(at_x) <= BINDING_TOL)
-    return Ratification(verdict, False, x, binding, at_f)
+    at_f = margins(terms, f)
+    judged = verdict(terms, at_f)
+    if judged.all():
+        return Ratification(judged, True, f.copy(), np.zeros_like(terms.players), at_f)
+    x = nearest_package(terms, f, table_weight)
+    binding = terms.players & (np.abs(margins(terms, x)) <= BINDING_TOL)
+    return Ratification(judged, False, x, binding, at_f)
 
 
-def nearest_package(
-    positions: FloatArray,
-    salience: FloatArray,
-    veto: BoolArray,
-    no_deal: FloatArray,
-    cost: FloatArray,
-    forecast: FloatArray,
-    table_weight: FloatArray,
-) -> FloatArray:
+def nearest_package(terms: Terms, forecast: FloatArray, table_weight: FloatArray) -> FloatArray:
     """The acceptable package closest to ``forecast`` (see the module docstring).
 
     Shapes as in :func:`ratify`. Issues with no forecast stay NaN and are no
     part of the package.
     """
-    lp = _LinearProgramme.build(positions, salience, veto, no_deal, cost, forecast, table_weight)
+    lp = _LinearProgramme.build(terms, forecast, table_weight)
     out = np.asarray(forecast, dtype=float).copy()
     out[lp.issues] = lp.solve()
     return out
@@ -264,24 +257,16 @@ class _LinearProgramme:
 
     @classmethod
     def build(
-        cls,
-        positions: FloatArray,
-        salience: FloatArray,
-        veto: BoolArray,
-        no_deal: FloatArray,
-        cost: FloatArray,
-        forecast: FloatArray,
-        table_weight: FloatArray,
+        cls, terms: Terms, forecast: FloatArray, table_weight: FloatArray
     ) -> _LinearProgramme:
         f = np.asarray(forecast, dtype=float)
-        d = np.asarray(no_deal, dtype=float)
+        d = np.asarray(terms.no_deal, dtype=float)
         issues = ~np.isnan(f)
-        p = np.asarray(positions, dtype=float)[:, issues]
-        s = np.asarray(salience, dtype=float)[:, issues]
+        p = np.asarray(terms.positions, dtype=float)[:, issues]
+        s = np.asarray(terms.salience, dtype=float)[:, issues]
         # Veto pairs (v, k) that count: a position, a no-deal point and some salience.
-        pairs_v, pairs_k = np.nonzero(
-            np.asarray(veto, dtype=bool)[:, issues] & ~np.isnan(p) & ~np.isnan(d[issues]) & (s > 0)
-        )
+        veto = np.asarray(terms.veto, dtype=bool)[:, issues]
+        pairs_v, pairs_k = np.nonzero(veto & ~np.isnan(p) & ~np.isnan(d[issues]) & (s > 0))
         held = np.column_stack([pairs_k, p[pairs_v, pairs_k]])
         points, point_of = np.unique(held, axis=0, return_inverse=True)
         point_of = point_of.reshape(-1)
@@ -308,7 +293,7 @@ class _LinearProgramme:
         np.add.at(budget, (rank, 2 * m + point_of), weight)
         rows_a += [budget]
         rows_b += [
-            np.asarray(cost, dtype=float)[players]
+            np.asarray(terms.cost, dtype=float)[players]
             + np.bincount(rank, weights=at_d, minlength=len(players))
         ]
         c = np.concatenate([np.zeros(m), np.asarray(table_weight, dtype=float)[issues]])

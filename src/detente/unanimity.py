@@ -57,7 +57,7 @@ def ratified(
     member states accept, and per issue whether its unit (``mode``: the issue, or its
     proposal's package) was accepted as forecast. NaN forecasts stay NaN and count in
     no package."""
-    from detente.ratification import ratify
+    from detente.ratification import Terms, ratify
 
     groups: list[tuple[DeuIssue, ...]] = (
         list(data.proposals.values()) if mode == "package" else [(i,) for i in data.issues]
@@ -73,15 +73,10 @@ def ratified(
         veto = (
             arrays.involved & np.array([a not in INSTITUTIONS for a in arrays.actor_ids])[:, None]
         )
-        verdict = ratify(
-            arrays.positions,
-            arrays.salience,
-            veto,
-            arrays.status_quo,
-            np.zeros(arrays.n_actors),
-            f,
-            arrays.weight.sum(axis=-2),
+        terms = Terms(
+            arrays.positions, arrays.salience, veto, arrays.status_quo, np.zeros(arrays.n_actors)
         )
+        verdict = ratify(terms, f, arrays.weight.sum(axis=-2))
         out[rows] = arrays.to_scale(verdict.nearest)
         accepted[rows] = verdict.accepted
     return out, accepted

@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 
 from detente import load, sensitivity, simulate
 from detente.cli import app
-from detente.cli.simulate import show_progress, sparkline
+from detente.cli.common import show_progress
+from detente.cli.simulate import sparkline
 
 runner = CliRunner()
 

@@ -4,6 +4,9 @@ One module per group of commands, each the face of one function of the
 Python API; :mod:`.common` holds the shared options and error handling.
 """
 
+# Importing a module registers its commands, and ``detente --help`` lists them in
+# that order: simulate and sensitivity first.
+from detente.cli import simulate  # noqa: F401, I001
 from detente.cli import (  # noqa: F401 - registers their commands
     backtest,
     compare,
@@ -12,7 +15,6 @@ from detente.cli import (  # noqa: F401 - registers their commands
     report,
     runs,
     serve,
-    simulate,
     track,
     unanimity,
 )

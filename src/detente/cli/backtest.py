@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -13,14 +13,15 @@ from rich.table import Table
 
 from detente.backtest import DEFAULT_BOOTSTRAP, DEFAULT_DRAWS, DEFAULT_UNCERTAINTY, Backtest
 from detente.backtest import backtest as run_backtest
-from detente.cli.common import JsonOpt, app, emit, err, guarded, out
-from detente.cli.simulate import show_progress
+from detente.cli.common import JsonOpt, app, emit, err, guarded, out, show_progress
 
 backtest_app = typer.Typer(
     help="Score the models against negotiations whose outcomes are known.",
     no_args_is_help=True,
 )
 app.add_typer(backtest_app, name="backtest")
+
+T = TypeVar("T")
 
 
 def _fmt(x: float | None, digits: int = 1) -> str:
@@ -156,8 +157,6 @@ def forecast_interval_table(result: Backtest, proxy: str) -> Table | None:
     return table
 
 
-#: Where ``backtest deu`` writes what it fitted on all proposals (kept out of the command's
-#: signature so the command stays readable; see ``deu``).
 @contextmanager
 def model_runs_bar(json: bool) -> Iterator[tuple[Callable[[int], None], Callable[[int], None]]]:
     """A progress bar of model runs on stderr (none under --json or off a terminal),
@@ -177,6 +176,28 @@ def model_runs_bar(json: bool) -> Iterator[tuple[Callable[[int], None], Callable
         yield (lambda k: bar.advance(task, k)), (lambda n: bar.update(task, total=n))
 
 
+def run_on_deu(function: Callable[..., T], arguments: dict[str, Any], **more: Any) -> T:
+    """Run a DEU backtest (``function``) with a bar of its model runs.
+
+    ``arguments`` are the command's own (its ``locals()``): ``file`` is the data,
+    ``json`` hides the bar; every other one, and ``more``, go to ``function`` by name.
+    """
+    run = dict(arguments)
+    with model_runs_bar(run.pop("json")) as (progress, on_total):
+        return function(run.pop("file"), progress=progress, on_total=on_total, **run, **more)
+
+
+# The options both DEU backtests take.
+DeuFileArg = Annotated[
+    Path | None,
+    typer.Argument(help="DEU data file (CORA .csv or the replication's .tsv); default: bundled"),
+]
+WorkersOpt = Annotated[int | None, typer.Option(help="run on a local Dask cluster of N workers")]
+SchedulerOpt = Annotated[str | None, typer.Option(help="run on the Dask scheduler at ADDR")]
+BootstrapOpt = Annotated[int, typer.Option(help="bootstrap replicates for the intervals")]
+
+#: Where ``backtest deu`` writes what it fitted on all proposals (kept out of the command's
+#: signature so the command stays readable; see ``deu``).
 SaveWeightsOpt = Annotated[
     Path | None,
     typer.Option(help="write the tuned ensemble's weights (fitted on all proposals) to this file"),
@@ -193,12 +214,7 @@ SaveIntervalsOpt = Annotated[
 
 @backtest_app.command()
 def deu(
-    file: Annotated[
-        Path | None,
-        typer.Argument(
-            help="DEU data file (CORA .csv or the replication's .tsv); default: bundled"
-        ),
-    ] = None,
+    file: DeuFileArg = None,
     models: Annotated[
         str, typer.Option("--models", "-m", help="models, comma-separated, or all")
     ] = "all",
@@ -211,13 +227,9 @@ def deu(
             "banzhaf",
         ),
     ] = "equal",
-    workers: Annotated[
-        int | None, typer.Option(help="run on a local Dask cluster of N workers")
-    ] = None,
-    scheduler: Annotated[str | None, typer.Option(help="run on the Dask scheduler at ADDR")] = None,
-    bootstrap: Annotated[
-        int, typer.Option(help="bootstrap replicates for the intervals")
-    ] = DEFAULT_BOOTSTRAP,
+    workers: WorkersOpt = None,
+    scheduler: SchedulerOpt = None,
+    bootstrap: BootstrapOpt = DEFAULT_BOOTSTRAP,
     seed: Annotated[int, typer.Option(help="seed of the bootstrap and the simulations")] = 0,
     draws: Annotated[
         int, typer.Option(help="draws per issue for the calibration (0: none)")
@@ -243,27 +255,14 @@ def deu(
     json: JsonOpt = False,
 ) -> None:
     """Backtest every model on DEU: MAE with intervals, by procedure and voting rule."""
+    arguments = dict(locals())
+    del arguments["save_weights"], arguments["save_intervals"]
+    ranges = ("position", "salience", "capability")
+    # The ± ranges of the calibration's inputs, as one mapping.
+    uncertainty = {name: arguments.pop(f"{name}_range") for name in ranges}
 
     def act() -> None:
-        with model_runs_bar(json) as (progress, on_total):
-            result = run_backtest(
-                file,
-                models=models,
-                capability=capability,
-                bootstrap=bootstrap,
-                seed=seed,
-                draws=draws,
-                calibrate=calibrate,
-                uncertainty={
-                    "position": position_range,
-                    "salience": salience_range,
-                    "capability": capability_range,
-                },
-                workers=workers,
-                scheduler=scheduler,
-                progress=progress,
-                on_total=on_total,
-            )
+        result = run_on_deu(run_backtest, arguments, uncertainty=uncertainty)
         if save_weights is not None:
             err.print(f"wrote {result.save_weights(save_weights)}", highlight=False)
         if save_intervals is not None:

@@ -2,34 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from detente.cli.common import (
-    ForceOpt,
-    JsonOpt,
     ModelOpt,
-    ParamOpt,
     PresetOpt,
+    RoundsOpt,
+    ScenarioArg,
     app,
     guarded,
-    parse_params,
 )
-from detente.cli.runs import DbOpt, SaveOpt, finish
-from detente.compare import compare as run_compare
+from detente.cli.runs import RunOptions, run_scenario
+
+if TYPE_CHECKING:
+    from detente.results import Comparison
 
 
 @app.command()
 def compare(
-    scenario: Annotated[Path, typer.Argument(help="scenario file: .yaml, .csv or .xlsx")],
-    variant: Annotated[
+    scenario: ScenarioArg,
+    variants: Annotated[
         list[str] | None,
         typer.Option("--variant", "-v", help="a variant the scenario defines (default: all)"),
     ] = None,
-    what_if: Annotated[
+    what_ifs: Annotated[
         list[str] | None,
         typer.Option(
             "--what-if",
@@ -40,43 +38,16 @@ def compare(
     ] = None,
     model: ModelOpt = "all",
     preset: PresetOpt = None,
-    rounds: Annotated[int | None, typer.Option(min=1, help="run exactly N rounds")] = None,
-    param: ParamOpt = None,
-    json: JsonOpt = False,
-    db: DbOpt = None,
-    save: SaveOpt = True,
-    force: ForceOpt = False,
+    rounds: RoundsOpt = None,
+    *,
+    options: RunOptions,
 ) -> None:
     """Forecast the baseline and each what-if, and show what changes."""
+    # None: every variant the scenario defines (when no what-if is given).
+    arguments = dict(locals(), variants=variants or None, what_ifs=what_ifs or ())
 
-    def act() -> None:
-        started = datetime.now(UTC)
-        params = parse_params(param)
-        result = run_compare(
-            scenario,
-            variants=variant or None,
-            what_ifs=what_if or (),
-            model=model,
-            preset=preset,
-            params=params,
-            rounds=rounds,
-            force=force,
-        )
-        finish(
-            result,
-            as_json=json,
-            db=db,
-            save=save,
-            source=scenario,
-            started_at=started,
-            model=model,
-            preset=preset,
-            params=params,
-            options={
-                "variants": list(result.variants),
-                "descriptions": result.descriptions,
-                "rounds": rounds,
-            },
-        )
+    def meta(result: Comparison) -> dict[str, Any]:
+        options = {"variants": list(result.variants), "descriptions": result.descriptions}
+        return {"options": {**options, "rounds": rounds}}
 
-    guarded(act)
+    guarded(lambda: run_scenario("compare", arguments, meta=meta))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -11,20 +10,16 @@ import typer
 from detente import io
 from detente.cli.common import (
     ForceOpt,
-    JsonOpt,
     ModelOpt,
-    ParamOpt,
     PresetOpt,
+    RoundsOpt,
+    ScenarioArg,
     app,
     guarded,
     out,
-    parse_params,
 )
-from detente.cli.runs import DbOpt, SaveOpt, finish
-from detente.forecast import forecast as run_forecast
+from detente.cli.runs import RunOptions, run_scenario
 from detente.render.headline import print_headline
-
-ScenarioArg = Annotated[Path, typer.Argument(help="scenario file: .yaml, .csv or .xlsx")]
 
 
 @app.command()
@@ -32,52 +27,31 @@ def forecast(
     scenario: ScenarioArg,
     model: ModelOpt = "all",
     preset: PresetOpt = None,
-    rounds: Annotated[int | None, typer.Option(min=1, help="run exactly N rounds")] = None,
+    rounds: RoundsOpt = None,
     seed: Annotated[
         int | None, typer.Option(min=0, help="seed of the models that draw at random")
     ] = None,
-    param: ParamOpt = None,
-    json: JsonOpt = False,
-    db: DbOpt = None,
-    save: SaveOpt = True,
-    force: ForceOpt = False,
+    *,
+    options: RunOptions,
     detail: Annotated[
         bool, typer.Option("--detail", help="every model's tables, not the one-screen headline")
     ] = False,
 ) -> None:
     """Forecast where each issue lands, how sure, and who gains what."""
-
-    def act() -> None:
-        started = datetime.now(UTC)
-        params = parse_params(param)
-        result = run_forecast(
-            scenario,
-            model=model,
-            preset=preset,
-            params=params,
-            rounds=rounds,
-            seed=seed,
-            force=force,
-        )
-        # One screen (the headline) by default; every model's tables when asked.
-        one_screen = not detail and model == "all"
-        finish(
-            result,
+    arguments = dict(locals())
+    del arguments["detail"]
+    # One screen (the headline) by default; every model's tables when asked.
+    one_screen = not detail and model == "all"
+    # How it was printed, so that `detente runs show` prints it alike.
+    recorded = {"rounds": rounds, **({"screen": "headline"} if one_screen else {})}
+    guarded(
+        lambda: run_scenario(
+            "forecast",
+            arguments,
             printer=print_headline if one_screen else None,
-            as_json=json,
-            db=db,
-            save=save,
-            source=scenario,
-            started_at=started,
-            model=model,
-            preset=preset,
-            params=params,
-            seed=seed,
-            # How it was printed, so that `detente runs show` prints it alike.
-            options={"rounds": rounds, **({"screen": "headline"} if one_screen else {})},
+            meta=lambda _: {"seed": seed, "options": recorded},
         )
-
-    guarded(act)
+    )
 
 
 @app.command()

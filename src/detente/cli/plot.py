@@ -8,21 +8,13 @@ from typing import Annotated, Any
 
 import typer
 
-from detente.cli.common import (
-    ForceOpt,
-    ParamOpt,
-    PresetOpt,
-    app,
-    guarded,
-    out,
-    parse_params,
-    warn,
-)
-from detente.cli.runs import DbOpt, SaveOpt, record
+from detente.cli.common import PresetOpt, app, guarded, out, parse_params, warn
+from detente.cli.runs import MadeRunOptions, record, saved_run
 from detente.errors import ParameterError
 from detente.kinds import get_kind
 from detente.results import Result
 from detente.scenario import Scenario
+from detente.store import Run
 
 KIND_HELP = "rounds, gains, distribution, tornado, challenges (eu), variants or track"
 #: The model a chart made now draws when none is named. A tornado shows how far
@@ -68,17 +60,17 @@ def gather(
     if kind not in charts.KINDS:
         raise ParameterError(f"unknown chart kind {kind!r}; valid kinds: {KIND_HELP}")
     needed = get_kind(charts.SOURCES[kind])
-    if source.isdigit() and not Path(source).exists():
-        from detente.store import RunStore
 
-        with RunStore(db) as store:
-            run = store.get(int(source))
-            if run.kind != needed.name:
-                raise ParameterError(
-                    f"run {run.id} is a {run.kind} run; a {kind} chart is drawn from a "
-                    f"{needed.name} run (make one, or give the scenario file)"
-                )
-            result = store.result(run.id)
+    def check(run: Run) -> None:
+        if run.kind != needed.name:
+            raise ParameterError(
+                f"run {run.id} is a {run.kind} run; a {kind} chart is drawn from a "
+                f"{needed.name} run (make one, or give the scenario file)"
+            )
+
+    saved = saved_run(source, db, check)
+    if saved is not None:
+        run, result = saved
         if kind == "challenges" and "eu" not in result:
             raise ParameterError(
                 f"run {run.id} did not run eu: a challenges chart maps eu's first round "
@@ -158,10 +150,8 @@ def plot(
         Path | None, typer.Option(help="observations to mark on a track chart")
     ] = None,
     preset: PresetOpt = None,
-    param: ParamOpt = None,
-    db: DbOpt = None,
-    save: SaveOpt = True,
-    force: ForceOpt = False,
+    *,
+    options: MadeRunOptions,
 ) -> None:
     """Draw a chart (PNG or SVG) of a saved run, or of a scenario."""
 
@@ -173,7 +163,8 @@ def plot(
                 f"use one of: {', '.join(charts.FORMATS)}"
             )
         if kind == "track":
-            chart = track_chart(source, observed, model, preset, parse_params(param), issue, lang)
+            params = parse_params(options.param)
+            chart = track_chart(source, observed, model, preset, params, issue, lang)
             out.print(f"wrote {chart.write(output)}", highlight=False)
             return
         scenario, data = gather(
@@ -181,12 +172,12 @@ def plot(
             kind,
             model=model,
             preset=preset,
-            params=parse_params(param),
+            params=parse_params(options.param),
             draws=draws,
             seed=seed,
-            db=db,
-            save=save,
-            force=force,
+            db=options.db,
+            save=options.save,
+            force=options.force,
         )
         chosen = model
         if chosen is None and kind == "rounds":

@@ -8,18 +8,9 @@ from typing import Annotated, Any
 
 import typer
 
-from detente.cli.common import (
-    ForceOpt,
-    ParamOpt,
-    PresetOpt,
-    app,
-    guarded,
-    out,
-    parse_params,
-    warn,
-)
+from detente.cli.common import PresetOpt, app, guarded, out, parse_params, warn
 from detente.cli.plot import LangOpt, charts_module
-from detente.cli.runs import DbOpt, SaveOpt, record
+from detente.cli.runs import MadeRunOptions, record, saved_run
 from detente.errors import ParameterError
 from detente.results import Comparison, Result, Sensitivity, Simulation
 
@@ -83,10 +74,8 @@ def report(
     draws: Annotated[int, typer.Option(min=0, help="draws for the intervals (0: none)")] = 1000,
     seed: Annotated[int, typer.Option(min=0, help="random seed of the draws")] = 0,
     preset: PresetOpt = None,
-    param: ParamOpt = None,
-    db: DbOpt = None,
-    save: SaveOpt = True,
-    force: ForceOpt = False,
+    *,
+    options: MadeRunOptions,
 ) -> None:
     """Write a briefing: forecast in words, interval, winners, drivers, what-ifs, models."""
 
@@ -100,19 +89,17 @@ def report(
         from detente.report.html import briefing_inputs, gather, render
 
         if Path(source).is_dir():
-            write_track_briefing(Path(source), output, lang, model, preset, parse_params(param))
+            params = parse_params(options.param)
+            write_track_briefing(Path(source), output, lang, model, preset, params)
             return
         started = datetime.now(UTC)
         given: dict[str, Any] = {}
         run_info = None
         # The runs made are saved as from the scenario's file, and say which run they complete.
         made_from: dict[str, Any] = {"source": source, "options": {}}
-        if source.isdigit() and not Path(source).exists():
-            from detente.store import RunStore
-
-            with RunStore(db) as store:
-                run = store.get(int(source))
-                saved = store.result(run.id)
+        saved_source = saved_run(source, options.db)
+        if saved_source is not None:
+            run, saved = saved_source
             scenario = saved.scenario
             run_info = {"id": run.id, "kind": run.kind, "started_at": run.started_at}
             made_from = {"source": run.source, "options": {"from_run": run.id}}
@@ -125,10 +112,16 @@ def report(
         else:
             from detente.io import load
 
-            scenario = load(source, force=force)
-            settings = {"model": model, "preset": preset, "params": parse_params(param)}
+            scenario = load(source, force=options.force)
+            settings = {"model": model, "preset": preset, "params": parse_params(options.param)}
         runs, made = gather(
-            scenario, intervals=intervals, draws=draws, seed=seed, force=force, **settings, **given
+            scenario,
+            intervals=intervals,
+            draws=draws,
+            seed=seed,
+            force=options.force,
+            **settings,
+            **given,
         )
         runs.saved_run = run_info
         for warning in runs.warnings:
@@ -139,8 +132,8 @@ def report(
             record(
                 result.kind,
                 result,
-                db=db,
-                save=save,
+                db=options.db,
+                save=options.save,
                 source=made_from["source"],
                 started_at=started,
                 model=meta["model"],

@@ -6,7 +6,8 @@ from __future__ import annotations
 import json as jsonlib
 import sys
 from collections.abc import Callable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,11 +18,24 @@ from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import make_url
 
-from detente.cli.common import JsonOpt, app, emit, err, guarded, out, warn
+from detente.cli.common import (
+    ForceOpt,
+    JsonOpt,
+    ParamOpt,
+    app,
+    emit,
+    err,
+    guarded,
+    out,
+    parse_params,
+    progress_bar,
+    show_progress,
+    warn,
+)
 from detente.kinds import get_kind
 from detente.results import Result
 from detente.scenario import Scenario
-from detente.store import EXPORT_FORMATS, KINDS, RunStore, StoreError
+from detente.store import EXPORT_FORMATS, KINDS, Run, RunStore, StoreError
 
 DbOpt = Annotated[
     str | None,
@@ -35,6 +49,32 @@ DbOpt = Annotated[
 SaveOpt = Annotated[
     bool, typer.Option("--save/--no-save", help="save the run in the run store (default: save)")
 ]
+
+
+@dataclass(frozen=True)
+class MadeRunOptions:
+    """The options of the commands that make runs from a scenario file and save them
+    (plot and report): the models' parameters, the run store, ``--force``. A command
+    takes them as one parameter (see :func:`~detente.cli.common.grouped_options`)."""
+
+    param: ParamOpt = None
+    db: DbOpt = None
+    save: SaveOpt = True
+    force: ForceOpt = False
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """The options of the commands that run a scenario's models and print the result
+    (forecast, compare, simulate, sensitivity; see :func:`run_scenario`): those of
+    :class:`MadeRunOptions`, and ``--json``."""
+
+    param: ParamOpt = None
+    json: JsonOpt = False
+    db: DbOpt = None
+    save: SaveOpt = True
+    force: ForceOpt = False
+
 
 runs_app = typer.Typer(help="Saved runs: list, show, export, remove.", no_args_is_help=True)
 app.add_typer(runs_app, name="runs")
@@ -85,6 +125,63 @@ def finish(
     show = printer or get_kind(result.kind).printer_function()
     emit(result, as_json, lambda: show(result, out))
     record(result.kind, result, db=db, save=save, source=source, started_at=started_at, **meta)
+
+
+def saved_run(
+    source: str, db: str | None, check: Callable[[Run], None] | None = None
+) -> tuple[Run, Result] | None:
+    """The saved run ``source`` names and its result, when ``source`` is a run's id
+    (digits that name no file); None when it is a file. ``check`` may refuse the run
+    (raise) before its result is read back."""
+    if not source.isdigit() or Path(source).exists():
+        return None
+    with RunStore(db) as store:
+        run = store.get(int(source))
+        if check is not None:
+            check(run)
+        return run, store.result(run.id)
+
+
+def run_scenario(
+    kind: str,
+    arguments: dict[str, Any],
+    *,
+    meta: Callable[[Any], dict[str, Any]],
+    printer: Callable[[Any, Console], None] | None = None,
+    draws_bar: bool = False,
+) -> None:
+    """What forecast, compare, simulate and sensitivity do: run ``kind``'s function on
+    the scenario, then :func:`finish` (warnings, JSON or tables, the saved run).
+
+    ``arguments`` are the command's own (its ``locals()``): the ``scenario`` and the
+    :class:`RunOptions` ``options`` are used here (``--force`` goes on to the function);
+    every other one goes to the function under its name. The saved run records the
+    model, the preset and the parameters, and what ``meta(result)`` adds (its options;
+    a forecast's seed). With ``draws_bar`` a bar of the ``draws`` shows on a terminal
+    (the function reports to ``progress``).
+    """
+    started = datetime.now(UTC)
+    run = dict(arguments)
+    scenario, options = run.pop("scenario"), run.pop("options")
+    params = parse_params(options.param)
+    shown = draws_bar and show_progress(options.json, out, err)
+    with progress_bar(shown, run.get("draws", 0), "draws") as advance:
+        if draws_bar:
+            run["progress"] = advance
+        result = get_kind(kind).function()(scenario, params=params, force=options.force, **run)
+    finish(
+        result,
+        printer=printer,
+        as_json=options.json,
+        db=options.db,
+        save=options.save,
+        source=scenario,
+        started_at=started,
+        model=run["model"],
+        preset=run["preset"],
+        params=params,
+        **meta(result),
+    )
 
 
 def _when(value: datetime) -> str:

@@ -3,14 +3,20 @@ without the Council's vetoes (:mod:`detente.unanimity`)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from detente.cli.backtest import backtest_app, model_runs_bar
+from detente.cli.backtest import (
+    BootstrapOpt,
+    DeuFileArg,
+    SchedulerOpt,
+    WorkersOpt,
+    backtest_app,
+    run_on_deu,
+)
 from detente.cli.common import JsonOpt, emit, guarded, out
 from detente.unanimity import MODES, Unanimity, unanimity_backtest
 
@@ -70,41 +76,24 @@ def print_unanimity(result: Unanimity, console: Console) -> None:
 
 @backtest_app.command()
 def unanimity(
-    file: Annotated[
-        Path | None,
-        typer.Argument(
-            help="DEU data file (CORA .csv or the replication's .tsv); default: bundled"
-        ),
-    ] = None,
+    file: DeuFileArg = None,
     models: Annotated[
         str | None, typer.Option("--models", "-m", help="models, comma-separated (default: all)")
     ] = None,
     capability: Annotated[
         str, typer.Option("--capability", "-c", help="one capability proxy (see backtest deu)")
     ] = "equal",
-    workers: Annotated[
-        int | None, typer.Option(help="run on a local Dask cluster of N workers")
-    ] = None,
-    scheduler: Annotated[str | None, typer.Option(help="run on the Dask scheduler at ADDR")] = None,
-    bootstrap: Annotated[int, typer.Option(help="bootstrap replicates for the intervals")] = 2000,
+    workers: WorkersOpt = None,
+    scheduler: SchedulerOpt = None,
+    bootstrap: BootstrapOpt = 2000,
     seed: Annotated[int, typer.Option(help="seed of the bootstrap")] = 0,
     json: JsonOpt = False,
 ) -> None:
     """Every model on DEU's unanimity issues, with and without ratification."""
+    arguments = dict(locals())
 
     def act() -> None:
-        with model_runs_bar(json) as (progress, on_total):
-            result = unanimity_backtest(
-                file,
-                models=models,
-                capability=capability,
-                bootstrap=bootstrap,
-                seed=seed,
-                workers=workers,
-                scheduler=scheduler,
-                progress=progress,
-                on_total=on_total,
-            )
+        result = run_on_deu(unanimity_backtest, arguments)
         emit(result, json, lambda: print_unanimity(result, out))
 
     guarded(act)

@@ -9,6 +9,9 @@ command printed. Every name an analyst wrote is escaped: Rich would read
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -226,6 +229,16 @@ def print_simulation(sim: Simulation, console: Console) -> None:
         conv = model.converged_share()
         if conv is not None:
             console.print(f"converged in {conv['all']:.1%} of the draws", highlight=False)
+        shares = model.summary.get("ratification")
+        if shares is not None:
+            each = ", ".join(
+                f"{_names(sim.scenario, [a])} {x:.0%}" for a, x in shares["accepts_share"].items()
+            )
+            line = (
+                f"the deal sticks (every veto player accepts) in {shares['accepted_share']:.1%} "
+                f"of the draws; each veto player accepts in: {each}"
+            )
+            console.print(escape(line), highlight=False)
     _tail(console, sim.notes, sim.skipped)
 
 
@@ -298,6 +311,9 @@ def print_comparison(result: Comparison, console: Console) -> None:
             table.add_row(escape(issue.display_name), fmt(base.forecasts.get(issue.id)), *cells)
         console.print(table)
         console.print(_gain_changes(result, model, delta))
+        verdicts = _acceptance_changes(result, model)
+        if verdicts is not None:
+            console.print(verdicts)
 
 
 def _gain_changes(result: Comparison, model: str, delta: Delta) -> Table:
@@ -320,3 +336,46 @@ def _gain_changes(result: Comparison, model: str, delta: Delta) -> Table:
         ]
         gains.add_row(escape(actor), fmt(base.gains.get(actor), 3), *cells)
     return gains
+
+
+def _names(scenario: Scenario, actor_ids: list[str]) -> str:
+    """Actors by their display names (ids a variant's scenario no longer has, as ids)."""
+    return ", ".join(
+        scenario.actor(a).display_name if a in scenario.actor_ids else a for a in actor_ids
+    )
+
+
+def _acceptance_changes(result: Comparison, model: str) -> Table | None:
+    """Would the deal stick, in the baseline and each variant (a column each, as in the
+    forecasts' table): whether every veto player accepts the model's forecast, who
+    rejects it, whose conditions bind at the nearest acceptable package, and that
+    package issue by issue; None when nobody holds a veto anywhere."""
+    runs = {"baseline": result.baseline, **result.variants}
+    verdicts = {name: f.models[model].ratification for name, f in runs.items() if model in f.models}
+    if all(v is None for v in verdicts.values()):
+        return None
+    table = Table(
+        title=escape(f"What-ifs: would it stick? nearest acceptable package [{model}]"),
+        title_justify="left",
+    )
+    table.add_column("")
+    for name in verdicts:
+        # Names fold rather than shorten: the columns must stay told apart.
+        table.add_column(escape(name), justify="right", overflow="fold")
+
+    def row(label: str, cell: Callable[[dict[str, Any]], str]) -> None:
+        table.add_row(label, *("—" if v is None else cell(v) for v in verdicts.values()))
+
+    def names(ids: list[str]) -> str:
+        return escape(_names(result.scenario, ids)) or "none"
+
+    row("sticks", lambda v: "yes" if v["accepted"] else "[red]no[/red]")
+    row("rejected by", lambda v: names([a for a, ok in v["accepts"].items() if not ok]))
+    row("binding", lambda v: names(v["binding"]))
+    for issue in result.scenario.issues:
+        table.add_row(
+            escape(issue.display_name),
+            *("—" if v is None else fmt(v["nearest"].get(issue.id)) for v in verdicts.values()),
+        )
+    table.caption = "—: no veto player in that scenario; issue rows: the nearest acceptable package"
+    return table

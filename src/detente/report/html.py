@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from detente.errors import ParameterError
+from detente.report.acceptance import acceptance
 from detente.report.gather import (
     Runs,
     briefing_inputs,
@@ -104,12 +105,13 @@ def describe_change(scenario: Scenario, change: Mapping[str, Any], lang: str) ->
     if "add" in change:
         added = change["add"]
         return text("report.change.added", lang, actor=added.get("name") or added["id"])
+    sep = text("report.list_sep", lang)
     if "issue" in change:
-        return text(
-            "report.change.status_quo",
-            lang,
-            issue=issue_name(change["issue"]),
-            op=op(change["status_quo"]),
+        issue = issue_name(change["issue"])
+        return sep.join(
+            text(f"report.change.{key}", lang, issue=issue, op=op(change[key]))
+            for key in ("status_quo", "no_deal")
+            if key in change
         )
     who = name(change["actor"])
     parts = []
@@ -118,13 +120,30 @@ def describe_change(scenario: Scenario, change: Mapping[str, Any], lang: str) ->
         parts.append(text(key, lang, actor=who))
     if "capability" in change:
         parts.append(text("report.change.capability", lang, actor=who, op=op(change["capability"])))
+    veto = change.get("veto")
+    if veto is True or veto is False or veto == []:
+        key = "report.change.veto" if veto else "report.change.no_veto"
+        parts.append(text(key, lang, actor=who))
+    elif veto is not None:
+        issues = sep.join(issue_name(i) for i in veto)
+        parts.append(text("report.change.veto_on", lang, actor=who, issues=issues))
+    if "no_deal_cost" in change:
+        parts.append(
+            text("report.change.no_deal_cost", lang, actor=who, op=op(change["no_deal_cost"]))
+        )
+    for target, strength in (change.get("influence") or {}).items():
+        tie = {"actor": who, "target": name(target)}
+        if strength is None:
+            parts.append(text("report.change.tie_cut", lang, **tie))
+        else:
+            parts.append(text("report.change.tie", lang, op=op(strength), **tie))
     for key, message in (
         ("salience", "report.change.salience"),
         ("positions", "report.change.position"),
     ):
         for issue_id, value in (change.get(key) or {}).items():
             parts.append(text(message, lang, actor=who, issue=issue_name(issue_id), op=op(value)))
-    return text("report.list_sep", lang).join(parts)
+    return sep.join(parts)
 
 
 def _variant_changes(scenario: Scenario, name: str, lang: str) -> list[str]:
@@ -313,6 +332,7 @@ def _whatifs(page: _Page) -> list[dict[str, Any]]:
         else:
             summary = page.t("report.no_shift")
         description = scenario.variants[name].description if name in scenario.variants else None
+        verdict = (variant.summary or {}).get("ratification")
         out.append(
             {
                 "name": name,
@@ -323,6 +343,10 @@ def _whatifs(page: _Page) -> list[dict[str, Any]]:
                 "changes": _variant_changes(scenario, name, page.lang),
                 "cells": [page.fmt(changes[i], sign=True) for i in ids],
                 "summary": summary,
+                # Whether every veto player accepts the what-if's headline (— without one).
+                "sticks": "—"
+                if verdict is None
+                else page.t("report.yes" if verdict["accepted"] else "report.no"),
             }
         )
     return out
@@ -444,6 +468,7 @@ def render(
         "model_titles": {m: page.title(m) for m in models},
         "skipped": {page.title(m): reason for m, reason in runs.forecast.skipped.items()},
         "forecasts": _forecast_rows(page, mid.forecasts),
+        "acceptance": acceptance(page, mid.forecasts),
         "lead": t(
             "report.forecast.lead",
             n=len(models),

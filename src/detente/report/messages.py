@@ -155,6 +155,40 @@ MESSAGES: dict[str, dict[str, str]] = {
         "report.model": "model",
         "report.central": "central (headline) [90% forecast interval]",
         "report.no_forecast": "no forecast",
+        "report.stick": "Would the deal stick?",
+        "report.stick.text": (
+            "Some actors' consent is needed whether or not they sit at the table: {players} "
+            "hold a veto. A veto player accepts a package when it leaves it no worse off than "
+            "the talks failing (where each issue would then stand, plus its cost of no deal). "
+            "When one would refuse, the nearest acceptable package is the one every veto "
+            "player accepts that the table gives up least for."
+        ),
+        "report.stick.accepted": (
+            "Every veto player accepts the central forecast: the deal would stick as forecast."
+        ),
+        "report.stick.rejected": (
+            "{actors} would reject the central forecast: the deal would not stick as "
+            "forecast. The nearest package every veto player accepts:"
+        ),
+        "report.stick.binding": (
+            "At that package the conditions of {actors} bind: each accepts it with nothing "
+            "to spare, so any move back toward the table's deal loses them."
+        ),
+        "report.stick.central": "central forecast",
+        "report.stick.nearest": "nearest acceptable package",
+        "report.stick.change": "change",
+        "report.stick.reading": "reads as",
+        "report.stick.models": "Each model's forecast, judged the same way:",
+        "report.stick.sticks": "accepted by every veto player",
+        "report.stick.rejected_by": "rejected by",
+        "report.stick.binding_row": "binding at the nearest package",
+        "report.stick.none": "none",
+        "report.stick.chance": (
+            "Over {draws} draws of the inputs: the share of draws in which every veto player "
+            "accepts each model's forecast (the chance the deal sticks), and each veto "
+            "player's share."
+        ),
+        "report.stick.all": "the deal sticks",
         "report.interval": "Forecast interval and input band",
         "report.interval.text": (
             "The forecast interval beside the central forecast holds the models' error: it "
@@ -236,6 +270,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "report.change.salience": "{actor} salience of {issue} {op}",
         "report.change.position": "{actor} position on {issue} {op}",
         "report.change.status_quo": "status quo of {issue} {op}",
+        "report.change.no_deal": "no-deal point of {issue} {op}",
+        "report.change.veto": "{actor} holds a veto on every issue",
+        "report.change.no_veto": "{actor} holds no veto",
+        "report.change.veto_on": "{actor} holds a veto on {issues}",
+        "report.change.no_deal_cost": "{actor} cost of no deal {op}",
+        "report.change.tie": "tie from {actor} to {target} {op}",
+        "report.change.tie_cut": "tie from {actor} to {target} removed",
         "report.change.shock": "from round {round}: {change}",
         # models: assumptions and limits
         "model.median.assumes": (

@@ -135,6 +135,33 @@ ZH: dict[str, str] = {
     "report.model": "模型",
     "report.central": "核心预测(加权平均)[90%预测区间]",
     "report.no_forecast": "无预测",
+    "report.stick": "协议能否落地?",
+    "report.stick.text": (
+        "有些行为体无论是否在谈判桌上,其同意都不可或缺:{players}拥有否决权。否决方接受一个方案,"
+        "当且仅当它不比谈判破裂更差(破裂时各议题的落点,加上其破裂成本)。若有否决方拒绝,"
+        "最接近的可接受方案是所有否决方都接受、且谈判桌让步最少的方案。"
+    ),
+    "report.stick.accepted": "所有否决方都接受核心预测:协议按预测即可落地。",
+    "report.stick.rejected": (
+        "{actors}会拒绝核心预测:协议无法按预测落地。所有否决方都接受的最接近方案如下:"
+    ),
+    "report.stick.binding": (
+        "在该方案上,{actors}的条件恰好约束:其接受已毫无余地,方案再向谈判桌的协议靠近就会失去其同意。"
+    ),
+    "report.stick.central": "核心预测",
+    "report.stick.nearest": "最接近的可接受方案",
+    "report.stick.change": "变化",
+    "report.stick.reading": "含义",
+    "report.stick.models": "各模型的预测按同样方式检验:",
+    "report.stick.sticks": "所有否决方都接受",
+    "report.stick.rejected_by": "拒绝方",
+    "report.stick.binding_row": "在最接近方案上约束的否决方",
+    "report.stick.none": "无",
+    "report.stick.chance": (
+        "在对输入的{draws}次抽样中:所有否决方都接受各模型预测的抽样比例(协议落地的概率),"
+        "以及每个否决方接受的比例。"
+    ),
+    "report.stick.all": "协议落地",
     "report.interval": "预测区间与输入波动带",
     "report.interval.text": (
         "核心预测旁的预测区间包含模型误差:它以欧盟立法谈判(DEU,351个议题)校准,"
@@ -203,6 +230,13 @@ ZH: dict[str, str] = {
     "report.change.salience": "{actor}对{issue}的重视程度{op}",
     "report.change.position": "{actor}在{issue}上的立场{op}",
     "report.change.status_quo": "{issue}的现状{op}",
+    "report.change.no_deal": "{issue}的破裂落点{op}",
+    "report.change.veto": "{actor}在所有议题上拥有否决权",
+    "report.change.no_veto": "{actor}没有否决权",
+    "report.change.veto_on": "{actor}在{issues}上拥有否决权",
+    "report.change.no_deal_cost": "{actor}的破裂成本{op}",
+    "report.change.tie": "{actor}对{target}的影响{op}",
+    "report.change.tie_cut": "取消{actor}对{target}的影响",
     "report.change.shock": "自第{round}轮起:{change}",
     "model.median.title": "加权中位数(Black)",
     "model.compromise.title": "妥协模型/加权平均(Achen)",

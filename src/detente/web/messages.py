@@ -164,8 +164,24 @@ MESSAGES: dict[str, dict[str, str]] = {
             "other kinds of negotiation they are a floor, the real uncertainty may be wider."
         ),
         "result.nearest": (
-            "Not every veto player accepts the central forecast ({binding} would refuse it): "
+            "Not every veto player accepts the central forecast ({refusers} would refuse it): "
             "the nearest package every veto player accepts"
+        ),
+        "result.nearest_binding": "Binding at that package: {binding}.",
+        "result.accepted": "Every veto player accepts the central forecast.",
+        "result.stick": (
+            "Would it stick? Whether every veto player accepts each forecast, and the nearest "
+            "package they all accept"
+        ),
+        "result.sticks": "Every veto player accepts",
+        "result.refusers": "Rejected by",
+        "result.binding": "Binding at the nearest package",
+        "result.yes": "yes",
+        "result.no": "no",
+        "result.none": "none",
+        "result.stick_hint": (
+            "—: no veto player in that scenario. Issue rows: the nearest acceptable package "
+            "(the forecast itself where every veto player accepts it)."
         ),
         "result.package": "Package",
         "result.input_band": (
@@ -404,7 +420,19 @@ MESSAGES: dict[str, dict[str, str]] = {
             "预测区间以欧盟立法谈判(DEU)校准,用于其他类型的谈判时只是下限,真实的不确定性可能更大。"
         ),
         "result.nearest": (
-            "并非所有否决方都接受核心预测({binding}会拒绝):所有否决方都接受的最接近方案"
+            "并非所有否决方都接受核心预测({refusers}会拒绝):所有否决方都接受的最接近方案"
+        ),
+        "result.nearest_binding": "在该方案上约束的否决方:{binding}。",
+        "result.accepted": "所有否决方都接受核心预测。",
+        "result.stick": "协议能否落地?各否决方是否接受各预测,以及所有否决方都接受的最接近方案",
+        "result.sticks": "所有否决方都接受",
+        "result.refusers": "拒绝方",
+        "result.binding": "在最接近方案上约束的否决方",
+        "result.yes": "是",
+        "result.no": "否",
+        "result.none": "无",
+        "result.stick_hint": (
+            "—:该情景中没有否决方。议题行:最接近的可接受方案(所有否决方都接受时即为预测本身)。"
         ),
         "result.package": "方案",
         "result.input_band": (

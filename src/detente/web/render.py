@@ -353,6 +353,7 @@ def compare_view(result: Comparison) -> list[dict[str, Any]]:
                     _compare_row(result, name, columns, "gains", a, names.get(a, a))
                     for a in base.gains
                 ],
+                "acceptance": _acceptance_rows(result, name, columns),
             }
         )
     return out
@@ -397,10 +398,52 @@ def headline_view(result: Result) -> dict[str, Any] | None:
     return {
         "issues": rows,
         "calibration": summary.get("calibration"),
+        "accepted": ratification.get("accepted"),
         "nearest": [
             {"id": iid, "name": names.get(iid, iid), "value": v} for iid, v in nearest.items()
         ]
         if nearest
         else [],
-        "binding": list(ratification.get("binding", [])),
+        "refusers": actor_names(result, refusers(ratification)),
+        "binding": actor_names(result, ratification.get("binding", [])),
     }
+
+
+def refusers(ratification: dict[str, Any]) -> list[str]:
+    """The veto players who reject the forecast a ratification block judges."""
+    return [a for a, ok in ratification.get("accepts", {}).items() if not ok]
+
+
+def actor_names(result: Result, actor_ids: list[str]) -> str:
+    """Actors by their display names, as a list in words (escaped by the template)."""
+    scenario = result.scenario
+    return ", ".join(
+        scenario.actor(a).display_name if a in scenario.actor_ids else a for a in actor_ids
+    )
+
+
+def _acceptance_rows(result: Comparison, model: str, columns: list[str]) -> list[dict[str, Any]]:
+    """Would the deal stick, in the baseline and each variant (``None`` cells where a
+    scenario has no veto player): whether every veto player accepts the model's forecast,
+    who rejects it, who binds, then the nearest acceptable package issue by issue; no
+    rows when nobody holds a veto anywhere."""
+    runs = [result.baseline, *(result.variants[v] for v in columns)]
+    verdicts = [f.models[model].ratification for f in runs]
+    if all(v is None for v in verdicts):
+        return []
+
+    def row(key: str, label: str, cell: Any) -> dict[str, Any]:
+        return {
+            "id": key,
+            "name": label,
+            "cells": [None if v is None else cell(v) for v in verdicts],
+        }
+
+    out = [
+        row("sticks", "result.sticks", lambda v: "result.yes" if v["accepted"] else "result.no"),
+        row("refusers", "result.refusers", lambda v: actor_names(result, refusers(v))),
+        row("binding", "result.binding", lambda v: actor_names(result, v["binding"])),
+    ]
+    for issue in result.scenario.issues:
+        out.append(row(issue.id, issue.name or issue.id, lambda v, i=issue.id: v["nearest"].get(i)))
+    return out

@@ -1,0 +1,93 @@
+"""The run page names veto players by their display names, escaped, and the what-if
+view says whether each scenario's deal sticks (issue 15)."""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+from fastapi.testclient import TestClient
+from markupsafe import escape
+
+from detente.web.messages import MESSAGES
+from tests.web.test_runs import wait
+
+# One issue on [0, 10]: the seated A at 8 decides alone; V, off the table at 0, holds a
+# veto and the talks failing leave the issue at 3, so V rejects 8 and the nearest
+# package it accepts is 3, where its condition binds. A cost of no deal of 0.6 buys
+# V's consent (margin -0.5 + 0.6 >= 0).
+NAME = "<b>Kyiv & Co</b>"
+TREE: dict[str, Any] = {
+    "title": "t",
+    "issues": [{"id": "land", "name": "Land", "scale": [0, 10], "status_quo": 5, "no_deal": 3}],
+    "actors": [
+        {"id": "A", "capability": 1, "positions": {"land": 8}, "salience": {"land": 1}},
+        {
+            "id": "V",
+            "name": NAME,
+            "capability": 1,
+            "at_table": False,
+            "positions": {"land": 0},
+            "salience": {"land": 1},
+            "veto": True,
+        },
+    ],
+}
+
+
+def run_page(client: TestClient, body: dict[str, Any], lang: str) -> str:
+    job = wait(client, client.post("/api/jobs", json=body).json()["id"])
+    assert job["state"] == "done", job
+    return client.get(f"/runs/{job['run_id']}?lang={lang}").text
+
+
+def test_refusers_and_binding_are_named_and_escaped(client: TestClient) -> None:
+    body = {"kind": "forecast", "scenario": TREE, "model": "compromise"}
+    for lang in ("en", "zh"):
+        page = run_page(client, body, lang)
+        words = MESSAGES[lang]
+        assert NAME not in page  # never raw markup
+        assert escape(words["result.nearest"].format(refusers=NAME)) in page
+        assert escape(words["result.nearest_binding"].format(binding=NAME)) in page
+        assert ">V<" not in page.split('class="headline"', 1)[1]
+
+
+def test_an_accepted_headline_says_so(client: TestClient) -> None:
+    tree = copy.deepcopy(TREE)
+    tree["actors"][1]["no_deal_cost"] = 0.6
+    page = run_page(client, {"kind": "forecast", "scenario": tree, "model": "compromise"}, "en")
+    assert MESSAGES["en"]["result.accepted"] in page
+    assert 'class="forecast nearest"' not in page
+
+
+def test_the_flagship_names_ukraine_and_europe(client: TestClient) -> None:
+    page = run_page(client, {"kind": "forecast", "scenario": "ukraine-2025"}, "en")
+    refusers = "Ukraine, European states"
+    assert escape(MESSAGES["en"]["result.nearest"].format(refusers=refusers)) in page
+    assert "(UA, EU would" not in page
+
+
+def test_what_ifs_say_whether_the_deal_sticks(client: TestClient) -> None:
+    body = {
+        "kind": "compare",
+        "scenario": TREE,
+        "model": "compromise",
+        "what_ifs": ["V.veto=false", "V.no_deal_cost=0.6"],
+    }
+    for lang in ("en", "zh"):
+        words = MESSAGES[lang]
+        page = run_page(client, body, lang)
+        table = page.split('<table class="stick">', 1)[1].split("</table>", 1)[0]
+        assert escape(words["result.stick"]) in table
+
+        def row(key: str, table: str = table) -> list[str]:
+            match = re.search(rf'<tr data-row="{key}">(.*?)</tr>', table, re.S)
+            assert match, key
+            return re.findall(r'<td class="num">(.*?)</td>', match.group(1))
+
+        # baseline, no veto player, a cost of no deal that buys V's consent
+        assert row("sticks") == [words["result.no"], "—", words["result.yes"]]
+        assert row("refusers") == [str(escape(NAME)), "—", words["result.none"]]
+        assert row("binding") == [str(escape(NAME)), "—", words["result.none"]]
+        assert row("land") == ["3.0", "—", "8.0"]
