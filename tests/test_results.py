@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from rich.console import Console
 
-from detente import compare, forecast, load, sensitivity, simulate
+from detente import compare, forecast, load, sensitivity, simulate, track
 from detente.kinds import KINDS
-from detente.results import Comparison, Forecast, Sensitivity, Simulation
+from detente.results import Comparison, Forecast, Sensitivity, Simulation, Track
 from detente.scenario import Scenario
 from detente.store import RunStore
 from tests.conftest import EXAMPLES
@@ -30,6 +30,7 @@ def made(scenario: Scenario) -> dict[str, object]:
         "simulate": simulate(scenario, model="compromise", draws=30, seed=2),
         "sensitivity": sensitivity(scenario, model="compromise", draws=8, seed=2),
         "compare": compare(scenario, model="median,eu"),
+        "track": track(EXAMPLES / "ukraine-2025-26"),
     }
 
 
@@ -39,11 +40,7 @@ def _printed(result: object) -> str:
     return console.file.getvalue()  # type: ignore[attr-defined]
 
 
-#: The kinds whose results are typed (a track keeps its JSON: see detente.kinds).
-TYPED = [k for k in KINDS if k != "track"]
-
-
-@pytest.mark.parametrize("kind", TYPED)
+@pytest.mark.parametrize("kind", KINDS)
 def test_saved_run_is_the_same_result(kind: str, made: dict[str, object], tmp_path: Path) -> None:
     fresh = made[kind]
     with RunStore(tmp_path / "runs.sqlite") as store:
@@ -81,7 +78,7 @@ def test_a_model_is_in_a_result(made: dict[str, object]) -> None:
     assert "median" in made["compare"]  # type: ignore[operator]
 
 
-@pytest.mark.parametrize("kind", TYPED)
+@pytest.mark.parametrize("kind", KINDS)
 def test_short_repr_and_html(kind: str, made: dict[str, object]) -> None:
     result = made[kind]
     text = repr(result)
@@ -117,3 +114,38 @@ def test_to_pandas(made: dict[str, object], scenario: Scenario) -> None:
     assert set(comp.to_pandas().columns) == {"baseline", *comp.variants}
     with pytest.raises(ValueError, match="what is"):
         fc.to_pandas("draws")
+
+
+def test_track_to_pandas(made: dict[str, object]) -> None:
+    tr = made["track"]
+    assert isinstance(tr, Track)
+    table = tr.to_pandas()
+    first = tr.points[0]
+    row = table.loc[(first.snapshot.as_of.isoformat(), "territory")]
+    assert row["central"] == first.summary["central"]["territory"]
+    assert [row["low_90"], row["high_90"]] == first.summary["interval"]["90"]["territory"]
+    assert row["status_quo"] == first.snapshot.scenario.issue("territory").status_quo
+    assert len(table) == sum(len(p.summary["central"]) for p in tr.points)
+
+
+def test_a_track_saved_from_its_json_alone_reads_back(
+    made: dict[str, object], tmp_path: Path
+) -> None:
+    """A track kept without its snapshots' scenarios (from its JSON, or by a detente
+    before they were kept) reads back on the latest scenario; where the JSON has no
+    status quo, the status quo shows as unknown, never as the latest snapshot's."""
+    tr = made["track"]
+    assert isinstance(tr, Track)
+    data = tr.to_dict()
+    with RunStore(tmp_path / "runs.sqlite") as store:
+        saved = store.result(store.save("track", data, tr.scenario))
+    assert isinstance(saved, Track)
+    assert saved.to_dict() == data
+    assert [p.status_quo for p in saved.points] == [p.status_quo for p in tr.points]
+    old = {**data, "snapshots": [{**s} for s in data["snapshots"]]}
+    for snap in old["snapshots"]:
+        del snap["status_quo"]
+    before = Track.from_dict(old, tr.scenario)
+    assert all(p.status_quo == {} and p.forecast is None for p in before.points)
+    shown = _printed(before)
+    assert "Headline forecast" in shown and "what changed since 2025-02-19" in shown

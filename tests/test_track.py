@@ -245,7 +245,8 @@ def point(day: str, central: dict[str, float], band: dict[str, list[float]]) -> 
     scenario = Scenario.from_tree(tree(as_of=day))
     summary = {"central": central, "interval": {"50": band, "90": band}}
     snap = Snapshot(date.fromisoformat(day), f"{day}.yaml", scenario)
-    return TrackPoint(snap, forecast(scenario, model="median"), summary, [])
+    quo = {i.id: i.status_quo for i in scenario.issues}
+    return TrackPoint(snap, forecast(scenario, model="median"), summary, [], quo)
 
 
 def test_each_forecast_is_scored_only_against_what_came_after_it() -> None:
@@ -302,10 +303,17 @@ def test_accuracy_never_pools_outcomes_and_proposals(tmp_path: Path) -> None:
 
 
 def test_json_has_exactly_the_interface_keys() -> None:
-    data = track(TRACK, model="median").to_dict()
-    assert set(data) == {"snapshots", "scores"}
-    for snap in data["snapshots"]:
-        assert set(snap) == {"as_of", "file", "summary", "changes"}
+    """The issue's interface, plus what the chart needs beyond it: each snapshot's
+    status quo and the observations (its marks)."""
+    result = track(TRACK, model="median")
+    data = result.to_dict()
+    assert set(data) == {"snapshots", "scores", "observations"}
+    assert data["observations"] == [o.to_dict() for o in result.observations]
+    written = yaml_text.loads((TRACK / "observed.yaml").read_text(encoding="utf-8"))
+    assert len(data["observations"]) == len(written["observations"])
+    for snap, point in zip(data["snapshots"], result.points, strict=True):
+        assert set(snap) == {"as_of", "file", "summary", "changes", "status_quo"}
+        assert snap["status_quo"] == {i.id: i.status_quo for i in point.snapshot.scenario.issues}
         assert {"central", "interval"} <= set(snap["summary"])
         for change in snap["changes"]:
             assert set(change) == {"actor", "issue", "field", "from", "to", "note"}

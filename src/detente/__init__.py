@@ -30,7 +30,7 @@ _LAZY = {
     "Scenario": ("detente.scenario", "Scenario"),
     "Sensitivity": ("detente.results", "Sensitivity"),
     "Simulation": ("detente.results", "Simulation"),
-    "Track": ("detente.track", "Track"),
+    "Track": ("detente.results", "Track"),
     "backtest": ("detente.backtest", "backtest"),
     "compare": ("detente.compare", "compare"),
     "forecast": ("detente.forecast", "forecast"),

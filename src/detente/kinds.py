@@ -1,7 +1,7 @@
 """The kinds of run, each declared once: how it is made, what it gives, how it is shown.
 
 A kind of run is a verb of the command line and of the Python API
-(``forecast``, ``simulate``, ``sensitivity``, ``compare``). Everything that
+(``forecast``, ``simulate``, ``sensitivity``, ``compare``, ``track``). Everything that
 differs by kind is read from :data:`KINDS`: the function that makes the run,
 the class of its result, the charts drawn from it, the rows the run store
 writes, and the printer of the terminal and the view of the web pages. Names
@@ -41,7 +41,8 @@ class RunKind:
     api: str
     #: Its result class (:mod:`detente.results`).
     result: str
-    #: The charts drawn from it (:mod:`detente.report.charts`), in the order shown.
+    #: The charts drawn from it (:mod:`detente.report.charts`; a track's,
+    #: :mod:`detente.report.track_chart`), in the order shown.
     charts: tuple[str, ...]
     #: Every number of its JSON as rows of the store's long table.
     rows: str
@@ -102,17 +103,15 @@ KINDS: dict[str, RunKind] = {
         _result_kind("simulate", "simulation:Simulation", ("distribution",)),
         _result_kind("sensitivity", "sensitivity:Sensitivity", ("tornado",), briefing=False),
         _result_kind("compare", "comparison:Comparison", ("variants",)),
-        # A track is saved with its JSON; it is shown from that JSON by its own
-        # printer (``detente runs show``) and page (web/tracks.py), not yet read
-        # back into a typed result.
         RunKind(
             name="track",
             api="detente.track:track",
-            result="detente.track:Track",
-            charts=(),
+            result="detente.results.track:Track",
+            charts=("track",),
             rows="detente.store.rows:track_rows",
-            printer="detente.cli.track:print_track_json",
-            view="detente.web.tracks:saved_view",
+            printer="detente.cli.track:print_track",
+            # A page of its own (track.html): the chart, the headline, the changes.
+            view="detente.web.tracks:track_view",
             briefing=False,
         ),
     )

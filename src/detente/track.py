@@ -20,9 +20,7 @@ another.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -32,11 +30,9 @@ from detente.forecast import Forecast
 from detente.io import observations as obs_io
 from detente.io.observations import Observation
 from detente.models import REGISTRY as MODELS
+from detente.results.track import HEADLINE, InputChange, Score, Snapshot, Track, TrackPoint
 from detente.scenario import Scenario
 
-#: The headline forecast's name (as a model, where one is registered under it).
-HEADLINE = "headline"
-#: Files a track folder may hold (``X.issues.csv`` and its kin are parts of ``X.csv``).
 SNAPSHOT_SUFFIXES = (".yaml", ".yml", ".csv", ".xlsx")
 _TABLE_PARTS = (".issues", ".meta", ".variants")
 #: Per-issue fields of an actor: a change is reported per issue.
@@ -47,152 +43,6 @@ _NOT_INPUTS = frozenset({"id", "name", "notes", "labels"})
 _NOT_SCENARIO_INPUTS = frozenset(
     {"title", "source", "as_of", "revisions", "issues", "actors", "variants"}
 )
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """One dated version of the scenario, and the file it came from."""
-
-    as_of: date
-    file: str
-    scenario: Scenario
-
-
-@dataclass(frozen=True)
-class InputChange:
-    """One input that differs from the previous snapshot, with the analyst's reason."""
-
-    actor: str | None
-    issue: str | None
-    field: str
-    before: Any
-    after: Any
-    note: str | None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "actor": self.actor,
-            "issue": self.issue,
-            "field": self.field,
-            "from": self.before,
-            "to": self.after,
-            "note": self.note,
-        }
-
-
-@dataclass(frozen=True)
-class Score:
-    """One forecast held against one later observation on the same issue."""
-
-    as_of: date
-    issue: str
-    observed_on: date
-    kind: str
-    observed: float
-    forecast: float
-    error: float
-    inside_90: bool
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "as_of": self.as_of.isoformat(),
-            "issue": self.issue,
-            "observed_on": self.observed_on.isoformat(),
-            "kind": self.kind,
-            "observed": self.observed,
-            "forecast": self.forecast,
-            "error": self.error,
-            "inside_90": self.inside_90,
-        }
-
-
-@dataclass
-class TrackPoint:
-    """A snapshot, its forecast and headline, and what changed since the one before."""
-
-    snapshot: Snapshot
-    forecast: Forecast
-    summary: dict[str, Any]
-    changes: list[InputChange]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "as_of": self.snapshot.as_of.isoformat(),
-            "file": self.snapshot.file,
-            "summary": self.summary,
-            "changes": [c.to_dict() for c in self.changes],
-        }
-
-
-@dataclass
-class Track:
-    """Every snapshot's forecast in date order, and its scores against what followed."""
-
-    points: list[TrackPoint]
-    observations: list[Observation] = field(default_factory=list)
-    scores: list[Score] = field(default_factory=list)
-    model: str = HEADLINE
-    observed_files: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def issue_ids(self) -> list[str]:
-        """Every issue of any snapshot, in order of first appearance."""
-        seen: dict[str, None] = {}
-        for point in self.points:
-            seen.update(dict.fromkeys(point.snapshot.scenario.issue_ids))
-        return list(seen)
-
-    def kinds(self) -> list[str]:
-        """The kinds of observation scored, in the order outcome, proposal."""
-        return [k for k in obs_io.KINDS if any(s.kind == k for s in self.scores)]
-
-    def accuracy(self, kind: str) -> dict[date, dict[str, float]]:
-        """Per snapshot: mean absolute error, share inside the 90% interval, and count,
-        over the scores of one kind (never pooled across kinds)."""
-        out: dict[date, dict[str, float]] = {}
-        for point in self.points:
-            day = point.snapshot.as_of
-            mine = [s for s in self.scores if s.as_of == day and s.kind == kind]
-            if mine:
-                out[day] = {
-                    "mae": sum(s.error for s in mine) / len(mine),
-                    "inside_90": sum(s.inside_90 for s in mine) / len(mine),
-                    "n": float(len(mine)),
-                }
-        return out
-
-    def chart_data(self) -> dict[str, Any]:
-        """What the track chart is drawn from: plain data, kept with a saved run."""
-        latest = {i.id: i for p in self.points for i in p.snapshot.scenario.issues}
-        return {
-            "title": self.points[-1].snapshot.scenario.title,
-            "model": self.model,
-            "issues": [
-                {"id": i.id, "name": i.display_name, "scale": list(i.scale)}
-                for i in latest.values()
-            ],
-            "snapshots": [
-                {
-                    "as_of": p.snapshot.as_of.isoformat(),
-                    "file": p.snapshot.file,
-                    "central": p.summary["central"],
-                    "interval": p.summary["interval"],
-                    "status_quo": {i.id: i.status_quo for i in p.snapshot.scenario.issues},
-                }
-                for p in self.points
-            ],
-            "observations": [o.to_dict() for o in self.observations],
-        }
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "snapshots": [p.to_dict() for p in self.points],
-            "scores": [s.to_dict() for s in self.scores],
-        }
-
-    def to_json(self, indent: int | None = 2) -> str:
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
 
 # --- loading -------------------------------------------------------------------
@@ -332,8 +182,8 @@ def diff(before: Scenario, after: Scenario) -> list[InputChange]:
     old, new = before.to_tree(), after.to_tree()
     notes = dict(after.revisions or {})
     changes: list[InputChange] = []
-    changes += _diff_issues(old["issues"], new["issues"], notes)
-    changes += _diff_actors(old["actors"], new["actors"], notes)
+    changes += _diff_items(old["issues"], new["issues"], notes, "issue")
+    changes += _diff_items(old["actors"], new["actors"], notes, "actor")
     for key in sorted((old.keys() | new.keys()) - _NOT_SCENARIO_INPUTS):
         if old.get(key) != new.get(key):
             changes.append(InputChange(None, None, key, old.get(key), new.get(key), notes.get(key)))
@@ -344,54 +194,65 @@ def _note(notes: Mapping[str, str], *keys: str) -> str | None:
     return next((notes[k] for k in keys if k in notes), None)
 
 
-def _diff_issues(
-    old: list[dict[str, Any]], new: list[dict[str, Any]], notes: Mapping[str, str]
-) -> list[InputChange]:
-    was = {i["id"]: i for i in old}
-    now = {i["id"]: i for i in new}
-    out = []
-    for iid, item in now.items():
-        if iid not in was:
-            out.append(InputChange(None, iid, "issue", None, item.get("name", iid), notes.get(iid)))
-            continue
-        for key in _keys(was[iid], item):
-            if was[iid].get(key) != item.get(key):
-                note = _note(notes, f"{iid}.{key}", iid)
-                out.append(InputChange(None, iid, key, was[iid].get(key), item.get(key), note))
-    for iid, item in was.items():
-        if iid not in now:
-            out.append(InputChange(None, iid, "issue", item.get("name", iid), None, notes.get(iid)))
-    return out
-
-
 def _keys(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[str]:
     """The input keys of two items, in the later item's order."""
     return [k for k in dict.fromkeys([*b, *a]) if k not in _NOT_INPUTS]
 
 
-def _diff_actors(
-    old: list[dict[str, Any]], new: list[dict[str, Any]], notes: Mapping[str, str]
+def _diff_items(
+    old: list[dict[str, Any]], new: list[dict[str, Any]], notes: Mapping[str, str], what: str
 ) -> list[InputChange]:
-    was = {a["id"]: a for a in old}
-    now = {a["id"]: a for a in new}
-    out = []
-    for aid, item in now.items():
-        if aid not in was:
-            out.append(InputChange(aid, None, "actor", None, item.get("name", aid), notes.get(aid)))
+    """The issues or actors (``what``) seated, unseated or changed, matched by id: the
+    later snapshot's in its order, then those it dropped."""
+    was = {x["id"]: x for x in old}
+    now = {x["id"]: x for x in new}
+
+    def change(xid: str, issue: str | None, key: str, a: Any, b: Any, note: str | None) -> None:
+        if what == "actor":
+            out.append(InputChange(xid, issue, key, a, b, note))
+        else:
+            out.append(InputChange(None, xid, key, a, b, note))
+
+    out: list[InputChange] = []
+    for xid in dict.fromkeys([*now, *was]):
+        if xid not in was or xid not in now:
+            before, after = (
+                None if x is None else x.get("name", xid) for x in (was.get(xid), now.get(xid))
+            )
+            change(xid, None, what, before, after, notes.get(xid))
             continue
-        for key in _keys(was[aid], item):
-            a, b = was[aid].get(key), item.get(key)
+        for key in _keys(was[xid], now[xid]):
+            a, b = was[xid].get(key), now[xid].get(key)
             if key in PER_ISSUE and isinstance(a, Mapping) and isinstance(b, Mapping):
                 for iid in dict.fromkeys([*b, *a]):
                     if a.get(iid) != b.get(iid):
-                        note = _note(notes, f"{aid}.{key}.{iid}", f"{aid}.{key}", aid)
-                        out.append(InputChange(aid, iid, key, a.get(iid), b.get(iid), note))
+                        note = _note(notes, f"{xid}.{key}.{iid}", f"{xid}.{key}", xid)
+                        change(xid, iid, key, a.get(iid), b.get(iid), note)
             elif a != b:
-                out.append(InputChange(aid, None, key, a, b, _note(notes, f"{aid}.{key}", aid)))
-    for aid, item in was.items():
-        if aid not in now:
-            out.append(InputChange(aid, None, "actor", item.get("name", aid), None, notes.get(aid)))
+                change(xid, None, key, a, b, _note(notes, f"{xid}.{key}", xid))
     return out
+
+
+def input_text(value: Any, number: Callable[[float], str], yes: str = "yes", no: str = "no") -> str:
+    """An input as a table of changes shows it: ``65 [50–80]`` for a range, ``yes`` or
+    ``no``, a dash for none; ``number`` writes each number (the renderer's digits and
+    language)."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return yes if value else no
+    if isinstance(value, int | float):
+        return number(float(value))
+    if isinstance(value, dict) and "value" in value:
+        shown = number(float(value["value"]))
+        if "low" in value and "high" in value:
+            shown += f" [{number(float(value['low']))}–{number(float(value['high']))}]"
+        return shown
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {input_text(v, number, yes, no)}" for k, v in value.items())
+    if isinstance(value, list):
+        return ", ".join(input_text(v, number, yes, no) for v in value)
+    return str(value)
 
 
 def unused_revisions(after: Scenario, changes: Sequence[InputChange]) -> list[str]:
@@ -535,7 +396,8 @@ def track(
                 f"{snapshots[k - 1].as_of.isoformat()}"
                 for key in unused_revisions(snap.scenario, changes)
             ]
-        points.append(TrackPoint(snap, result, headline(result, model), changes))
+        quo = {i.id: i.status_quo for i in snap.scenario.issues}
+        points.append(TrackPoint(snap, result, headline(result, model), changes, quo))
     return Track(
         points=points,
         observations=observations,

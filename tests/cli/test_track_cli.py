@@ -71,13 +71,24 @@ def test_refusals_exit_2_naming_file_entry_and_fix(tmp_path: Path) -> None:
 
 def test_a_track_run_is_saved_and_shown_like_every_run(tmp_path: Path) -> None:
     db = str(tmp_path / "runs.sqlite")
-    code, _, err = invoke("track", str(TRACK), "--db", db)
+    code, printed, err = invoke("track", str(TRACK), "--db", db, "--detail")
     assert code == 0 and "saved as run 1" in err
     code, out, _ = invoke("runs", "show", "1", "--db", db)
     assert code == 0
-    assert "run 1: track of" in out and "Headline forecast" in out
+    assert "run 1: track of" in out
+    # Exactly what `detente track` printed, every score included.
+    assert "Every score" in printed and printed in out
     assert "what changed since 2025-04-25" in out
     assert "A proposal is not an outcome" in out
+    # Its chart, drawn again from the store alone.
+    code, out, _ = invoke("plot", "1", "--kind", "track", "--db", db, "-o", str(tmp_path / "t.svg"))
+    assert code == 0 and (tmp_path / "t.svg").read_text(encoding="utf-8").startswith("<?xml")
+    code, _, err = invoke(
+        "forecast", str(EXAMPLES / "ukraine-2025.yaml"), "-m", "median", "--db", db
+    )
+    assert code == 0 and "saved as run 2" in err
+    code, _, err = invoke("plot", "2", "--kind", "track", "--db", db, "-o", str(tmp_path / "f.svg"))
+    assert code == 2 and "run 2 is a forecast run; a track chart is drawn from a track run" in err
     code, out, _ = invoke(
         "runs", "export", "1", "--db", db, "--format", "json", "-o", str(tmp_path / "r.json")
     )

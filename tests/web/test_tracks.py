@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from detente.web.render import shown
 from tests.web.conftest import EXAMPLES, make_client
 
 TRACK = EXAMPLES / "ukraine-2025-26"
@@ -43,6 +44,14 @@ def test_library_lists_the_track_and_its_page_shows_chart_changes_and_scores(
     run_id = int(text.split('saved as run <a href="/runs/')[1].split('"')[0])
     saved = client.get(f"/runs/{run_id}")
     assert saved.status_code == 200
+    # The saved run draws its chart again, from the store alone.
+    assert '<figure class="chart track-chart" id="track-chart"><svg' in saved.text
+    for day in ("2025-02-19", "2026-02-19"):
+        assert f'data-as-of="{day}"' in saved.text
+    # ... with each snapshot's status quo (the territory's moved: 75 to 78.5).
+    headline = saved.text.split('id="track-headline"')[1].split("</table>")[0]
+    assert f'<span class="hint">{shown(75)}</span>' in headline
+    assert f'<span class="hint">{shown(78.5)}</span>' in headline
     assert "Direct talks with Russia in Istanbul" in saved.text
     assert "A proposal is not an outcome" in saved.text
     assert client.get(f"/api/runs/{run_id}").json()["kind"] == "track"
@@ -79,3 +88,17 @@ def test_a_broken_track_says_what_is_wrong(client: TestClient, tmp_path: Path) -
     assert page.status_code == 422
     assert "broken/b.yaml" in page.text and "also the date of broken/a.yaml" in page.text
     assert str(library) not in page.text
+
+
+def test_a_track_saved_elsewhere_shows_its_chart_without_editor_links(client: TestClient) -> None:
+    """A run saved by `detente track` on a folder the library does not hold: its page
+    draws the chart from the store and names each snapshot's file, linking none."""
+    from detente.track import track
+
+    store = client.app.state.store  # type: ignore[attr-defined]
+    run_id = store.save("track", track(TRACK), source="elsewhere/ukraine/2026-02-19.yaml")
+    page = client.get(f"/runs/{run_id}")
+    assert page.status_code == 200
+    assert '<figure class="chart track-chart" id="track-chart"><svg' in page.text
+    assert "2025-08-19.yaml" in page.text
+    assert "/tracks/ukraine/" not in page.text

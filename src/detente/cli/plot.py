@@ -112,15 +112,30 @@ def track_chart(
     params: dict[str, Any],
     issue: str | None,
     lang: str,
+    db: str | None,
 ) -> Any:
-    """The track chart of the dated snapshots in ``source`` (a folder or one file)."""
+    """The track chart of a saved track run (``source`` its id), drawn from the store
+    as it was saved, or of the dated snapshots in ``source`` (a folder or files)."""
     charts_module()
     from detente.report.track_chart import track_chart as draw
+    from detente.results.track import Track
     from detente.track import track
 
-    result = track(source, observed=observed, model=model, preset=preset, params=params)
-    for warning in result.warnings:
-        warn(warning)
+    def check(run: Run) -> None:
+        if run.kind != "track":
+            raise ParameterError(
+                f"run {run.id} is a {run.kind} run; a track chart is drawn from a track run "
+                "(make one with detente track, or give the track's folder)"
+            )
+
+    saved = saved_run(source, db, check)
+    result: Track
+    if saved is not None:
+        result = saved[1]  # type: ignore[assignment]
+    else:
+        result = track(source, observed=observed, model=model, preset=preset, params=params)
+        for warning in result.warnings:
+            warn(warning)
     return draw(result.chart_data(), issue=issue, lang=lang)
 
 
@@ -164,7 +179,7 @@ def plot(
             )
         if kind == "track":
             params = parse_params(options.param)
-            chart = track_chart(source, observed, model, preset, params, issue, lang)
+            chart = track_chart(source, observed, model, preset, params, issue, lang, options.db)
             out.print(f"wrote {chart.write(output)}", highlight=False)
             return
         scenario, data = gather(

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -335,18 +336,15 @@ def show(
                 else "none (summaries only)",
             )
         out.print(facts)
-        if run.kind == "track":
-            # A track's result is read back by its own printer (not yet a typed result).
-            from detente.cli.track import print_track_json
-
-            print_track_json(run.result, out)
-        else:
-            result = get_kind(run.kind).from_dict(run.result, run.load_scenario(), run.detail, kept)
-            printer = get_kind(run.kind).printer_function()
-            if run.options.get("screen") == "headline":
-                # Printed as the command printed it: the one-screen headline.
-                from detente.render.headline import print_headline as printer
-            printer(result, out)
+        result = get_kind(run.kind).from_dict(run.result, run.load_scenario(), run.detail, kept)
+        printer = get_kind(run.kind).printer_function()
+        if run.options.get("screen") == "headline":
+            # Printed as the command printed it: the one-screen headline.
+            from detente.render.headline import print_headline as printer
+        elif run.options.get("detail") is True:
+            # ... or with every score (``detente track --detail``).
+            printer = partial(printer, detail=True)
+        printer(result, out)
         out.print(f"[dim]all of it: detente runs show {run.id} --json[/dim]", highlight=False)
 
     guarded(act)

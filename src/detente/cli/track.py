@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,19 +11,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from detente.cli.common import (
-    JsonOpt,
-    ParamOpt,
-    PresetOpt,
-    app,
-    emit,
-    guarded,
-    out,
-    parse_params,
-    warn,
-)
-from detente.cli.runs import DbOpt, SaveOpt, record
-from detente.track import InputChange, Track
+from detente.cli.common import JsonOpt, ParamOpt, PresetOpt, app, guarded, parse_params
+from detente.cli.runs import DbOpt, SaveOpt, finish
+from detente.results.track import InputChange, Track
+from detente.track import input_text
 from detente.track import track as run_track
 
 #: How a change's field reads in the table.
@@ -50,22 +40,7 @@ def _num(x: Any) -> str:
 
 def value_text(value: Any) -> str:
     """An input as the table shows it: ``65 [50–80]``, ``yes``, ``—``."""
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int | float):
-        return _num(value)
-    if isinstance(value, dict) and "value" in value:
-        shown = _num(value["value"])
-        if "low" in value and "high" in value:
-            shown += f" [{_num(value['low'])}–{_num(value['high'])}]"
-        return shown
-    if isinstance(value, dict):
-        return ", ".join(f"{k} {value_text(v)}" for k, v in value.items())
-    if isinstance(value, list):
-        return ", ".join(value_text(v) for v in value)
-    return str(value)
+    return input_text(value, _num)
 
 
 def _what(change: InputChange, names: dict[str, str]) -> tuple[str, str]:
@@ -95,8 +70,7 @@ def headline_table(result: Track) -> Table:
                 cells.append("—")
                 continue
             lo, hi = band[iid]
-            issue = next(i for i in point.snapshot.scenario.issues if i.id == iid)
-            quo = "—" if issue.status_quo is None else _num(issue.status_quo)
+            quo = value_text(point.status_quo.get(iid))
             cells.append(f"[bold]{central[iid]:.0f}[/bold] [{lo:.0f}–{hi:.0f}]\n[dim]{quo}[/dim]")
         table.add_row(point.snapshot.as_of.isoformat(), *cells)
     return table
@@ -221,15 +195,12 @@ def track(
         result = run_track(
             paths, observed=observed, model=model, preset=preset, params=parse_params(param)
         )
-        for warning in result.warnings:
-            warn(warning)
-        emit(result, json, lambda: print_track(result, out, detail))
-        record(
-            "track",
+        finish(
             result,
+            printer=lambda r, console: print_track(r, console, detail),
+            as_json=json,
             db=db,
             save=save,
-            scenario=result.points[-1].snapshot.scenario,
             source=result.points[-1].snapshot.file,
             started_at=started,
             model=result.model,
@@ -238,61 +209,9 @@ def track(
             options={
                 "snapshots": [p.snapshot.file for p in result.points],
                 "observed": result.observed_files,
+                # So that ``detente runs show`` prints what this printed.
+                **({"detail": True} if detail else {}),
             },
         )
 
     guarded(act)
-
-
-def print_track_json(data: dict[str, Any], console: Console) -> None:
-    """A saved track run from its JSON (``detente runs show``): the headline per
-    snapshot, the changes with their notes, and the scores by kind."""
-    snapshots = data.get("snapshots", [])
-    issues = list(dict.fromkeys(i for s in snapshots for i in s["summary"].get("central", {})))
-    table = Table(title="Headline forecast [90% forecast interval]", title_justify="left")
-    table.add_column("as of")
-    for iid in issues:
-        table.add_column(escape(iid), justify="right")
-    for snap in snapshots:
-        central, band = snap["summary"].get("central", {}), snap["summary"]["interval"]["90"]
-        cells = [
-            "—"
-            if central.get(i) is None
-            else f"{central[i]:.0f} [{band[i][0]:.0f}–{band[i][1]:.0f}]"
-            for i in issues
-        ]
-        table.add_row(snap["as_of"], *cells)
-    console.print(table)
-    for before, snap in itertools.pairwise(snapshots):
-        changes = Table(
-            title=escape(f"{snap['as_of']}: what changed since {before['as_of']}"),
-            title_justify="left",
-        )
-        for column in ("who", "what", "from → to", "why (the analyst's note)"):
-            changes.add_column(column)
-        for c in snap["changes"]:
-            change = InputChange(c["actor"], c["issue"], c["field"], c["from"], c["to"], c["note"])
-            who, what = _what(change, {})
-            changes.add_row(
-                escape(who),
-                escape(what),
-                f"{value_text(change.before)} → {value_text(change.after)}",
-                escape(change.note or "—"),
-            )
-        console.print(changes)
-    kinds = [k for k in KIND_WORDS if any(s["kind"] == k for s in data.get("scores", []))]
-    if len(kinds) > 1:
-        console.print(f"[bold]{NOT_AN_OUTCOME}[/bold]")
-    for kind in kinds:
-        scores = Table(title=f"Scored against later {KIND_WORDS[kind]}", title_justify="left")
-        for column in ("forecast as of", "observations", "mean abs. error", "inside 90%"):
-            scores.add_column(column, justify="left" if column == "forecast as of" else "right")
-        for snap in snapshots:
-            mine = [s for s in data["scores"] if s["kind"] == kind and s["as_of"] == snap["as_of"]]
-            if mine:
-                inside = sum(s["inside_90"] for s in mine)
-                mae = sum(s["error"] for s in mine) / len(mine)
-                scores.add_row(
-                    snap["as_of"], str(len(mine)), f"{mae:.1f}", f"{inside} of {len(mine)}"
-                )
-        console.print(scores)

@@ -59,6 +59,13 @@ class Observation:
             **self.extra,
         }
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Observation:
+        """The observation :meth:`to_dict` gave (a saved track's, already checked)."""
+        extra = {k: v for k, v in data.items() if k not in REQUIRED}
+        day = date.fromisoformat(data["date"])
+        return cls(day, data["issue"], data["value"], data["kind"], data["source"], extra)
+
 
 def is_observations(tree: Any) -> bool:
     """Whether a YAML file's content is an observations file (a top-level ``observations``)."""

@@ -18,7 +18,8 @@ from typing import Any
 
 from detente.report.html import TEMPLATES, _date, _inline_svg
 from detente.report.messages import number, text
-from detente.track import InputChange, Track
+from detente.results.track import InputChange, Track
+from detente.track import input_text
 
 
 def _field(change: InputChange, lang: str, names: dict[str, str]) -> str:
@@ -31,22 +32,10 @@ def _field(change: InputChange, lang: str, names: dict[str, str]) -> str:
 
 
 def _value(value: Any, lang: str) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "✓" if value else "✗"
-    if isinstance(value, int | float):
-        return number(float(value), lang, 0 if float(value).is_integer() else 1)
-    if isinstance(value, dict) and "value" in value:
-        shown = _value(value["value"], lang)
-        if "low" in value and "high" in value:
-            shown += f" [{_value(value['low'], lang)}–{_value(value['high'], lang)}]"
-        return shown
-    if isinstance(value, dict):
-        return ", ".join(f"{k} {_value(v, lang)}" for k, v in value.items())
-    if isinstance(value, list):
-        return ", ".join(_value(v, lang) for v in value)
-    return str(value)
+    def write(x: float) -> str:
+        return number(x, lang, 0 if x.is_integer() else 1)
+
+    return input_text(value, write, "✓", "✗")
 
 
 def render(result: Track, lang: str = "en", now: datetime | None = None) -> str:

@@ -7,6 +7,7 @@ kind            result                  made by
 ``simulate``    :class:`Simulation`     :func:`detente.simulate`
 ``sensitivity`` :class:`Sensitivity`    :func:`detente.sensitivity`
 ``compare``     :class:`Comparison`     :func:`detente.compare`
+``track``       :class:`Track`          :func:`detente.track`
 =============== ======================= ==================================
 
 ``to_dict`` is exactly the command's ``--json``; ``from_dict`` reads it back
@@ -22,6 +23,7 @@ from detente.results.draws import Draws
 from detente.results.forecast import Forecast, ModelResult
 from detente.results.sensitivity import ModelSensitivity, Ranked, Sensitivity
 from detente.results.simulation import ModelSimulation, Simulation
+from detente.results.track import Track
 
 __all__ = [
     "Comparison",
@@ -34,5 +36,6 @@ __all__ = [
     "Result",
     "Sensitivity",
     "Simulation",
+    "Track",
     "json_number",
 ]

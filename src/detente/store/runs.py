@@ -204,13 +204,6 @@ class RunStore:
             run_kind = get_kind(kind)
         except ParameterError as exc:
             raise StoreError(str(exc)) from None
-        if kind == "track":
-            # A track keeps its JSON only (see detente.kinds).
-            if scenario is None:
-                raise StoreError("a track is saved with its last snapshot's scenario")
-            data = dict(result) if isinstance(result, Mapping) else result.to_dict()
-            row = _row(kind, data, scenario, None, model or "", preset, params, seed, options)
-            return self._insert(row, source, started_at, run_kind.value_rows(data), [])
         if isinstance(result, Mapping):
             if scenario is None:
                 raise StoreError("a run saved from its JSON needs its scenario: pass scenario=")

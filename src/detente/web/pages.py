@@ -7,6 +7,7 @@ to redraw part of a page.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Request
@@ -167,17 +168,21 @@ def runs(request: Request, scenario: str | None = None) -> HTMLResponse:
 def run(request: Request, run_id: int) -> HTMLResponse:
     saved = saved_run(request, run_id)
     if saved.kind == "track":
-        from detente.web.tracks import saved_view
+        from detente.web.tracks import track_svg, track_view
 
-        name = (saved.source or "").partition("/")[0]
+        # The track's folder, by name; its snapshots open in the editor only if the
+        # library holds it (a run saved by `detente track` may come from anywhere).
+        name = Path(saved.source or "").parent.name
+        result: Any = _store(request).result(run_id)
         return _page(
             request,
             "track.html",
             page="runs",
             name=name,
+            in_library=name in track_names(_library(request)),
             run_id=saved.id,
-            chart=None,
-            **saved_view(saved.result),
+            chart=track_svg(result),
+            **track_view(result),
         )
     context = _result_context(
         _store(request).result(run_id),

@@ -15,7 +15,6 @@ its file's stem, found among that folder's files.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from detente.errors import Problem, ScenarioError
-from detente.track import SNAPSHOT_SUFFIXES, Track, _files_in, track
+from detente.results.track import Track
+from detente.track import SNAPSHOT_SUFFIXES, _files_in, track
 from detente.web.library import NAME_PATTERN, Library, NotFoundError, _relative
 from detente.web.render import templates
 
@@ -83,7 +83,8 @@ def run_track(library: Library, name: str) -> Track:
 
 
 def track_view(result: Track) -> dict[str, Any]:
-    """What the track page shows, from a track's result (chart as inline SVG)."""
+    """What the track page shows of a track, fresh or saved (the chart apart:
+    :func:`track_svg`)."""
     from detente.cli.track import KIND_WORDS, NOT_AN_OUTCOME, _what, value_text
 
     rows = []
@@ -92,13 +93,8 @@ def track_view(result: Track) -> dict[str, Any]:
         for iid in result.issue_ids:
             central = point.summary["central"].get(iid)
             band = point.summary["interval"]["90"].get(iid)
-            issue = next((i for i in point.snapshot.scenario.issues if i.id == iid), None)
             cells.append(
-                {
-                    "central": central,
-                    "band": band,
-                    "status_quo": None if issue is None else issue.status_quo,
-                }
+                {"central": central, "band": band, "status_quo": point.status_quo.get(iid)}
             )
         names = {a.id: a.display_name for a in point.snapshot.scenario.actors}
         rows.append(
@@ -133,78 +129,14 @@ def track_view(result: Track) -> dict[str, Any]:
     }
 
 
-def _svg(result: Track) -> str | None:
+def track_svg(result: Track) -> str | None:
+    """The track chart as inline SVG (None without matplotlib)."""
     try:
         from detente.report.track_chart import track_chart
     except ImportError:
         return None
     svg = track_chart(result.chart_data()).to_svg()
     return svg[svg.index("<svg") :]
-
-
-def saved_view(data: dict[str, Any]) -> dict[str, Any]:
-    """What the track page shows of a saved track run, from its JSON alone (no chart:
-    the status quo and the observations are not part of the JSON)."""
-    from detente.cli.track import KIND_WORDS, NOT_AN_OUTCOME, _what, value_text
-    from detente.track import InputChange
-
-    snapshots = data.get("snapshots", [])
-    issues = list(dict.fromkeys(i for s in snapshots for i in s["summary"].get("central", {})))
-    rows = []
-    for snap in snapshots:
-        changes = [
-            InputChange(c["actor"], c["issue"], c["field"], c["from"], c["to"], c["note"])
-            for c in snap.get("changes", [])
-        ]
-        rows.append(
-            {
-                "as_of": snap["as_of"],
-                "stem": Path(snap["file"]).stem,
-                "file": Path(snap["file"]).name,
-                "title": "",
-                "cells": [
-                    {
-                        "central": snap["summary"]["central"].get(i),
-                        "band": snap["summary"]["interval"]["90"].get(i),
-                        "status_quo": None,
-                    }
-                    for i in issues
-                ],
-                "changes": [
-                    {
-                        "who": _what(c, {})[0],
-                        "what": _what(c, {})[1],
-                        "before": value_text(c.before),
-                        "after": value_text(c.after),
-                        "note": c.note,
-                    }
-                    for c in changes
-                ],
-            }
-        )
-    scores: dict[str, dict[Any, dict[str, float]]] = {}
-    for kind, words in KIND_WORDS.items():
-        for snap in snapshots:
-            mine = [s for s in data.get("scores", []) if s["kind"] == kind]
-            mine = [s for s in mine if s["as_of"] == snap["as_of"]]
-            if mine:
-                scores.setdefault(words, {})[date.fromisoformat(snap["as_of"])] = {
-                    "n": float(len(mine)),
-                    "mae": sum(s["error"] for s in mine) / len(mine),
-                    "inside_90": sum(s["inside_90"] for s in mine) / len(mine),
-                }
-    last = snapshots[-1]["summary"] if snapshots else {}
-    return {
-        "issues": issues,
-        "rows": rows,
-        "scores": scores,
-        "both_kinds": len(scores) > 1,
-        "not_an_outcome": NOT_AN_OUTCOME,
-        "method": last.get("method"),
-        "calibration": last.get("calibration"),
-        "warnings": [],
-        "observed": [],
-    }
 
 
 @router.get("/tracks/{name}")
@@ -227,8 +159,9 @@ def track_page(request: Request, name: str) -> HTMLResponse:
         {
             "page": "library",
             "name": name,
+            "in_library": True,
             "run_id": run_id,
-            "chart": _svg(result),
+            "chart": track_svg(result),
             **track_view(result),
         },
     )
