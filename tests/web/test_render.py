@@ -91,3 +91,36 @@ def test_what_ifs_say_whether_the_deal_sticks(client: TestClient) -> None:
         assert row("refusers") == [str(escape(NAME)), "—", words["result.none"]]
         assert row("binding") == [str(escape(NAME)), "—", words["result.none"]]
         assert row("land") == ["3.0", "—", "8.0"]
+
+
+def test_a_simulation_says_how_often_the_deal_sticks(client: TestClient) -> None:
+    # V's cost of no deal drawn over [0, 1]: V accepts the table's 8 (margin -0.5 + cost)
+    # in the draws where the cost is at least 0.5, about half of them.
+    tree = copy.deepcopy(TREE)
+    tree["actors"][1]["no_deal_cost"] = {"value": 0.5, "low": 0, "high": 1}
+    body = {"kind": "simulate", "scenario": tree, "model": "compromise", "draws": 400}
+    job = wait(client, client.post("/api/jobs", json=body).json()["id"])
+    assert job["state"] == "done", job
+    stored = client.get(f"/api/runs/{job['run_id']}").json()
+    shares = stored["result"]["models"]["compromise"]["ratification"]
+    assert 0.4 < shares["accepted_share"] == shares["accepts_share"]["V"] < 0.6
+    shown = f"{100 * shares['accepted_share']:.0f}%"
+    for lang in ("en", "zh"):
+        words = MESSAGES[lang]
+        page = client.get(f"/runs/{job['run_id']}?lang={lang}").text
+        assert NAME not in page  # never raw markup
+        table = page.split('<table class="stick-chance">', 1)[1].split("</table>", 1)[0]
+        assert escape(words["result.stick_chance"]) in table
+        everyone = re.search(r'<tr data-row="all">(.*?)</tr>', table, re.S)
+        assert everyone and words["result.stick_all"] in everyone.group(1)
+        assert f"<b>{shown}</b>" in everyone.group(1)
+        player = re.search(r'<tr data-actor="V"><td>(.*?)</td><td class="num">(.*?)</td>', table)
+        assert player and player.groups() == (str(escape(NAME)), shown)
+
+
+def test_a_simulation_without_veto_players_has_no_such_table(client: TestClient) -> None:
+    tree = copy.deepcopy(TREE)
+    tree["actors"][1]["veto"] = False
+    body = {"kind": "simulate", "scenario": tree, "model": "compromise", "draws": 50}
+    page = run_page(client, body, "en")
+    assert 'class="stick-chance"' not in page

@@ -184,6 +184,13 @@ MESSAGES: dict[str, dict[str, str]] = {
             "(the forecast itself where every veto player accepts it)."
         ),
         "result.package": "Package",
+        "result.stick_chance": (
+            "Would it stick? Over the draws, the share in which every veto player accepts "
+            "this model's forecast (the chance the deal sticks), and each veto player's share"
+        ),
+        "result.veto_player": "Veto player",
+        "result.accepts_share": "Accepts in",
+        "result.stick_all": "Every veto player: the deal sticks",
         "result.input_band": (
             "Each model's input band: the percentiles of its forecast over the draws "
             "(not a forecast interval: the headline above holds the models' error)"
@@ -435,6 +442,13 @@ MESSAGES: dict[str, dict[str, str]] = {
             "—:该情景中没有否决方。议题行:最接近的可接受方案(所有否决方都接受时即为预测本身)。"
         ),
         "result.package": "方案",
+        "result.stick_chance": (
+            "协议能否落地?在各次抽样中,所有否决方都接受该模型预测的比例(协议落地的概率),"
+            "以及每个否决方接受的比例"
+        ),
+        "result.veto_player": "否决方",
+        "result.accepts_share": "接受的抽样比例",
+        "result.stick_all": "所有否决方:协议落地",
         "result.input_band": (
             "各模型的输入波动带:预测在各次抽样中的百分位数(不是预测区间:模型误差见上方核心预测)"
         ),

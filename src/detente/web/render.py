@@ -281,9 +281,30 @@ def simulate_view(result: Simulation) -> list[dict[str, Any]]:
                 "converged_all": share.get("all"),
                 "issues": rows,
                 "gains": gains,
+                "stick": _stick_shares(result, res.summary.get("ratification")),
             }
         )
     return models
+
+
+def _stick_shares(result: Simulation, shares: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Would the deal stick over the draws: the share in which every veto player accepts
+    the model's forecast, then each veto player's share, by display name (escaped by the
+    template); None when the scenario names no veto player (or the run predates them)."""
+    if not shares:
+        return None
+    scenario = result.scenario
+    return {
+        "all": shares["accepted_share"],
+        "players": [
+            {
+                "id": a,
+                "name": scenario.actor(a).display_name if a in scenario.actor_ids else a,
+                "share": share,
+            }
+            for a, share in shares["accepts_share"].items()
+        ],
+    }
 
 
 def sensitivity_view(result: Sensitivity) -> list[dict[str, Any]]:
