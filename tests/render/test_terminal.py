@@ -122,3 +122,23 @@ def test_simulate_says_how_often_the_deal_sticks() -> None:
     out = console.export_text()
     assert f"the deal sticks (every veto player accepts) in {share:.1%} of the draws" in out
     assert f"each veto player accepts in: {NAME} {share:.0%}" in out
+
+
+def test_forecast_shows_the_headline_verdict_and_each_models_with_detail() -> None:
+    from detente import forecast
+    from detente.render.headline import print_headline
+    from detente.render.terminal import print_forecast
+
+    result = forecast("examples/ukraine-2025.yaml", model="median,compromise")
+    screen = Console(width=100, record=True)
+    print_headline(result, screen)
+    one = screen.export_text()
+    # One screen: the headline's verdict in a line, no model's table.
+    assert one.count("Would it stick?") == 1
+    assert "Would it stick? No: Ukraine, European states reject the central forecast." in one
+    detail = Console(width=100, record=True)
+    print_forecast(result, detail)
+    every = detail.export_text()
+    for name in ("median", "compromise"):
+        assert f"Would it stick? rejected by Ukraine, European states [{name}]" in every
+    assert every.count("binding at the nearest package:") == 2

@@ -8,6 +8,7 @@ from that JSON (:meth:`Forecast.from_dict`, with the run store's
 
 from __future__ import annotations
 
+import copy
 import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -169,9 +170,14 @@ class Forecast(Result[ModelResult]):
         if self.headline is None:
             return self.kept_summary
         out = self.headline.to_dict()
-        verdict = headline_ratification(self.scenario, out["central"])
-        if verdict is not None:
-            out["ratification"] = verdict
+        # The verdict costs a linear programme; printers and the briefing read the
+        # summary many times, so it is worked out once per central forecast.
+        judged: dict[Any, Any] = self.__dict__.setdefault("_judged", {})
+        key = tuple(out["central"].items())
+        if key not in judged:
+            judged[key] = headline_ratification(self.scenario, out["central"])
+        if judged[key] is not None:
+            out["ratification"] = copy.deepcopy(judged[key])
         return out
 
     @property
