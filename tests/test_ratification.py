@@ -12,7 +12,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from detente.ratification import Terms, accepts, margins, nearest_package, ratify
+from detente.ratification import (
+    Terms,
+    _LinearProgramme,
+    accepts,
+    margins,
+    nearest_package,
+    ratify,
+)
+from tests.reference.ratification_slsqp import slsqp_tie_break
 
 ONE = np.ones((1, 1))
 VETO = np.array([[True]])
@@ -169,3 +177,28 @@ def test_nearest_is_acceptable_and_no_costlier_than_the_no_deal_point(
         np.testing.assert_array_equal(r.nearest, f)
     else:
         assert r.binding.any()
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**31 - 1), n=st.integers(1, 4), m=st.integers(1, 5))
+def test_the_tie_break_is_at_least_as_close_as_slsqp(seed: int, n: int, m: int) -> None:
+    # The quadratic programme and the SLSQP it replaced (tests/reference) solve the same
+    # problem: among the packages within 1e-9 of the least loss, the closest in squares.
+    # Equal table weights on a grid of positions make ties common.
+    rng = np.random.default_rng(seed)
+    p = rng.integers(0, 5, size=(n, m)) / 4
+    terms = Terms(
+        p,
+        rng.uniform(size=(n, m)),
+        rng.uniform(size=(n, m)) < 0.7,
+        rng.integers(0, 5, size=m) / 4,
+        rng.uniform(0, 0.2, size=n),
+    )
+    f = rng.uniform(size=m)
+    w = np.ones(m) if seed % 2 else rng.uniform(0.1, 1, size=m)
+    lp = _LinearProgramme.build(terms, f, w)
+    z0, best = lp.first_stage()
+    x, reference = lp.tie_break(z0, best), slsqp_tie_break(lp, z0, best)
+    assert w @ np.abs(x - f) <= best + 1e-9 * max(1.0, best) + 1e-9
+    assert np.all(margins(terms, x)[terms.players] >= -1e-9)
+    assert lp.squares(x) <= lp.squares(reference) + 1e-9
