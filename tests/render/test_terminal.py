@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-from typing import Any
 
 import pytest
 from rich.console import Console
@@ -13,27 +12,11 @@ from detente.cli import app
 from detente.compare import compare
 from detente.render.terminal import print_comparison
 from detente.scenario import Scenario
+from tests.cases import one_veto
 
-# One issue on [0, 10]: the seated A at 8 decides alone; V, off the table at 0, holds a
-# veto and the talks failing leave the issue at 3, so V rejects 8 (margin -0.5) and the
-# nearest package it accepts is 3, where its condition binds.
+# The one-veto case of tests/cases.py: V rejects 8, its nearest package is 3.
 NAME = "Kyiv [bold]& Co[/bold]"
-TREE: dict[str, Any] = {
-    "title": "t",
-    "issues": [{"id": "land", "name": "Land", "scale": [0, 10], "status_quo": 5, "no_deal": 3}],
-    "actors": [
-        {"id": "A", "capability": 1, "positions": {"land": 8}, "salience": {"land": 1}},
-        {
-            "id": "V",
-            "name": NAME,
-            "capability": 1,
-            "at_table": False,
-            "positions": {"land": 0},
-            "salience": {"land": 1},
-            "veto": True,
-        },
-    ],
-}
+TREE = one_veto(NAME)
 
 
 def cells(out: str, label: str) -> list[str]:

@@ -23,39 +23,10 @@ from detente import forecast, simulate
 from detente.report.html import Runs, render
 from detente.report.messages import text
 from detente.scenario import Scenario
+from tests.cases import one_veto
 
 NAME = "<i>Kyiv & Co</i>"
-TREE: dict[str, Any] = {
-    "title": "t",
-    "issues": [
-        {
-            "id": "land",
-            "name": "Land",
-            "scale": [0, 10],
-            "status_quo": 5,
-            "no_deal": 3,
-            "labels": {"low": "all returned", "high": "all kept"},
-        }
-    ],
-    "actors": [
-        {
-            "id": "A",
-            "name": "Table",
-            "capability": 1,
-            "positions": {"land": 8},
-            "salience": {"land": 1},
-        },
-        {
-            "id": "V",
-            "name": NAME,
-            "capability": 1,
-            "at_table": False,
-            "positions": {"land": 0},
-            "salience": {"land": 1},
-            "veto": True,
-        },
-    ],
-}
+TREE = one_veto(NAME, table_name="Table", labels={"low": "all returned", "high": "all kept"})
 MODELS = "median,compromise"
 
 

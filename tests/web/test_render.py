@@ -11,29 +11,12 @@ from fastapi.testclient import TestClient
 from markupsafe import escape
 
 from detente.web.messages import MESSAGES
+from tests.cases import one_veto
 from tests.web.test_runs import wait
 
-# One issue on [0, 10]: the seated A at 8 decides alone; V, off the table at 0, holds a
-# veto and the talks failing leave the issue at 3, so V rejects 8 and the nearest
-# package it accepts is 3, where its condition binds. A cost of no deal of 0.6 buys
-# V's consent (margin -0.5 + 0.6 >= 0).
+# The one-veto case of tests/cases.py: V rejects 8, its nearest package is 3.
 NAME = "<b>Kyiv & Co</b>"
-TREE: dict[str, Any] = {
-    "title": "t",
-    "issues": [{"id": "land", "name": "Land", "scale": [0, 10], "status_quo": 5, "no_deal": 3}],
-    "actors": [
-        {"id": "A", "capability": 1, "positions": {"land": 8}, "salience": {"land": 1}},
-        {
-            "id": "V",
-            "name": NAME,
-            "capability": 1,
-            "at_table": False,
-            "positions": {"land": 0},
-            "salience": {"land": 1},
-            "veto": True,
-        },
-    ],
-}
+TREE = one_veto(NAME)
 
 
 def run_page(client: TestClient, body: dict[str, Any], lang: str) -> str:
