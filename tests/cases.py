@@ -13,9 +13,12 @@ from typing import Any
 
 
 def one_veto(
-    veto_name: str, *, table_name: str | None = None, labels: dict[str, str] | None = None
+    veto_name: str | None = None,
+    *,
+    table_name: str | None = None,
+    labels: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The scenario tree of the one-veto case, V named ``veto_name`` (a fresh dict)."""
+    """The scenario tree of the one-veto case (a fresh dict), V named ``veto_name``."""
     issue: dict[str, Any] = {
         "id": "land",
         "name": "Land",
@@ -29,9 +32,10 @@ def one_veto(
     if table_name is not None:
         table["name"] = table_name
     table |= {"positions": {"land": 8}, "salience": {"land": 1}}
-    veto = {
-        "id": "V",
-        "name": veto_name,
+    veto: dict[str, Any] = {"id": "V"}
+    if veto_name is not None:
+        veto["name"] = veto_name
+    veto |= {
         "capability": 1,
         "at_table": False,
         "positions": {"land": 0},

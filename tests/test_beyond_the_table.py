@@ -15,26 +15,13 @@ from detente import forecast, load, save, simulate
 from detente.compare import compare
 from detente.errors import ScenarioError
 from detente.scenario import Scenario
+from tests.cases import one_veto
 
 DATA = Path(__file__).parent / "data" / "beyond"
 
-# One issue on [0, 10]: the seated A at 8 (capability 1, salience 1) decides alone;
-# V, unseated at 0 (salience 1), holds a veto; the no-deal point is 3.
-TREE: dict[str, Any] = {
-    "title": "t",
-    "issues": [{"id": "land", "scale": [0, 10], "status_quo": 5, "no_deal": 3}],
-    "actors": [
-        {"id": "A", "capability": 1, "positions": {"land": 8}, "salience": {"land": 1}},
-        {
-            "id": "V",
-            "capability": 1,
-            "at_table": False,
-            "positions": {"land": 0},
-            "salience": {"land": 1},
-            "veto": True,
-        },
-    ],
-}
+# The one-veto case of tests/cases.py: the seated A at 8 decides alone; V, unseated at
+# 0, holds a veto; the no-deal point is 3.
+TREE = one_veto()
 
 
 def scenario(**changes: Any) -> Scenario:
