@@ -90,3 +90,14 @@ def permute_actors(arr: ScenarioArrays, order: np.ndarray) -> ScenarioArrays:
         at_table=arr.at_table[order],
         involved=arr.involved[order],
     )
+
+
+def batch_of(arr: ScenarioArrays, positions: np.ndarray) -> ScenarioArrays:
+    """``arr`` with a leading draw axis: one draw per row of ``positions`` (draws, actors,
+    issues), the saliences and capabilities the same in every draw."""
+    draws = positions.shape[0]
+    return arr.with_values(
+        positions=positions,
+        salience=np.broadcast_to(arr.salience, positions.shape),
+        capability=np.broadcast_to(arr.capability, (draws, arr.n_actors)),
+    )

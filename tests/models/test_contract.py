@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from detente.arrays import ScenarioArrays
 from detente.models import REGISTRY, Model
 from detente.scenario import Scenario
-from tests.strategies import permute_actors, scenario_trees
+from tests.strategies import batch_of, permute_actors, scenario_trees
 
 MODELS = list(REGISTRY)
 SMALL = {"max_actors": 5, "max_issues": 3}
@@ -112,14 +112,7 @@ def test_a_batch_of_draws_equals_each_draw_alone(
         arr.positions,
     )
     model = REGISTRY[name]
-    batch = run(
-        model,
-        arr.with_values(
-            positions=pos,
-            salience=np.broadcast_to(arr.salience, pos.shape),
-            capability=np.broadcast_to(arr.capability, (draws, arr.n_actors)),
-        ),
-    )
+    batch = run(model, batch_of(arr, pos))
     for d in range(draws):
         same(batch[d], run(model, arr.with_values(positions=pos[d])))
 

@@ -42,7 +42,7 @@ from detente.models.median import weighted_median
 from detente.scenario import Scenario
 from tests.conftest import DATA, EXAMPLES
 from tests.reference.eu_loop import loop_round
-from tests.strategies import arrays, permute_actors
+from tests.strategies import arrays, batch_of, permute_actors
 
 EU = get_model("eu")
 EMISSION_CSV = DATA / "bdm" / "emission_standards_bdm1994_table1.csv"
@@ -387,15 +387,6 @@ def test_draws_stop_independently_and_keep_their_positions() -> None:
         )
         np.testing.assert_array_equal(out.forecast[d], single.forecast)
         np.testing.assert_array_equal(out.converged_by_issue[d], single.converged_by_issue)
-
-
-def batch_of(arr: ScenarioArrays, positions: np.ndarray) -> ScenarioArrays:
-    draws = positions.shape[0]
-    return arr.with_values(
-        positions=positions,
-        salience=np.broadcast_to(arr.salience, positions.shape),
-        capability=np.broadcast_to(arr.capability, (draws, arr.n_actors)),
-    )
 
 
 @settings(max_examples=25)

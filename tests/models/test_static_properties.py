@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from detente.arrays import ScenarioArrays
 from detente.models import REGISTRY, get_model
-from tests.strategies import arrays, permute_actors
+from tests.strategies import arrays, batch_of, permute_actors
 
 # Every model that is neither dynamic nor a combination of the others.
 STATIC = [n for n, m in REGISTRY.items() if not m.dynamic and not m.combines_models]
@@ -85,13 +85,6 @@ def test_off_table_actors_do_not_count(name: str, arr: ScenarioArrays) -> None:
 def test_leading_draw_axis_equals_single_runs(name: str, arr: ScenarioArrays, draws: int) -> None:
     rng = np.random.default_rng(draws)
     pos = np.clip(arr.positions + rng.normal(0, 0.1, (draws, *arr.positions.shape)), 0, 1)
-    batch = run(
-        name,
-        arr.with_values(
-            positions=pos,
-            salience=np.broadcast_to(arr.salience, pos.shape),
-            capability=np.broadcast_to(arr.capability, (draws, arr.n_actors)),
-        ),
-    )
+    batch = run(name, batch_of(arr, pos))
     for d in range(draws):
         np.testing.assert_array_equal(batch[d], run(name, arr.with_values(positions=pos[d])))
