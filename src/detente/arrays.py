@@ -199,6 +199,11 @@ class ScenarioArrays:
         """Map normalised positions (last axis = issues) back to the scenario's units."""
         return np.asarray(x) * (self.scale_high - self.scale_low) + self.scale_low
 
+    def to_unit(self, x: FloatArray) -> FloatArray:
+        """Map positions in the scenario's units (last axis = issues) onto [0, 1]; the
+        inverse of :meth:`to_scale`."""
+        return (np.asarray(x) - self.scale_low) / (self.scale_high - self.scale_low)
+
     def with_values(self, **changes: object) -> ScenarioArrays:
         """A copy with some arrays replaced (e.g. drawn positions with a leading axis)."""
         return replace(self, **changes)  # type: ignore[arg-type]

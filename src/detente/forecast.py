@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from pydantic import BaseModel
@@ -26,9 +26,6 @@ from detente.ratification import ratification_tree
 from detente.results.base import json_number
 from detente.results.forecast import Forecast, ModelResult
 from detente.scenario import Scenario
-
-if TYPE_CHECKING:
-    pass
 
 
 def split_params(models: list[str], params: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
@@ -156,7 +153,7 @@ def add_intervals(result: Forecast, arrays: ScenarioArrays) -> None:
         if found is None:
             continue
         values = np.array([np.nan if v is None else v for v in model.forecasts.values()])
-        normalised = (values - arrays.scale_low) / (arrays.scale_high - arrays.scale_low)
+        normalised = arrays.to_unit(values)
         bounds = point_intervals(arrays, normalised, found)
         model.forecast_interval = {key(c): as_pairs(*bounds[c], arrays.issue_ids) for c in REPORTED}
 

@@ -149,7 +149,7 @@ def veto_verdicts(arrays: ScenarioArrays, forecast: FloatArray) -> BoolArray | N
     """Whether each veto player accepts each draw's forecast, ``(D, veto players)``
     (normalised ``forecast`` ``(D, n_issues)``); None when nobody holds a veto. Veto
     players judge by the positions the scenario states, not influenced ones."""
-    if arrays.veto is None or not arrays.veto.any():
+    if not arrays.has_veto:
         return None
     terms = Terms.of(arrays)
     return np.asarray(accepts(terms, forecast)[..., terms.players], dtype=bool)
@@ -170,7 +170,7 @@ def ratification_tree(arrays: ScenarioArrays, forecast: FloatArray) -> dict[str,
     veto players accepts it, whether all do, the nearest acceptable package in the
     scenario's units (the forecast itself when all accept) and the veto players whose
     conditions bind there; None when nobody holds a veto."""
-    if arrays.veto is None or not arrays.veto.any():
+    if not arrays.has_veto:
         return None
     terms = Terms.of(arrays)
     r = ratify(terms, forecast, arrays.weight.sum(axis=-2))

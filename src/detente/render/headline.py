@@ -19,9 +19,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from detente.arrays import ScenarioArrays
 from detente.forecast import Forecast
 from detente.gains import gains, most_gain
 from detente.render.terminal import reading
+from detente.scenario import Scenario
 
 
 def _fmt(x: float | None, digits: int = 0) -> str:
@@ -66,7 +68,7 @@ def gains_table(result: Forecast) -> tuple[Table, list[str]]:
     central = np.array(
         [np.nan if (v := summary["central"].get(i)) is None else v for i in arrays.issue_ids]
     )
-    normalised = (central - arrays.scale_low) / (arrays.scale_high - arrays.scale_low)
+    normalised = arrays.to_unit(central)
     gain, most = gains(arrays, normalised), most_gain(arrays)
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("actor", no_wrap=True, overflow="ellipsis", max_width=18)
@@ -84,7 +86,7 @@ def gains_table(result: Forecast) -> tuple[Table, list[str]]:
             escape(actor.display_name),
             "yes" if actor.at_table else "no",
             f"[{style}]{_fmt(100 * s)}%[/{style}]" if style else f"{_fmt(100 * s)}%",
-            escape(_where(result, a, normalised, top=1)),
+            escape(_where(scenario, arrays, a, normalised, top=1)),
         )
     # One sentence per seated actor (those the talks were for); anyone if none is seated.
     seated = [int(a) for a in order if scenario.actors[a].at_table] or [int(order[0])]
@@ -95,17 +97,17 @@ def gains_table(result: Forecast) -> tuple[Table, list[str]]:
             if share[a] >= 0
             else f"it lost {-share[a]:.0%} of the most it could gain"
         )
-        + f" ({_where(result, a, normalised)})."
+        + f" ({_where(scenario, arrays, a, normalised)})."
         for a in seated[:3]
     ]
     return table, sentences
 
 
-def _where(result: Forecast, a: int, central: np.ndarray, top: int = 2) -> str:
+def _where(
+    scenario: Scenario, arrays: ScenarioArrays, a: int, central: np.ndarray, top: int = 2
+) -> str:
     """The ``top`` issues where actor ``a`` gains or loses most, in points moved towards it
     (one in the table, so that a row stays a line or two; two in the sentences)."""
-    scenario = result.scenario
-    arrays = scenario.to_arrays()
     q, x = arrays.status_quo, arrays.positions[a]
     width = arrays.scale_high - arrays.scale_low
     moved = (np.abs(q - x) - np.abs(central - x)) * width

@@ -130,8 +130,7 @@ class ModelResult:
 
 
 def _normalised(arrays: ScenarioArrays, values: list[float | None]) -> FloatArray:
-    x = np.array([np.nan if v is None else v for v in values], dtype=float)
-    return (x - arrays.scale_low) / (arrays.scale_high - arrays.scale_low)
+    return arrays.to_unit(np.array([np.nan if v is None else v for v in values], dtype=float))
 
 
 def _normalised_rounds(arrays: ScenarioArrays, rounds: Rounds) -> FloatArray:
@@ -146,7 +145,7 @@ def _normalised_rounds(arrays: ScenarioArrays, rounds: Rounds) -> FloatArray:
         ],
         dtype=float,
     ).reshape(len(rounds), arrays.n_actors, arrays.n_issues)
-    return (x - arrays.scale_low) / (arrays.scale_high - arrays.scale_low)
+    return arrays.to_unit(x)
 
 
 @dataclass(repr=False)
@@ -286,12 +285,8 @@ def headline_ratification(
     from detente.ratification import ratification_tree
 
     arrays = scenario.to_arrays()
-    if not arrays.has_veto:
-        return None
-    f = np.array([np.nan if central.get(i) is None else central[i] for i in arrays.issue_ids])
-    verdict = ratification_tree(
-        arrays, (f - arrays.scale_low) / (arrays.scale_high - arrays.scale_low)
-    )
+    f = _normalised(arrays, [central.get(i) for i in arrays.issue_ids])
+    verdict = ratification_tree(arrays, f)
     if verdict is not None:
         verdict["note"] = (
             "nearest: the package nearest the headline's central forecast that every veto "
