@@ -12,6 +12,7 @@ from detente import forecast
 from detente.errors import ScenarioError
 from detente.io import yaml as yaml_text
 from detente.io.observations import Observation
+from detente.limits import SizeWarning
 from detente.scenario import Scenario
 from detente.track import (
     InputChange,
@@ -129,6 +130,22 @@ def test_snapshot_without_date_is_refused(tmp_path: Path) -> None:
     [problem] = caught.value.problems
     assert (problem.file, problem.where) == (str(undated), "as_of")
     assert "YYYY-MM-DD" in problem.fix
+
+
+def test_a_large_yaml_snapshot_is_refused_unless_forced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # YAML snapshots pass the size guard every scenario file passes (limits.check_file).
+    monkeypatch.setattr("detente.limits.MAX_FILE_MB", 0.0001)
+    big = write(tmp_path, "big.yaml", tree(as_of="2025-03-01"))
+    with pytest.raises(ScenarioError) as caught:
+        load_snapshots([big])
+    [problem] = caught.value.problems
+    assert problem.file == str(big) and "over the limit of 0.0001 MB" in problem.message
+    assert "--force" in problem.fix
+    with pytest.warns(SizeWarning, match="a large scenario file"):
+        [snapshot], _ = load_snapshots([big], force=True)
+    assert snapshot.as_of == date(2025, 3, 1)
 
 
 def test_a_date_with_a_time_or_no_date_at_all_is_refused(tmp_path: Path) -> None:

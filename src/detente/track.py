@@ -28,7 +28,9 @@ from typing import Any
 from detente.errors import ParameterError, Problem, ScenarioError
 from detente.forecast import Forecast
 from detente.io import observations as obs_io
+from detente.io import yaml as yaml_text
 from detente.io.observations import Observation
+from detente.limits import check_file
 from detente.models import REGISTRY as MODELS
 from detente.results.track import HEADLINE, InputChange, Score, Snapshot, Track, TrackPoint
 from detente.scenario import Scenario
@@ -84,7 +86,9 @@ def _expand(paths: Sequence[str | Path]) -> tuple[list[Path], list[Problem]]:
     return files, problems
 
 
-def load_snapshots(paths: Sequence[str | Path]) -> tuple[list[Snapshot], list[Path]]:
+def load_snapshots(
+    paths: Sequence[str | Path], force: bool = False
+) -> tuple[list[Snapshot], list[Path]]:
     """The dated snapshots ``paths`` hold, in date order, and any observations files among them.
 
     ``paths`` are folders or files, in any order. Raises :class:`ScenarioError`
@@ -103,13 +107,14 @@ def load_snapshots(paths: Sequence[str | Path]) -> tuple[list[Snapshot], list[Pa
     for path in dict.fromkeys(files):
         try:
             if path.suffix.lower() in (".yaml", ".yml"):
-                tree = obs_io.read_tree(path)
+                check_file(path, force)  # the size guard every scenario file passes
+                tree = yaml_text.read_tree(path)
                 if obs_io.is_observations(tree):
                     observed.append(path)
                     continue
                 scenario = Scenario.from_tree(tree, file=str(path))
             else:
-                scenario = io.load(path)
+                scenario = io.load(path, force=force)
         except ScenarioError as exc:
             problems.extend(exc.problems)
             continue
@@ -358,6 +363,7 @@ def track(
     params: Mapping[str, Any] | None = None,
     rounds: int | None = None,
     seed: int | None = None,
+    force: bool = False,
 ) -> Track:
     """Forecast every dated snapshot in ``paths`` and score it against ``observed``.
 
@@ -366,7 +372,7 @@ def track(
     observations file among ``paths`` is used. Without ``model`` each
     snapshot's headline is the one ``forecast`` shows (and only the models it
     needs run); with a model, its forecast and intervals. ``preset``,
-    ``params``, ``rounds`` and ``seed`` are as for :func:`detente.forecast`.
+    ``params``, ``rounds``, ``seed`` and ``force`` are as for :func:`detente.forecast`.
 
     >>> t = track("examples/ukraine-2025-26")
     >>> [p.snapshot.as_of.isoformat() for p in t.points][:2]
@@ -375,7 +381,7 @@ def track(
     from detente.forecast import forecast
 
     given = [paths] if isinstance(paths, str | Path) else list(paths)
-    snapshots, found = load_snapshots(given)
+    snapshots, found = load_snapshots(given, force)
     files = [Path(observed)] if observed is not None else found
     known = scales(snapshots)
     observations = sorted(
@@ -386,7 +392,13 @@ def track(
     runs = model or (HEADLINE if HEADLINE in MODELS else "all")
     for k, snap in enumerate(snapshots):
         result = forecast(
-            snap.scenario, model=runs, preset=preset, params=params, rounds=rounds, seed=seed
+            snap.scenario,
+            model=runs,
+            preset=preset,
+            params=params,
+            rounds=rounds,
+            seed=seed,
+            force=force,
         )
         warnings += [f"{snap.file}: {w}" for w in result.warnings]
         changes = diff(snapshots[k - 1].scenario, snap.scenario) if k else []

@@ -11,7 +11,15 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from detente.cli.common import JsonOpt, ParamOpt, PresetOpt, app, guarded, parse_params
+from detente.cli.common import (
+    ForceOpt,
+    JsonOpt,
+    ParamOpt,
+    PresetOpt,
+    app,
+    guarded,
+    parse_params,
+)
 from detente.cli.runs import DbOpt, SaveOpt, finish
 from detente.results.track import InputChange, Track
 from detente.track import input_text
@@ -187,13 +195,15 @@ def track(
     json: JsonOpt = False,
     db: DbOpt = None,
     save: SaveOpt = True,
+    force: ForceOpt = False,
 ) -> None:
     """Forecast each dated snapshot in date order: what changed, and how it fared."""
 
     def act() -> None:
         started = datetime.now(UTC)
+        params = parse_params(param)
         result = run_track(
-            paths, observed=observed, model=model, preset=preset, params=parse_params(param)
+            paths, observed=observed, model=model, preset=preset, params=params, force=force
         )
         finish(
             result,
@@ -205,7 +215,7 @@ def track(
             started_at=started,
             model=result.model,
             preset=preset,
-            params=parse_params(param),
+            params=params,
             options={
                 "snapshots": [p.snapshot.file for p in result.points],
                 "observed": result.observed_files,

@@ -27,9 +27,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from detente.errors import Problem, ScenarioError
+from detente.io import yaml as yaml_text
 from detente.scenario.schema import parse_date
 
 KINDS: tuple[str, ...] = ("outcome", "proposal")
@@ -72,36 +71,13 @@ def is_observations(tree: Any) -> bool:
     return isinstance(tree, Mapping) and "observations" in tree
 
 
-def read_tree(path: Path) -> Any:
-    """The YAML content of ``path`` (read as scenarios are), or ScenarioError naming the file."""
-    from detente.io import yaml as yaml_text
-
-    try:
-        return yaml_text.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise ScenarioError(
-            [Problem(str(path), "", "not UTF-8 text", "save it as UTF-8")]
-        ) from None
-    except OSError as exc:
-        raise ScenarioError(
-            [Problem(str(path), "", f"cannot read it: {exc.strerror or exc}", "check the path")]
-        ) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        reason = getattr(exc, "problem", None) or str(exc)
-        raise ScenarioError(
-            [Problem(str(path), where, f"malformed YAML: {reason}", "check it there")]
-        ) from None
-
-
 def read(path: str | Path, scales: Mapping[str, tuple[float, float]]) -> list[Observation]:
     """The observations in ``path``, checked against ``scales`` (issue id -> (low, high)).
 
     Raises :class:`ScenarioError` listing every bad entry.
     """
     path = Path(path)
-    return from_tree(read_tree(path), str(path), scales)
+    return from_tree(yaml_text.read_tree(Path(path)), str(path), scales)
 
 
 def from_tree(tree: Any, file: str, scales: Mapping[str, tuple[float, float]]) -> list[Observation]:

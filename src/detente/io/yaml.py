@@ -173,11 +173,21 @@ def dump(tree: Any, **options: Any) -> str:
 
 def read(path: Path) -> Scenario:
     """Parse with YAML's safe loader and validate."""
+    return Scenario.from_tree(read_tree(path), file=str(path))
+
+
+def read_tree(path: Path) -> Any:
+    """The plain data of a YAML file, or ScenarioError naming the file, where and the fix
+    (scenarios, track snapshots and observation files are all read by this)."""
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise ScenarioError(
             [Problem(str(path), f"byte {exc.start}", "not UTF-8 text", "save the file as UTF-8")]
+        ) from None
+    except OSError as exc:
+        raise ScenarioError(
+            [Problem(str(path), "", f"cannot read it: {exc.strerror or exc}", "check the path")]
         ) from None
     try:
         tree = loads(text)
@@ -194,7 +204,7 @@ def read(path: Path) -> Scenario:
         else:
             fix = "check indentation, colons and quotes there"
         raise ScenarioError([Problem(str(path), where, f"malformed YAML: {reason}", fix)]) from None
-    return Scenario.from_tree(tree, file=str(path))
+    return tree
 
 
 def dumps(scenario: Scenario) -> str:
