@@ -219,6 +219,8 @@ def _forecast_rows(page: _Page, mid: Mapping[str, float | None]) -> list[dict[st
     90% interval where the simulation has one)."""
     models = page.runs.forecast.models
     sims = page.runs.simulation.models if page.runs.simulation else {}
+    # The headline's 90% forecast interval, as forecast prints it.
+    band = ((page.runs.forecast.summary or {}).get("interval") or {}).get("90", {})
     rows = []
     for issue in page.scenario.issues:
         values = [v for r in models.values() if (v := r.forecasts.get(issue.id)) is not None]
@@ -246,8 +248,6 @@ def _forecast_rows(page: _Page, mid: Mapping[str, float | None]) -> list[dict[st
             if stats and stats.get("p05") is not None:
                 cell += f" [{page.fmt(stats['p05'])}–{page.fmt(stats['p95'])}]"
             cells.append(cell)
-        # The headline's 90% forecast interval, as forecast prints it.
-        band = ((page.runs.forecast.summary or {}).get("interval") or {}).get("90", {})
         shown = page.fmt(value)
         if band.get(issue.id) is not None:
             shown += f" [{page.fmt(band[issue.id][0])}–{page.fmt(band[issue.id][1])}]"

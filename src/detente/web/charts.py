@@ -27,27 +27,17 @@ _cache: OrderedDict[tuple[Any, ...], str] = OrderedDict()
 
 @dataclass(frozen=True)
 class ChartSpec:
-    """One chart of a result: its kind, model and issue, and a caption."""
+    """One chart of a result: its kind, model and issue (the pages caption it by kind)."""
 
     kind: str
     model: str
     issue: str | None
-    caption: str
 
     def url(self, run_id: int, lang: str = "en") -> str:
         query = f"model={self.model}&lang={lang}"
         if self.issue is not None:
             query += f"&issue={self.issue}"
         return f"/runs/{run_id}/charts/{self.kind}.svg?{query}"
-
-
-#: What each chart of a result is captioned with on the pages.
-CAPTIONS = {
-    "rounds": "Positions by round",
-    "gains": "Who gains, who loses",
-    "distribution": "Forecasts over the draws",
-    "variants": "What-ifs against the baseline",
-}
 
 
 def specs(result: Result) -> dict[str, list[ChartSpec]]:
@@ -60,12 +50,9 @@ def specs(result: Result) -> dict[str, list[ChartSpec]]:
         charts = []
         for kind in kinds:
             if kind == "tornado":
-                charts += [
-                    ChartSpec("tornado", model, issue, f"What {issue} hinges on")
-                    for issue in res.ranking
-                ]
+                charts += [ChartSpec("tornado", model, issue) for issue in res.ranking]
             elif kind != "rounds" or res.rounds:
-                charts.append(ChartSpec(kind, model, None, CAPTIONS[kind]))
+                charts.append(ChartSpec(kind, model, None))
         out[model] = charts
     return out
 

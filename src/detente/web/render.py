@@ -329,10 +329,16 @@ def sensitivity_view(result: Sensitivity) -> list[dict[str, Any]]:
 
 
 def _compare_row(
-    result: Comparison, model: str, columns: list[str], kind: str, key: str, label: str
+    result: Comparison,
+    delta: dict[str, Any],
+    model: str,
+    columns: list[str],
+    kind: str,
+    key: str,
+    label: str,
 ) -> dict[str, Any]:
-    """One issue's forecast (or actor's gain) in the baseline and in each variant."""
-    delta = result.delta()
+    """One issue's forecast (or actor's gain) in the baseline and in each variant
+    (``delta``: the comparison's changes, worked out once per page)."""
 
     def value(forecast: Forecast) -> float | None:
         return getattr(forecast.models[model], kind).get(key)  # type: ignore[no-any-return]
@@ -355,6 +361,7 @@ def compare_view(result: Comparison) -> list[dict[str, Any]]:
     """Per model: each issue's baseline forecast beside each variant's, and the change."""
     scenario = result.scenario
     names = {a.id: a.name or a.id for a in scenario.actors}
+    delta = result.delta()
     out = []
     for name, base in result.baseline.models.items():
         columns = [v for v, f in result.variants.items() if name in f.models]
@@ -366,12 +373,12 @@ def compare_view(result: Comparison) -> list[dict[str, Any]]:
                 "params": base.params,
                 "columns": [{"name": v, "description": result.descriptions[v]} for v in columns],
                 "issues": [
-                    _compare_row(result, name, columns, "forecasts", i.id, i.name or i.id)
+                    _compare_row(result, delta, name, columns, "forecasts", i.id, i.name or i.id)
                     for i in scenario.issues
                     if i.id in base.forecasts
                 ],
                 "gains": [
-                    _compare_row(result, name, columns, "gains", a, names.get(a, a))
+                    _compare_row(result, delta, name, columns, "gains", a, names.get(a, a))
                     for a in base.gains
                 ],
                 "acceptance": _acceptance_rows(result, name, columns),
