@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 
 from detente.arrays import FloatArray
+from detente.backtest_scores import _round
 from detente.datasets.capability import INSTITUTIONS
 from detente.datasets.deu import DeuData, DeuIssue
 from detente.datasets.deu import read as read_deu
@@ -96,9 +97,7 @@ class UnanimityScores:
     rejected_share: float
 
     def to_dict(self) -> dict[str, Any]:
-        def r(x: float) -> float | None:
-            return None if math.isnan(x) else round(float(x), 4)
-
+        r = _round
         return {
             "n": self.n,
             "mae_without": r(self.mae_without),

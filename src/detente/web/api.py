@@ -28,6 +28,7 @@ from detente import io
 from detente.errors import ParameterError, ScenarioError
 from detente.forecast import model_names
 from detente.io import yaml as yaml_io
+from detente.kinds import KINDS
 from detente.scenario import Scenario
 from detente.store import Run, RunNotFoundError, RunStore
 from detente.web.jobs import Job, Jobs, problem_dicts
@@ -76,8 +77,8 @@ ModelChoice = Annotated[
 ]
 #: The largest id a run store can hold (SQLite's and PostgreSQL's 64-bit integers).
 MAX_RUN_ID = 2**63 - 1
-#: The run kinds a briefing is made from.
-REPORT_KINDS = ("forecast", "compare", "simulate")
+#: The run kinds a briefing is made from (declared per kind in :data:`detente.kinds.KINDS`).
+REPORT_KINDS = tuple(name for name, kind in KINDS.items() if kind.briefing)
 #: Most Monte Carlo draws one run may ask for (the time limit bounds the rest).
 MAX_DRAWS = 200_000
 DEFAULT_DRAWS = {"simulate": 10_000, "sensitivity": 1_000}
