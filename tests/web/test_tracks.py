@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from detente.report.messages import text
 from detente.web.render import shown
 from tests.web.conftest import EXAMPLES, make_client
 
@@ -55,6 +56,29 @@ def test_library_lists_the_track_and_its_page_shows_chart_changes_and_scores(
     assert "Direct talks with Russia in Istanbul" in saved.text
     assert "A proposal is not an outcome" in saved.text
     assert client.get(f"/api/runs/{run_id}").json()["kind"] == "track"
+
+
+def test_the_track_page_speaks_the_page_language(client: TestClient) -> None:
+    # The kinds of observation, the warning, the changes and the chart are in Chinese
+    # on a Chinese page, fresh and saved alike: the track briefing's words.
+    zh = {key: text(key, "zh") for key in ("report.track.not_outcome", "report.track.kind.outcome")}
+    page = client.get("/tracks/ukraine-2025-26?lang=zh")
+    assert page.status_code == 200
+    assert zh["report.track.not_outcome"] in page.text
+    assert f'data-kind="{zh["report.track.kind.outcome"]}"' in page.text
+    assert "A proposal is not an outcome" not in page.text
+    for field in ("capability", "no_deal_cost", "no_deal"):  # fields that changed
+        assert f"<td>{text(f'report.track.field.{field}', 'zh')}</td>" in page.text
+    run_id = int(page.text.split('<a href="/runs/')[1].split('"')[0])
+    saved = client.get(f"/runs/{run_id}?lang=zh").text
+    assert zh["report.track.not_outcome"] in saved
+    assert '<figure class="chart track-chart" id="track-chart"><svg' in saved
+
+    def chart(page: str) -> str:
+        return page.split('id="track-chart"')[1].split("</figure>")[0]
+
+    # The chart's labels differ by language (matplotlib writes text as paths).
+    assert chart(saved) != chart(client.get(f"/runs/{run_id}?lang=en").text)
 
 
 def test_a_snapshot_opens_in_the_editor_as_a_new_scenario(client: TestClient) -> None:

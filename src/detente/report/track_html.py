@@ -18,7 +18,7 @@ from typing import Any
 
 from detente.report.html import TEMPLATES, _date, _inline_svg
 from detente.report.messages import number, text
-from detente.results.track import InputChange, Track
+from detente.results.track import InputChange, Track, TrackPoint
 from detente.track import input_text
 
 
@@ -36,6 +36,25 @@ def _value(value: Any, lang: str) -> str:
         return number(x, lang, 0 if x.is_integer() else 1)
 
     return input_text(value, write, "✓", "✗")
+
+
+def change_rows(point: TrackPoint, lang: str) -> list[dict[str, Any]]:
+    """What moved since the snapshot before ``point``, a row per change in ``lang``: who
+    (an actor's or issue's name), what (the field, on which issue), the values before and
+    after, and the analyst's note (None if none); the briefing's and the web page's."""
+    scenario = point.snapshot.scenario
+    names = {a.id: a.display_name for a in scenario.actors}
+    names |= {i.id: i.display_name for i in scenario.issues}
+    return [
+        {
+            "who": names.get(c.actor, c.actor) if c.actor else names.get(c.issue or ""),
+            "what": _field(c, lang, names),
+            "before": _value(c.before, lang),
+            "after": _value(c.after, lang),
+            "note": c.note,
+        }
+        for c in point.changes
+    ]
 
 
 def render(result: Track, lang: str = "en", now: datetime | None = None) -> str:
@@ -148,9 +167,6 @@ def _changes(result: Track, lang: str) -> list[dict[str, Any]]:
 
     changes = []
     for before, point in zip(result.points, result.points[1:], strict=False):
-        scenario = point.snapshot.scenario
-        names = {a.id: a.display_name for a in scenario.actors}
-        names |= {i.id: i.display_name for i in scenario.issues}
         changes.append(
             {
                 "heading": t(
@@ -161,12 +177,12 @@ def _changes(result: Track, lang: str) -> list[dict[str, Any]]:
                 ),
                 "rows": [
                     {
-                        "who": names.get(c.actor, c.actor) if c.actor else names.get(c.issue or ""),
-                        "what": _field(c, lang, names),
-                        "from_to": f"{_value(c.before, lang)} → {_value(c.after, lang)}",
-                        "note": c.note or "—",
+                        "who": row["who"],
+                        "what": row["what"],
+                        "from_to": f"{row['before']} → {row['after']}",
+                        "note": row["note"] or "—",
                     }
-                    for c in point.changes
+                    for row in change_rows(point, lang)
                 ],
             }
         )

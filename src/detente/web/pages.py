@@ -20,6 +20,7 @@ from detente.scenario import Scenario
 from detente.store import RunStore
 from detente.web import charts
 from detente.web.api import REPORT_KINDS, TreeRequest, list_models, report_job, saved_run
+from detente.web.i18n import request_lang
 from detente.web.jobs import Jobs
 from detente.web.library import Library
 from detente.web.render import editor_view, headline_view, result_view, templates
@@ -174,6 +175,7 @@ def run(request: Request, run_id: int) -> HTMLResponse:
         # library holds it (a run saved by `detente track` may come from anywhere).
         name = Path(saved.source or "").parent.name
         result: Any = _store(request).result(run_id)
+        lang = request_lang(request)
         return _page(
             request,
             "track.html",
@@ -181,8 +183,8 @@ def run(request: Request, run_id: int) -> HTMLResponse:
             name=name,
             in_library=name in track_names(_library(request)),
             run_id=saved.id,
-            chart=track_svg(result),
-            **track_view(result),
+            chart=track_svg(result, lang),
+            **track_view(result, lang),
         )
     context = _result_context(
         _store(request).result(run_id),

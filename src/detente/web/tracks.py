@@ -24,6 +24,7 @@ from fastapi.responses import HTMLResponse
 from detente.errors import Problem, ScenarioError
 from detente.results.track import Track
 from detente.track import SNAPSHOT_SUFFIXES, _files_in, track
+from detente.web.i18n import request_lang
 from detente.web.library import NAME_PATTERN, Library, NotFoundError, _relative
 from detente.web.render import templates
 
@@ -82,10 +83,11 @@ def run_track(library: Library, name: str) -> Track:
         raise ScenarioError(_hide_folder(exc.problems, library.folder)) from None
 
 
-def track_view(result: Track) -> dict[str, Any]:
-    """What the track page shows of a track, fresh or saved (the chart apart:
-    :func:`track_svg`)."""
-    from detente.cli.track import KIND_WORDS, NOT_AN_OUTCOME, _what, value_text
+def track_view(result: Track, lang: str = "en") -> dict[str, Any]:
+    """What the track page shows of a track, fresh or saved, in ``lang`` (the chart apart:
+    :func:`track_svg`); the words are the track briefing's."""
+    from detente.report.messages import text
+    from detente.report.track_html import change_rows
 
     rows = []
     for point in result.points:
@@ -96,7 +98,6 @@ def track_view(result: Track) -> dict[str, Any]:
             cells.append(
                 {"central": central, "band": band, "status_quo": point.status_quo.get(iid)}
             )
-        names = {a.id: a.display_name for a in point.snapshot.scenario.actors}
         rows.append(
             {
                 "as_of": point.snapshot.as_of.isoformat(),
@@ -104,24 +105,17 @@ def track_view(result: Track) -> dict[str, Any]:
                 "file": Path(point.snapshot.file).name,
                 "title": point.snapshot.scenario.title,
                 "cells": cells,
-                "changes": [
-                    {
-                        "who": _what(c, names)[0],
-                        "what": _what(c, names)[1],
-                        "before": value_text(c.before),
-                        "after": value_text(c.after),
-                        "note": c.note,
-                    }
-                    for c in point.changes
-                ],
+                "changes": change_rows(point, lang),
             }
         )
     return {
         "issues": result.issue_ids,
         "rows": rows,
-        "scores": {KIND_WORDS[k]: result.accuracy(k) for k in result.kinds()},
+        "scores": {
+            text(f"report.track.kind.{k}", lang): result.accuracy(k) for k in result.kinds()
+        },
         "both_kinds": len(result.kinds()) > 1,
-        "not_an_outcome": NOT_AN_OUTCOME,
+        "not_an_outcome": text("report.track.not_outcome", lang),
         "method": result.points[-1].summary.get("method"),
         "calibration": result.points[-1].summary.get("calibration"),
         "warnings": result.warnings,
@@ -129,13 +123,13 @@ def track_view(result: Track) -> dict[str, Any]:
     }
 
 
-def track_svg(result: Track) -> str | None:
-    """The track chart as inline SVG (None without matplotlib)."""
+def track_svg(result: Track, lang: str = "en") -> str | None:
+    """The track chart as inline SVG, labelled in ``lang`` (None without matplotlib)."""
     try:
         from detente.report.track_chart import track_chart
     except ImportError:
         return None
-    svg = track_chart(result.chart_data()).to_svg()
+    svg = track_chart(result.chart_data(), lang=lang).to_svg()
     return svg[svg.index("<svg") :]
 
 
@@ -144,6 +138,7 @@ def track_page(request: Request, name: str) -> HTMLResponse:
     """The track forecast and scored now, and saved in the run store like every run."""
     library: Library = request.app.state.library
     result = run_track(library, name)
+    lang = request_lang(request)
     last = result.points[-1].snapshot
     run_id = request.app.state.store.save(
         "track",
@@ -161,8 +156,8 @@ def track_page(request: Request, name: str) -> HTMLResponse:
             "name": name,
             "in_library": True,
             "run_id": run_id,
-            "chart": track_svg(result),
-            **track_view(result),
+            "chart": track_svg(result, lang),
+            **track_view(result, lang),
         },
     )
 
